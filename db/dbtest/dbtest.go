@@ -1,0 +1,161 @@
+package dbtest
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"oms/db"
+	"oms/db/pgcluster"
+)
+
+// EnvURL names the variable that points the tests at an existing server.
+const EnvURL = "OMS_TEST_DATABASE_URL"
+
+type server struct {
+	cluster  *pgcluster.Cluster // nil when using EnvURL
+	baseURL  string             // URL of a database we may connect to for CREATE/DROP DATABASE
+	admin    *db.DB
+	template string
+	prefix   string
+	counter  atomic.Int64
+}
+
+var (
+	setupOnce sync.Once
+	shared    *server
+	setupErr  error
+)
+
+// Main runs the package's tests and then removes the cluster or the template it created.
+func Main(m *testing.M) {
+	code := m.Run()
+	if shared != nil {
+		shared.close()
+	}
+	os.Exit(code)
+}
+
+func get(t testing.TB) *server {
+	t.Helper()
+	setupOnce.Do(func() { shared, setupErr = setup() })
+	if setupErr != nil {
+		t.Fatalf("test database: %v", setupErr)
+	}
+	return shared
+}
+
+func setup() (*server, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	s := &server{prefix: fmt.Sprintf("oms_t%d_%d", os.Getpid(), time.Now().UnixNano()%1e6)}
+	if u := os.Getenv(EnvURL); u != "" {
+		s.baseURL = u
+	} else {
+		c, err := pgcluster.Start(ctx, pgcluster.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("%w (or set %s to a server where the tests may create databases)", err, EnvURL)
+		}
+		s.cluster = c
+		s.baseURL = c.URL("postgres")
+	}
+	admin, err := db.Open(ctx, db.Config{URL: s.baseURL, AppName: "oms-test", MaxConns: 4})
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	s.admin = admin
+	s.template = s.prefix + "_template"
+	if err := s.createTemplate(ctx); err != nil {
+		s.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *server) createTemplate(ctx context.Context) error {
+	if _, err := s.admin.ExecContext(ctx, `CREATE DATABASE `+s.template); err != nil {
+		return fmt.Errorf("creating the template database: %w", err)
+	}
+	tpl, err := db.Open(ctx, db.Config{URL: s.urlFor(s.template), MaxConns: 2})
+	if err != nil {
+		return err
+	}
+	defer tpl.Close()
+	if _, err := tpl.Migrate(ctx); err != nil {
+		return fmt.Errorf("migrating the template database: %w", err)
+	}
+	return nil
+}
+
+func (s *server) close() {
+	if s.admin != nil {
+		if s.cluster == nil && s.template != "" {
+			_, _ = s.admin.Exec(`DROP DATABASE IF EXISTS ` + s.template + ` WITH (FORCE)`)
+		}
+		s.admin.Close()
+	}
+	if s.cluster != nil {
+		_ = s.cluster.Stop()
+	}
+}
+
+// urlFor returns the base URL pointing at another database on the same server.
+func (s *server) urlFor(database string) string {
+	if strings.Contains(s.baseURL, "://") {
+		u, err := url.Parse(s.baseURL)
+		if err == nil {
+			u.Path = "/" + database
+			return u.String()
+		}
+	}
+	return s.baseURL + " dbname=" + database
+}
+
+// newDatabase creates an empty or migrated database and drops it when the test ends.
+func (s *server) newDatabase(t testing.TB, migrated bool) string {
+	t.Helper()
+	name := fmt.Sprintf("%s_%d", s.prefix, s.counter.Add(1))
+	stmt := `CREATE DATABASE ` + name
+	if migrated {
+		stmt += ` TEMPLATE ` + s.template + ` STRATEGY FILE_COPY`
+	}
+	if _, err := s.admin.Exec(stmt); err != nil {
+		t.Fatalf("creating test database %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		if _, err := s.admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`); err != nil {
+			t.Errorf("dropping test database %s: %v", name, err)
+		}
+	})
+	return s.urlFor(name)
+}
+
+// URL creates a fresh, migrated database for this test and returns its connection URL.
+func URL(t testing.TB) string { return get(t).newDatabase(t, true) }
+
+// EmptyURL creates a fresh database with no schema at all, for migration tests.
+func EmptyURL(t testing.TB) string { return get(t).newDatabase(t, false) }
+
+// New opens a fresh, migrated database for this test; it is closed and dropped afterwards.
+func New(t testing.TB) *db.DB { return Open(t, URL(t)) }
+
+// Open connects to url with the terminal session profile and closes the pool when the test ends.
+func Open(t testing.TB, url string) *db.DB {
+	t.Helper()
+	cfg := db.TerminalConfig(url)
+	cfg.AppName = "oms-test"
+	cfg.MaxConns = 20
+	d, err := db.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("opening test database: %v", err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
