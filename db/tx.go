@@ -52,3 +52,11 @@ func (d *DB) tryTx(ctx context.Context, level sql.IsolationLevel, fn func(tx *sq
 	}
 	return tx.Commit()
 }
+
+// readOnlySnapshot is for audits and reports: one consistent view, no writes.
+var readOnlySnapshot = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+
+// queryer is what both *sqlx.DB and *sqlx.Tx offer for reading.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}

@@ -224,23 +224,43 @@ CREATE TRIGGER stock_movements_append_only BEFORE UPDATE OR DELETE ON stock_move
 CREATE TRIGGER stock_movements_no_truncate BEFORE TRUNCATE ON stock_movements
     FOR EACH STATEMENT EXECUTE FUNCTION oms_refuse_change();
 
--- Applies a statement's movements to the balances, netted per (location, product, lot) and in
--- a fixed (product, location) order so concurrent movers cannot deadlock. A balance that would go
--- negative in a real location fails the CHECK and the whole statement rolls back.
+-- Applies a statement's movements to the balances, netted per (location, product, lot). Three
+-- steps because PostgreSQL checks an INSERT's CHECK constraints before ON CONFLICT turns it into
+-- an UPDATE: make sure each balance row exists (at zero), lock the rows in one fixed (product,
+-- location) order so concurrent movers cannot deadlock, then apply the deltas. A balance that
+-- would go negative in a real location fails the CHECK and the whole statement rolls back.
 -- +goose StatementBegin
 CREATE FUNCTION oms_apply_movements() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$
 BEGIN
-    INSERT INTO stock_balances AS b (location_id, location_virtual, product_id, lot_id, on_hand)
-    SELECT d.location_id, l.is_virtual, d.product_id, d.lot_id, sum(d.delta)
-      FROM (SELECT from_location_id AS location_id, product_id, lot_id, -qty AS delta FROM moved
-            UNION ALL
-            SELECT to_location_id, product_id, lot_id, qty FROM moved) d
+    INSERT INTO stock_balances (location_id, location_virtual, product_id, lot_id)
+    SELECT DISTINCT d.location_id, l.is_virtual, d.product_id, d.lot_id
+      FROM (SELECT from_location_id AS location_id, product_id, lot_id FROM moved
+            UNION
+            SELECT to_location_id, product_id, lot_id FROM moved) d
       JOIN locations l ON l.id = d.location_id
-     GROUP BY d.product_id, d.location_id, d.lot_id, l.is_virtual
-     ORDER BY d.product_id, d.location_id, d.lot_id
-    ON CONFLICT (location_id, product_id, lot_id)
-    DO UPDATE SET on_hand = b.on_hand + EXCLUDED.on_hand, updated_at = now();
+     ORDER BY d.product_id, d.location_id
+    ON CONFLICT DO NOTHING;
+
+    PERFORM 1
+       FROM stock_balances b
+       JOIN (SELECT from_location_id AS location_id, product_id, lot_id FROM moved
+             UNION
+             SELECT to_location_id, product_id, lot_id FROM moved) d
+         ON b.location_id = d.location_id AND b.product_id = d.product_id
+        AND b.lot_id IS NOT DISTINCT FROM d.lot_id
+      ORDER BY b.product_id, b.location_id, b.lot_id
+        FOR UPDATE OF b;
+
+    UPDATE stock_balances b
+       SET on_hand = b.on_hand + d.delta, updated_at = now()
+      FROM (SELECT location_id, product_id, lot_id, sum(delta) AS delta
+              FROM (SELECT from_location_id AS location_id, product_id, lot_id, -qty AS delta FROM moved
+                    UNION ALL
+                    SELECT to_location_id, product_id, lot_id, qty FROM moved) m
+             GROUP BY 1, 2, 3) d
+     WHERE b.location_id = d.location_id AND b.product_id = d.product_id
+       AND b.lot_id IS NOT DISTINCT FROM d.lot_id AND d.delta <> 0;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
