@@ -384,7 +384,9 @@ CREATE TABLE orders (
     UNIQUE (channel_id, external_id),
     CHECK (total_minor = subtotal_minor + shipping_minor + tax_minor - discount_minor),
     CHECK (promised_at >= ordered_at),
-    CHECK ((status = 'on_hold') = (on_hold AND cancelled_at IS NULL)),
+    -- Held orders show as held, unless every unit was cancelled meanwhile (model.DeriveStatus).
+    CHECK (status <> 'on_hold' OR (on_hold AND cancelled_at IS NULL)),
+    CHECK (NOT on_hold OR status IN ('on_hold', 'cancelled')),
     CHECK (cancelled_at IS NULL OR status = 'cancelled')
 );
 -- Keyset paging of the queues: by status and age, by status and promise date, and the same
@@ -396,6 +398,7 @@ CREATE INDEX orders_promised        ON orders (promised_at, id);
 CREATE INDEX orders_channel_status  ON orders (channel_id, status, ordered_at, id);
 CREATE INDEX orders_warehouse_status ON orders (warehouse_id, status, ordered_at, id);
 CREATE INDEX orders_customer        ON orders (customer_id);
+CREATE INDEX orders_external_id     ON orders (external_id);
 CREATE INDEX orders_customer_name_trgm ON orders USING gin (customer_name gin_trgm_ops);
 CREATE INDEX orders_changes         ON orders (change_xid);
 CREATE TRIGGER orders_touch BEFORE INSERT OR UPDATE ON orders

@@ -1,0 +1,341 @@
+package model
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestStatusNamesAndDisplay(t *testing.T) {
+	want := []struct {
+		value, label, short string
+	}{
+		{"pending", "Pending", "PEND"},
+		{"backordered", "Backordered", "BACK"},
+		{"allocated", "Allocated", "ALLOC"},
+		{"picking", "Picking", "PICKG"},
+		{"picked", "Picked", "PICKD"},
+		{"packed", "Packed", "PACKD"},
+		{"partially_shipped", "Part shipped", "PSHIP"},
+		{"shipped", "Shipped", "SHIP"},
+		{"partially_returned", "Part returned", "PRET"},
+		{"returned", "Returned", "RET"},
+		{"on_hold", "On hold", "HOLD"},
+		{"cancelled", "Cancelled", "CANC"},
+	}
+	if len(AllStatuses) != len(want) {
+		t.Fatalf("AllStatuses has %d statuses, want %d", len(AllStatuses), len(want))
+	}
+	shorts, glyphs := map[string]bool{}, map[rune]bool{}
+	for i, s := range AllStatuses {
+		w := want[i]
+		if string(s) != w.value || s.Label() != w.label || s.Short() != w.short {
+			t.Errorf("AllStatuses[%d] = %q %q %q; want %q %q %q", i, s, s.Label(), s.Short(), w.value, w.label, w.short)
+		}
+		if utf8.RuneCountInString(s.Short()) > 5 || shorts[s.Short()] {
+			t.Errorf("%s.Short() = %q: longer than 5 or not distinct", s, s.Short())
+		}
+		shorts[s.Short()] = true
+		// One printable ASCII cell: renders the same on every terminal and RF gun.
+		if g := s.Glyph(); g <= ' ' || g > '~' || glyphs[g] {
+			t.Errorf("%s.Glyph() = %q: not a distinct printable single-width symbol", s, g)
+		}
+		glyphs[s.Glyph()] = true
+		if parsed, err := ParseOrderStatus(w.value); err != nil || parsed != s {
+			t.Errorf("ParseOrderStatus(%q) = %q, %v", w.value, parsed, err)
+		}
+		if s.Terminal() != (s == StatusReturned || s == StatusCancelled) {
+			t.Errorf("%s.Terminal() = %v", s, s.Terminal())
+		}
+	}
+	for _, in := range []string{"", "PENDING_", "shipping", "part shipped"} {
+		if _, err := ParseOrderStatus(in); err == nil || !strings.Contains(err.Error(), `"`+in+`"`) {
+			t.Errorf("ParseOrderStatus(%q) error = %v, want one naming the input", in, err)
+		}
+	}
+	if s, err := ParseOrderStatus(" Shipped "); err != nil || s != StatusShipped {
+		t.Errorf(`ParseOrderStatus(" Shipped ") = %q, %v`, s, err)
+	}
+}
+
+// The expected transitions are written out here, independently of the table in order.go, so
+// an accidental edit of either one fails this test.
+var expectedTransitions = map[string]bool{
+	"pending>backordered": true, "pending>allocated": true, "pending>on_hold": true,
+	"pending>cancelled": true,
+
+	"backordered>pending": true, "backordered>allocated": true, "backordered>picking": true,
+	"backordered>on_hold": true, "backordered>cancelled": true,
+
+	"allocated>pending": true, "allocated>backordered": true, "allocated>picking": true,
+	"allocated>picked": true, "allocated>on_hold": true, "allocated>cancelled": true,
+
+	"picking>backordered": true, "picking>allocated": true, "picking>picked": true, "picking>packed": true,
+	"picking>partially_shipped": true, "picking>on_hold": true, "picking>cancelled": true,
+
+	"picked>allocated": true, "picked>picking": true, "picked>packed": true, "picked>partially_shipped": true,
+	"picked>shipped": true, "picked>on_hold": true, "picked>cancelled": true,
+
+	"packed>picked": true, "packed>partially_shipped": true, "packed>shipped": true,
+	"packed>on_hold": true, "packed>cancelled": true,
+
+	"partially_shipped>shipped": true, "partially_shipped>partially_returned": true,
+	"partially_shipped>on_hold": true,
+
+	"shipped>partially_returned": true, "shipped>returned": true,
+
+	"partially_returned>returned": true,
+
+	"on_hold>pending": true, "on_hold>backordered": true, "on_hold>allocated": true,
+	"on_hold>picking": true, "on_hold>picked": true, "on_hold>packed": true,
+	"on_hold>partially_shipped": true, "on_hold>cancelled": true,
+	// Releasing a hold during which units were returned or the rest cancelled.
+	"on_hold>shipped": true, "on_hold>partially_returned": true, "on_hold>returned": true,
+}
+
+func TestTransitionTable(t *testing.T) {
+	allowed := 0
+	for _, from := range AllStatuses {
+		for _, to := range AllStatuses {
+			want := expectedTransitions[string(from)+">"+string(to)]
+			if got := CanTransition(from, to); got != want {
+				t.Errorf("CanTransition(%s, %s) = %v, want %v", from, to, got, want)
+			}
+			err := CheckTransition(from, to)
+			if wantOK := want || from == to; (err == nil) != wantOK {
+				t.Errorf("CheckTransition(%s, %s) = %v, want ok=%v", from, to, err, wantOK)
+			}
+			if want {
+				allowed++
+			}
+		}
+		next := AllowedNext(from)
+		if from.Terminal() != (len(next) == 0) {
+			t.Errorf("AllowedNext(%s) = %v, but Terminal() = %v", from, next, from.Terminal())
+		}
+	}
+	if allowed != len(expectedTransitions) {
+		t.Errorf("only %d of the %d expected transitions were checked", allowed, len(expectedTransitions))
+	}
+}
+
+func TestTransitionErrorReadsWell(t *testing.T) {
+	err := CheckTransition(StatusShipped, StatusCancelled)
+	var te *TransitionError
+	if !errors.As(err, &te) || te.From != StatusShipped || te.To != StatusCancelled {
+		t.Fatalf("CheckTransition(shipped, cancelled) = %v, want *TransitionError", err)
+	}
+	if got, want := err.Error(), "order cannot go from Shipped to Cancelled"; got != want {
+		t.Errorf("message %q, want %q", got, want)
+	}
+	if err := CheckTransition("bogus", "bogus"); err == nil {
+		t.Error("CheckTransition between unknown statuses succeeded")
+	}
+}
+
+func TestAllowedNextIsStableAndACopy(t *testing.T) {
+	want := []OrderStatus{StatusBackordered, StatusAllocated, StatusOnHold, StatusCancelled}
+	got := AllowedNext(StatusPending)
+	if !slices.Equal(got, want) {
+		t.Fatalf("AllowedNext(pending) = %v, want %v", got, want)
+	}
+	got[0] = StatusShipped
+	if CanTransition(StatusPending, StatusShipped) {
+		t.Error("changing AllowedNext's result changed the transition table")
+	}
+	if AllowedNext("bogus") != nil {
+		t.Error("AllowedNext of an unknown status is not empty")
+	}
+}
+
+// q builds a line: ordered, cancelled, allocated, picked, packed, shipped, returned.
+func q(ordered, cancelled, allocated, picked, packed, shipped, returned int64) LineQty {
+	return LineQty{Ordered: ordered, Cancelled: cancelled, Allocated: allocated, Picked: picked,
+		Packed: packed, Shipped: shipped, Returned: returned}
+}
+
+func TestDeriveStatus(t *testing.T) {
+	tests := []struct {
+		name              string
+		onHold, cancelled bool
+		lines             []LineQty
+		want              OrderStatus
+	}{
+		{"1 cancel flag wins over shipped lines", false, true, []LineQty{q(2, 0, 2, 2, 2, 2, 0)}, StatusCancelled},
+		{"1 cancel flag wins over hold", true, true, []LineQty{q(2, 0, 0, 0, 0, 0, 0)}, StatusCancelled},
+		{"2 no lines", false, false, nil, StatusCancelled},
+		{"2 every unit cancelled", false, false, []LineQty{q(2, 2, 0, 0, 0, 0, 0), q(1, 1, 0, 0, 0, 0, 0)}, StatusCancelled},
+		{"2 all cancelled beats hold", true, false, []LineQty{q(3, 3, 0, 0, 0, 0, 0)}, StatusCancelled},
+		{"3 hold on a new order", true, false, []LineQty{q(2, 0, 0, 0, 0, 0, 0)}, StatusOnHold},
+		{"3 hold over a partial shipment", true, false, []LineQty{q(2, 0, 2, 2, 2, 2, 0), q(3, 0, 1, 0, 0, 0, 0)}, StatusOnHold},
+		{"3 hold over a partial return", true, false, []LineQty{q(2, 0, 2, 2, 2, 2, 1)}, StatusOnHold},
+		{"4 all returned", false, false, []LineQty{q(2, 0, 2, 2, 2, 2, 2), q(1, 0, 1, 1, 1, 1, 1)}, StatusReturned},
+		{"4 all open units returned after a partial cancel", false, false, []LineQty{q(5, 2, 3, 3, 3, 3, 3)}, StatusReturned},
+		{"4 one unit of two returned", false, false, []LineQty{q(2, 0, 2, 2, 2, 2, 1)}, StatusPartiallyReturned},
+		{"4 return of a partial shipment", false, false, []LineQty{q(4, 0, 4, 4, 2, 2, 2)}, StatusPartiallyReturned},
+		{"4 one of two lines returned", false, false, []LineQty{q(1, 0, 1, 1, 1, 1, 1), q(1, 0, 1, 1, 1, 1, 0)}, StatusPartiallyReturned},
+		{"5 all shipped", false, false, []LineQty{q(2, 0, 2, 2, 2, 2, 0), q(1, 0, 1, 1, 1, 1, 0)}, StatusShipped},
+		{"5 shipped after a partial cancel", false, false, []LineQty{q(5, 2, 3, 3, 3, 3, 0)}, StatusShipped},
+		{"5 shipped with a fully cancelled line", false, false, []LineQty{q(2, 0, 2, 2, 2, 2, 0), q(4, 4, 0, 0, 0, 0, 0)}, StatusShipped},
+		{"5 one line shipped, one still allocated", false, false, []LineQty{q(2, 0, 2, 2, 2, 2, 0), q(1, 0, 1, 0, 0, 0, 0)}, StatusPartiallyShipped},
+		{"5 part of one line shipped", false, false, []LineQty{q(3, 0, 3, 3, 3, 1, 0)}, StatusPartiallyShipped},
+		{"6 all packed", false, false, []LineQty{q(2, 0, 2, 2, 2, 0, 0), q(1, 0, 1, 1, 1, 0, 0)}, StatusPacked},
+		{"6 packed after a partial cancel", false, false, []LineQty{q(4, 1, 3, 3, 3, 0, 0)}, StatusPacked},
+		{"7 all picked, one packed", false, false, []LineQty{q(2, 0, 2, 2, 1, 0, 0)}, StatusPicked},
+		{"7 all picked", false, false, []LineQty{q(2, 0, 2, 2, 0, 0, 0), q(3, 0, 3, 3, 0, 0, 0)}, StatusPicked},
+		{"8 one line packed, the other not picked", false, false, []LineQty{q(2, 0, 2, 2, 2, 0, 0), q(3, 0, 3, 0, 0, 0, 0)}, StatusPicking},
+		{"8 picking while backordered", false, false, []LineQty{q(4, 0, 2, 1, 0, 0, 0)}, StatusPicking},
+		{"9 all allocated", false, false, []LineQty{q(2, 0, 2, 0, 0, 0, 0), q(1, 0, 1, 0, 0, 0, 0)}, StatusAllocated},
+		{"9 allocated after cancelling the missing unit", false, false, []LineQty{q(5, 2, 3, 0, 0, 0, 0)}, StatusAllocated},
+		{"10 one line allocated, one not", false, false, []LineQty{q(2, 0, 2, 0, 0, 0, 0), q(1, 0, 0, 0, 0, 0, 0)}, StatusBackordered},
+		{"10 part of a line allocated", false, false, []LineQty{q(5, 0, 3, 0, 0, 0, 0)}, StatusBackordered},
+		{"11 nothing allocated", false, false, []LineQty{q(2, 0, 0, 0, 0, 0, 0), q(1, 0, 0, 0, 0, 0, 0)}, StatusPending},
+		{"11 partial cancel, nothing allocated", false, false, []LineQty{q(5, 2, 0, 0, 0, 0, 0)}, StatusPending},
+	}
+	for _, tt := range tests {
+		for i, line := range tt.lines {
+			if err := line.Validate(); err != nil {
+				t.Fatalf("%s: test line %d is invalid: %v", tt.name, i+1, err)
+			}
+		}
+		if got := DeriveStatus(tt.onHold, tt.cancelled, tt.lines); got != tt.want {
+			t.Errorf("%s: DeriveStatus = %s, want %s", tt.name, got, tt.want)
+		}
+	}
+}
+
+// randomLine draws a valid line by filling each cumulative stage up to the one before it.
+func randomLine(next func(n int64) int64) LineQty {
+	var l LineQty
+	l.Ordered = 1 + next(6)
+	l.Cancelled = next(l.Ordered + 1)
+	l.Allocated = next(l.Ordered - l.Cancelled + 1)
+	l.Picked = next(l.Allocated + 1)
+	l.Packed = next(l.Picked + 1)
+	l.Shipped = next(l.Packed + 1)
+	l.Returned = next(l.Shipped + 1)
+	l.Refunded = next(l.Ordered + 1)
+	return l
+}
+
+func TestDeriveStatusProperty(t *testing.T) {
+	rng := newRand(t)
+	for range 20000 {
+		lines := make([]LineQty, rng.IntN(5))
+		for i := range lines {
+			lines[i] = randomLine(rng.Int64N)
+			if err := lines[i].Validate(); err != nil {
+				t.Fatalf("generated an invalid line: %v", err)
+			}
+		}
+		onHold, cancelled := rng.IntN(4) == 0, rng.IntN(8) == 0
+		got := DeriveStatus(onHold, cancelled, lines)
+		if !slices.Contains(AllStatuses, got) {
+			t.Fatalf("DeriveStatus(%v, %v, %v) = %q, not a known status", onHold, cancelled, lines, got)
+		}
+		if (got == StatusOnHold) && !onHold {
+			t.Fatalf("DeriveStatus(%v, %v, %v) = on_hold without a hold", onHold, cancelled, lines)
+		}
+		// Recomputing from the same lines is never a transition error (what `oms check` relies on).
+		if next, err := NextStatus(got, onHold, cancelled, lines); err != nil || next != got {
+			t.Fatalf("NextStatus(%s, same lines) = %s, %v", got, next, err)
+		}
+	}
+}
+
+// A normal order can be worked from import to full return, one scan at a time, without the
+// transition table refusing any step.
+func TestHappyPathWalksThroughTheTable(t *testing.T) {
+	line := LineQty{Ordered: 2}
+	steps := []struct {
+		do   func()
+		want OrderStatus
+	}{
+		{func() {}, StatusPending},
+		{func() { line.Allocated++ }, StatusBackordered},
+		{func() { line.Allocated++ }, StatusAllocated},
+		{func() { line.Picked++ }, StatusPicking},
+		{func() { line.Picked++ }, StatusPicked},
+		{func() { line.Packed++ }, StatusPicked},
+		{func() { line.Packed++ }, StatusPacked},
+		{func() { line.Shipped++ }, StatusPartiallyShipped},
+		{func() { line.Shipped++ }, StatusShipped},
+		{func() { line.Returned++ }, StatusPartiallyReturned},
+		{func() { line.Returned++ }, StatusReturned},
+	}
+	current := StatusPending
+	for i, step := range steps {
+		step.do()
+		next, err := NextStatus(current, false, false, []LineQty{line})
+		if err != nil || next != step.want {
+			t.Fatalf("step %d (%+v): NextStatus from %s = %s, %v; want %s", i, line, current, next, err, step.want)
+		}
+		current = next
+	}
+}
+
+func TestHoldAndCancelThroughNextStatus(t *testing.T) {
+	lines := []LineQty{q(2, 0, 2, 1, 0, 0, 0)}
+	held, err := NextStatus(StatusPicking, true, false, lines)
+	if err != nil || held != StatusOnHold {
+		t.Fatalf("holding a picking order: %s, %v", held, err)
+	}
+	released, err := NextStatus(held, false, false, lines)
+	if err != nil || released != StatusPicking {
+		t.Fatalf("releasing the hold: %s, %v", released, err)
+	}
+	shipped := []LineQty{q(2, 0, 2, 2, 2, 2, 0)}
+	_, err = NextStatus(StatusShipped, false, true, shipped)
+	var te *TransitionError
+	if !errors.As(err, &te) || err.Error() != "order cannot go from Shipped to Cancelled" {
+		t.Errorf("cancelling a shipped order: %v, want a TransitionError", err)
+	}
+	_, err = NextStatus(StatusPending, false, false, []LineQty{q(2, 0, 0, 0, 0, 0, 0), q(1, 0, 0, 1, 0, 0, 0)})
+	var le *LineQtyError
+	if !errors.As(err, &le) || !strings.HasPrefix(err.Error(), "line 2: ") {
+		t.Errorf("invalid second line: %v, want a LineQtyError for line 2", err)
+	}
+}
+
+func TestLineQtyValidate(t *testing.T) {
+	valid := LineQty{Ordered: 5, Cancelled: 1, Allocated: 4, Picked: 3, Packed: 3, Shipped: 2, Returned: 1, Refunded: 1}
+	if err := valid.Validate(); err != nil {
+		t.Fatalf("valid line rejected: %v", err)
+	}
+	if got := valid.OpenAllocation(); got != 2 {
+		t.Errorf("OpenAllocation = %d, want allocated 4 − shipped 2 = 2", got)
+	}
+	tests := []struct {
+		broken     func(*LineQty)
+		constraint string
+		rule       string
+	}{
+		{func(l *LineQty) { l.Ordered = 0 }, "order_lines_qty_ordered_check", "ordered > 0"},
+		{func(l *LineQty) { l.Cancelled = -1 }, "order_lines_cancelled_in_range", "0 ≤ cancelled ≤ ordered"},
+		{func(l *LineQty) { l.Cancelled = 6 }, "order_lines_cancelled_in_range", "0 ≤ cancelled ≤ ordered"},
+		{func(l *LineQty) { l.Cancelled = 2 }, "order_lines_allocated_in_range", "0 ≤ allocated ≤ ordered − cancelled"},
+		{func(l *LineQty) { l.Allocated = -1 }, "order_lines_allocated_in_range", "0 ≤ allocated ≤ ordered − cancelled"},
+		{func(l *LineQty) { l.Picked = 5 }, "order_lines_picked_in_range", "0 ≤ picked ≤ allocated"},
+		{func(l *LineQty) { l.Picked = -1 }, "order_lines_picked_in_range", "0 ≤ picked ≤ allocated"},
+		{func(l *LineQty) { l.Packed = 4 }, "order_lines_packed_in_range", "0 ≤ packed ≤ picked"},
+		{func(l *LineQty) { l.Shipped = 4 }, "order_lines_shipped_in_range", "0 ≤ shipped ≤ packed"},
+		{func(l *LineQty) { l.Returned = 3 }, "order_lines_returned_in_range", "0 ≤ returned ≤ shipped"},
+		{func(l *LineQty) { l.Refunded = 6 }, "order_lines_refunded_in_range", "0 ≤ refunded ≤ ordered"},
+		{func(l *LineQty) { l.Refunded = -1 }, "order_lines_refunded_in_range", "0 ≤ refunded ≤ ordered"},
+	}
+	for _, tt := range tests {
+		line := valid
+		tt.broken(&line)
+		err := line.Validate()
+		var le *LineQtyError
+		if !errors.As(err, &le) || le.Constraint != tt.constraint || !strings.Contains(err.Error(), tt.rule) {
+			t.Errorf("%+v: Validate = %v; want %s naming %q", line, err, tt.constraint, tt.rule)
+		}
+	}
+	err := LineQty{Ordered: 2, Allocated: 2, Picked: 3}.Validate()
+	if err == nil || !strings.Contains(err.Error(), "allocated 2") || !strings.Contains(err.Error(), "picked 3") {
+		t.Errorf("message should show the numbers: %v", err)
+	}
+}
