@@ -1,0 +1,388 @@
+package keymaps
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+)
+
+// Scope names, as used in YAML, error messages and [Press].
+const (
+	ScopeGlobal = "global"
+	ScopeList   = "list"
+	ScopeQueue  = "queue"
+	ScopeOrder  = "order"
+	ScopeInput  = "input"
+	ScopeDialog = "dialog"
+)
+
+// KeyMap holds every scope's bindings. Build it with [Default] or [Load];
+// the zero value has no keys bound.
+type KeyMap struct {
+	Global GlobalKeys
+	List   ListKeys
+	Queue  QueueKeys
+	Order  OrderKeys
+	Input  InputKeys
+	Dialog DialogKeys
+}
+
+// GlobalKeys are active on every screen. While a text field or dialog is
+// focused only those keys for which [WorksWhileTyping] is true apply.
+type GlobalKeys struct {
+	Quit       key.Binding
+	Help       key.Binding
+	Menu       key.Binding
+	Back       key.Binding
+	NextScreen key.Binding
+	PrevScreen key.Binding
+	Queue      key.Binding
+	Picking    key.Binding
+	Packing    key.Binding
+	Returns    key.Binding
+	Counts     key.Binding
+	Supervisor key.Binding
+}
+
+// ListKeys move the cursor of any list screen.
+type ListKeys struct {
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+	Open     key.Binding
+}
+
+// QueueKeys are the order queue screen's own actions (together with List).
+type QueueKeys struct {
+	Search          key.Binding
+	ClearFilter     key.Binding
+	FilterStatus    key.Binding
+	FilterChannel   key.Binding
+	FilterWarehouse key.Binding
+	SortToggle      key.Binding
+	NextStatus      key.Binding
+	PrevStatus      key.Binding
+	Refresh         key.Binding
+}
+
+// OrderKeys are the order detail screen's actions. The screen scrolls the
+// focused section (lines or history); ToggleSection switches between them.
+type OrderKeys struct {
+	ScrollUp      key.Binding
+	ScrollDown    key.Binding
+	PageUp        key.Binding
+	PageDown      key.Binding
+	Top           key.Binding
+	Bottom        key.Binding
+	ToggleSection key.Binding
+}
+
+// InputKeys apply while a text or scan field is focused.
+type InputKeys struct {
+	Submit key.Binding
+	Cancel key.Binding
+	Clear  key.Binding
+}
+
+// DialogKeys apply while a confirmation dialog is open.
+type DialogKeys struct {
+	Confirm key.Binding
+	Cancel  key.Binding
+}
+
+// ShortHelp implements help.KeyMap.
+func (g GlobalKeys) ShortHelp() []key.Binding { return []key.Binding{g.Help, g.Menu} }
+
+// FullHelp implements help.KeyMap.
+func (g GlobalKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{g.Help, g.Menu, g.Back, g.Quit},
+		{g.NextScreen, g.PrevScreen},
+		{g.Queue, g.Picking, g.Packing},
+		{g.Returns, g.Counts, g.Supervisor},
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (l ListKeys) ShortHelp() []key.Binding { return []key.Binding{l.Up, l.Down, l.Open} }
+
+// FullHelp implements help.KeyMap.
+func (l ListKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{l.Up, l.Down, l.PageUp, l.PageDown},
+		{l.Top, l.Bottom, l.Open},
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (q QueueKeys) ShortHelp() []key.Binding {
+	return []key.Binding{q.Search, q.FilterStatus, q.SortToggle, q.Refresh}
+}
+
+// FullHelp implements help.KeyMap.
+func (q QueueKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{q.Search, q.ClearFilter, q.SortToggle, q.Refresh},
+		{q.FilterStatus, q.NextStatus, q.PrevStatus},
+		{q.FilterChannel, q.FilterWarehouse},
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (o OrderKeys) ShortHelp() []key.Binding {
+	return []key.Binding{o.ToggleSection, o.ScrollUp, o.ScrollDown}
+}
+
+// FullHelp implements help.KeyMap.
+func (o OrderKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{o.ScrollUp, o.ScrollDown, o.PageUp, o.PageDown},
+		{o.Top, o.Bottom, o.ToggleSection},
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (i InputKeys) ShortHelp() []key.Binding { return []key.Binding{i.Submit, i.Cancel, i.Clear} }
+
+// FullHelp implements help.KeyMap.
+func (i InputKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{i.Submit, i.Cancel, i.Clear}}
+}
+
+// ShortHelp implements help.KeyMap.
+func (d DialogKeys) ShortHelp() []key.Binding { return []key.Binding{d.Confirm, d.Cancel} }
+
+// FullHelp implements help.KeyMap.
+func (d DialogKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{d.Confirm, d.Cancel}}
+}
+
+// Scope describes one scope for iteration: its name as used in YAML, a
+// title and a sentence for the cheatsheet, and its actions in display order.
+type Scope struct {
+	Name    string
+	Title   string
+	About   string
+	Actions []Action
+}
+
+// Action describes one action of a scope with its current keys.
+type Action struct {
+	Name        string   // lowerCamel name, e.g. "filterStatus"
+	Keys        []string // key names as written in keys.yaml, e.g. "ctrl+c", "space"
+	Help        string   // short description shown in the help footer
+	Description string   // longer description for the cheatsheet
+}
+
+type actionDef struct {
+	name  string
+	keys  []string // default keys, in tea.KeyMsg.String() form
+	help  string
+	long  string
+	field func(*KeyMap) *key.Binding
+}
+
+type scopeDef struct {
+	name    string
+	title   string
+	about   string
+	actions []actionDef
+}
+
+// registry is the single source of scope and action names, default keys and
+// help texts. Default, Scopes, Binding, Load and Cheatsheet all read it.
+var registry = []scopeDef{
+	{
+		name:  ScopeGlobal,
+		title: "Global",
+		about: "On every screen. While a text or scan field or a dialog is focused, only " +
+			"function keys and the ctrl keys that fields do not use for editing reach these " +
+			"actions (by default: ctrl+c, ctrl+q, f1–f8, ctrl+g).",
+		actions: []actionDef{
+			{"quit", []string{"ctrl+c", "ctrl+q"}, "quit", "Quit oms (asks first if input is unsaved)", func(k *KeyMap) *key.Binding { return &k.Global.Quit }},
+			{"help", []string{"?", "f1"}, "help", "Show or hide the full help", func(k *KeyMap) *key.Binding { return &k.Global.Help }},
+			{"menu", []string{"f2", "ctrl+g"}, "menu", "Open the menu of all screens", func(k *KeyMap) *key.Binding { return &k.Global.Menu }},
+			{"back", []string{"esc"}, "back", "Go back to the previous view", func(k *KeyMap) *key.Binding { return &k.Global.Back }},
+			{"nextScreen", []string{"ctrl+right", "ctrl+n"}, "next screen", "Switch to the next screen", func(k *KeyMap) *key.Binding { return &k.Global.NextScreen }},
+			{"prevScreen", []string{"ctrl+left", "ctrl+p"}, "prev screen", "Switch to the previous screen", func(k *KeyMap) *key.Binding { return &k.Global.PrevScreen }},
+			{"queue", []string{"f3"}, "queue", "Go to the order queue", func(k *KeyMap) *key.Binding { return &k.Global.Queue }},
+			{"picking", []string{"f4"}, "picking", "Go to picking", func(k *KeyMap) *key.Binding { return &k.Global.Picking }},
+			{"packing", []string{"f5"}, "packing", "Go to packing", func(k *KeyMap) *key.Binding { return &k.Global.Packing }},
+			{"returns", []string{"f6"}, "returns", "Go to the returns desk", func(k *KeyMap) *key.Binding { return &k.Global.Returns }},
+			{"counts", []string{"f7"}, "counts", "Go to stock counts", func(k *KeyMap) *key.Binding { return &k.Global.Counts }},
+			{"supervisor", []string{"f8"}, "supervisor", "Go to the supervisor view", func(k *KeyMap) *key.Binding { return &k.Global.Supervisor }},
+		},
+	},
+	{
+		name:  ScopeList,
+		title: "Lists",
+		about: "On every list screen (the order queue and other lists), when no field is focused.",
+		actions: []actionDef{
+			{"up", []string{"up", "k"}, "up", "Move the cursor up", func(k *KeyMap) *key.Binding { return &k.List.Up }},
+			{"down", []string{"down", "j"}, "down", "Move the cursor down", func(k *KeyMap) *key.Binding { return &k.List.Down }},
+			{"pageUp", []string{"pgup", "ctrl+b"}, "page up", "Move one page up", func(k *KeyMap) *key.Binding { return &k.List.PageUp }},
+			{"pageDown", []string{"pgdown", "ctrl+f"}, "page down", "Move one page down", func(k *KeyMap) *key.Binding { return &k.List.PageDown }},
+			{"top", []string{"home", "g"}, "top", "Go to the first row", func(k *KeyMap) *key.Binding { return &k.List.Top }},
+			{"bottom", []string{"end", "G"}, "bottom", "Go to the last row", func(k *KeyMap) *key.Binding { return &k.List.Bottom }},
+			{"open", []string{"enter"}, "open", "Open the selected row", func(k *KeyMap) *key.Binding { return &k.List.Open }},
+		},
+	},
+	{
+		name:  ScopeQueue,
+		title: "Order queue",
+		about: "On the order queue screen, together with the list keys.",
+		actions: []actionDef{
+			{"search", []string{"/"}, "search", "Search orders (number, customer, SKU)", func(k *KeyMap) *key.Binding { return &k.Queue.Search }},
+			{"clearFilter", []string{"x"}, "clear filters", "Clear the search and all filters", func(k *KeyMap) *key.Binding { return &k.Queue.ClearFilter }},
+			{"filterStatus", []string{"s"}, "status", "Filter by order status", func(k *KeyMap) *key.Binding { return &k.Queue.FilterStatus }},
+			{"filterChannel", []string{"c"}, "channel", "Filter by sales channel", func(k *KeyMap) *key.Binding { return &k.Queue.FilterChannel }},
+			{"filterWarehouse", []string{"w"}, "warehouse", "Filter by warehouse", func(k *KeyMap) *key.Binding { return &k.Queue.FilterWarehouse }},
+			{"sortToggle", []string{"o"}, "sort", "Sort by age or by promised date", func(k *KeyMap) *key.Binding { return &k.Queue.SortToggle }},
+			{"nextStatus", []string{"]"}, "next status", "Filter by the next status", func(k *KeyMap) *key.Binding { return &k.Queue.NextStatus }},
+			{"prevStatus", []string{"["}, "prev status", "Filter by the previous status", func(k *KeyMap) *key.Binding { return &k.Queue.PrevStatus }},
+			{"refresh", []string{"r"}, "refresh", "Refetch the queue now", func(k *KeyMap) *key.Binding { return &k.Queue.Refresh }},
+		},
+	},
+	{
+		name:  ScopeOrder,
+		title: "Order detail",
+		about: "On the order detail screen; scrolling applies to the focused section.",
+		actions: []actionDef{
+			{"scrollUp", []string{"up", "k"}, "up", "Scroll up", func(k *KeyMap) *key.Binding { return &k.Order.ScrollUp }},
+			{"scrollDown", []string{"down", "j"}, "down", "Scroll down", func(k *KeyMap) *key.Binding { return &k.Order.ScrollDown }},
+			{"pageUp", []string{"pgup", "ctrl+b"}, "page up", "Scroll one page up", func(k *KeyMap) *key.Binding { return &k.Order.PageUp }},
+			{"pageDown", []string{"pgdown", "ctrl+f"}, "page down", "Scroll one page down", func(k *KeyMap) *key.Binding { return &k.Order.PageDown }},
+			{"top", []string{"home", "g"}, "top", "Scroll to the top", func(k *KeyMap) *key.Binding { return &k.Order.Top }},
+			{"bottom", []string{"end", "G"}, "bottom", "Scroll to the bottom", func(k *KeyMap) *key.Binding { return &k.Order.Bottom }},
+			{"toggleSection", []string{"tab"}, "section", "Switch between lines and history", func(k *KeyMap) *key.Binding { return &k.Order.ToggleSection }},
+		},
+	},
+	{
+		name:  ScopeInput,
+		title: "Text and scan fields",
+		about: "While a text or scan field is focused; all other printable keys are typed into it.",
+		actions: []actionDef{
+			{"submit", []string{"enter"}, "submit", "Submit the field (a scanner ends each scan with enter)", func(k *KeyMap) *key.Binding { return &k.Input.Submit }},
+			{"cancel", []string{"esc"}, "cancel", "Leave the field", func(k *KeyMap) *key.Binding { return &k.Input.Cancel }},
+			{"clear", []string{"ctrl+u"}, "clear", "Clear the field", func(k *KeyMap) *key.Binding { return &k.Input.Clear }},
+		},
+	},
+	{
+		name:  ScopeDialog,
+		title: "Dialogs",
+		about: "While a confirmation dialog is open.",
+		actions: []actionDef{
+			{"confirm", []string{"y", "enter"}, "yes", "Confirm", func(k *KeyMap) *key.Binding { return &k.Dialog.Confirm }},
+			{"cancel", []string{"n", "esc"}, "no", "Cancel", func(k *KeyMap) *key.Binding { return &k.Dialog.Cancel }},
+		},
+	},
+}
+
+func lookupScope(name string) *scopeDef {
+	for i := range registry {
+		if registry[i].name == name {
+			return &registry[i]
+		}
+	}
+	return nil
+}
+
+func (s *scopeDef) lookup(name string) *actionDef {
+	for i := range s.actions {
+		if s.actions[i].name == name {
+			return &s.actions[i]
+		}
+	}
+	return nil
+}
+
+func (s *scopeDef) actionNames() []string {
+	names := make([]string, len(s.actions))
+	for i, a := range s.actions {
+		names[i] = a.name
+	}
+	return names
+}
+
+func scopeNames() []string {
+	names := make([]string, len(registry))
+	for i, s := range registry {
+		names[i] = s.name
+	}
+	return names
+}
+
+// Default returns the built-in key map. Every call returns fresh bindings,
+// so changing one KeyMap never affects another.
+func Default() KeyMap {
+	var km KeyMap
+	for _, s := range registry {
+		for _, a := range s.actions {
+			setKeys(a.field(&km), a.help, append([]string(nil), a.keys...))
+		}
+	}
+	return km
+}
+
+// setKeys sets a binding's keys (tea form) and rebuilds its help label from
+// them, keeping the description.
+func setKeys(b *key.Binding, desc string, keys []string) {
+	*b = key.NewBinding(key.WithKeys(keys...), key.WithHelp(Label(keys), desc))
+}
+
+// Label is the help label for a list of canonical keys: their display
+// names joined by "/", e.g. "ctrl+c/ctrl+q" or "space"; by ", " when one of
+// them contains "/" itself ("/, ctrl+s").
+func Label(keys []string) string {
+	names := make([]string, len(keys))
+	sep := "/"
+	for i, k := range keys {
+		names[i] = DisplayName(k)
+		if strings.Contains(k, "/") {
+			sep = ", "
+		}
+	}
+	return strings.Join(names, sep)
+}
+
+// Scopes lists every scope and its actions, in a fixed order, with the
+// current keys of km.
+func (k KeyMap) Scopes() []Scope {
+	out := make([]Scope, 0, len(registry))
+	for _, s := range registry {
+		sc := Scope{Name: s.name, Title: s.title, About: s.about, Actions: make([]Action, 0, len(s.actions))}
+		for _, a := range s.actions {
+			b := a.field(&k)
+			keys := b.Keys()
+			names := make([]string, len(keys))
+			for i, key := range keys {
+				names[i] = DisplayName(key)
+			}
+			sc.Actions = append(sc.Actions, Action{
+				Name:        a.name,
+				Keys:        names,
+				Help:        b.Help().Desc,
+				Description: a.long,
+			})
+		}
+		out = append(out, sc)
+	}
+	return out
+}
+
+// Binding returns a pointer to the binding of scope.action (lowerCamel
+// names, e.g. "queue", "filterStatus"), or false if there is no such action.
+func (k *KeyMap) Binding(scope, action string) (*key.Binding, bool) {
+	s := lookupScope(scope)
+	if s == nil {
+		return nil, false
+	}
+	a := s.lookup(action)
+	if a == nil {
+		return nil, false
+	}
+	return a.field(k), true
+}
