@@ -235,7 +235,7 @@ var registry = []scopeDef{
 		title: "Order queue",
 		about: "On the order queue screen, together with the list keys.",
 		actions: []actionDef{
-			{"search", []string{"/"}, "search", "Search orders (number, customer, SKU)", func(k *KeyMap) *key.Binding { return &k.Queue.Search }},
+			{"search", []string{"/"}, "search", "Search orders (number, external id, customer)", func(k *KeyMap) *key.Binding { return &k.Queue.Search }},
 			{"clearFilter", []string{"x"}, "clear filters", "Clear the search and all filters", func(k *KeyMap) *key.Binding { return &k.Queue.ClearFilter }},
 			{"filterStatus", []string{"s"}, "status", "Filter by order status", func(k *KeyMap) *key.Binding { return &k.Queue.FilterStatus }},
 			{"filterChannel", []string{"c"}, "channel", "Filter by sales channel", func(k *KeyMap) *key.Binding { return &k.Queue.FilterChannel }},

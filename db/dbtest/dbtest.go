@@ -25,6 +25,9 @@ type server struct {
 	template string
 	prefix   string
 	counter  atomic.Int64
+
+	filledMu sync.Mutex
+	filled   map[string]string // name → template database holding migrated and filled data
 }
 
 var (
@@ -97,6 +100,9 @@ func (s *server) createTemplate(ctx context.Context) error {
 func (s *server) close() {
 	if s.admin != nil {
 		if s.cluster == nil && s.template != "" {
+			for _, tpl := range s.filled {
+				_, _ = s.admin.Exec(`DROP DATABASE IF EXISTS ` + tpl + ` WITH (FORCE)`)
+			}
 			_, _ = s.admin.Exec(`DROP DATABASE IF EXISTS ` + s.template + ` WITH (FORCE)`)
 		}
 		s.admin.Close()
@@ -118,13 +124,13 @@ func (s *server) urlFor(database string) string {
 	return s.baseURL + " dbname=" + database
 }
 
-// newDatabase creates an empty or migrated database and drops it when the test ends.
-func (s *server) newDatabase(t testing.TB, migrated bool) string {
+// newDatabase creates a database (empty when template is "") and drops it when the test ends.
+func (s *server) newDatabase(t testing.TB, template string) string {
 	t.Helper()
 	name := fmt.Sprintf("%s_%d", s.prefix, s.counter.Add(1))
 	stmt := `CREATE DATABASE ` + name
-	if migrated {
-		stmt += ` TEMPLATE ` + s.template + ` STRATEGY FILE_COPY`
+	if template != "" {
+		stmt += ` TEMPLATE ` + template + ` STRATEGY FILE_COPY`
 	}
 	if _, err := s.admin.Exec(stmt); err != nil {
 		t.Fatalf("creating test database %s: %v", name, err)
@@ -138,10 +144,54 @@ func (s *server) newDatabase(t testing.TB, migrated bool) string {
 }
 
 // URL creates a fresh, migrated database for this test and returns its connection URL.
-func URL(t testing.TB) string { return get(t).newDatabase(t, true) }
+func URL(t testing.TB) string {
+	s := get(t)
+	return s.newDatabase(t, s.template)
+}
 
 // EmptyURL creates a fresh database with no schema at all, for migration tests.
-func EmptyURL(t testing.TB) string { return get(t).newDatabase(t, false) }
+func EmptyURL(t testing.TB) string { return get(t).newDatabase(t, "") }
+
+// Filled returns a fresh database holding what fill wrote into a migrated one. fill runs once
+// per name and test binary (into a template that each call clones), so many tests can start
+// from the same seeded data for the price of a copy.
+func Filled(t testing.TB, name string, fill func(ctx context.Context, d *db.DB) error) *db.DB {
+	t.Helper()
+	s := get(t)
+	tpl, err := s.filledTemplate(name, fill)
+	if err != nil {
+		t.Fatalf("filling test template %q: %v", name, err)
+	}
+	return Open(t, s.newDatabase(t, tpl))
+}
+
+func (s *server) filledTemplate(name string, fill func(ctx context.Context, d *db.DB) error) (string, error) {
+	s.filledMu.Lock()
+	defer s.filledMu.Unlock()
+	if tpl, ok := s.filled[name]; ok {
+		return tpl, nil
+	}
+	tpl := fmt.Sprintf("%s_fill%d", s.prefix, len(s.filled)+1)
+	if _, err := s.admin.Exec(`CREATE DATABASE ` + tpl + ` TEMPLATE ` + s.template + ` STRATEGY FILE_COPY`); err != nil {
+		return "", err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	d, err := db.Open(ctx, db.Config{URL: s.urlFor(tpl), MaxConns: 4})
+	if err != nil {
+		return "", err
+	}
+	err = fill(ctx, d)
+	d.Close()
+	if err != nil {
+		return "", err
+	}
+	if s.filled == nil {
+		s.filled = map[string]string{}
+	}
+	s.filled[name] = tpl
+	return tpl, nil
+}
 
 // New opens a fresh, migrated database for this test; it is closed and dropped afterwards.
 func New(t testing.TB) *db.DB { return Open(t, URL(t)) }

@@ -1,0 +1,225 @@
+package queue
+
+import (
+	"strconv"
+	"strings"
+
+	"oms/db"
+	"oms/model"
+	"oms/tui/ui"
+)
+
+// wide says whether there is room for the two-line counts bar and a labelled filter line.
+func (s *Screen) wide() bool { return s.width >= 60 }
+
+// chromeLines is the number of lines above the rows: counts, filters, column titles.
+func (s *Screen) chromeLines() int {
+	n := 2 // counts, filters
+	if s.wide() {
+		n++ // counts wrap onto a second line
+	}
+	if s.width >= 40 {
+		n++ // column titles
+	}
+	return n
+}
+
+// renderLines renders every row of the window once (rows are re-rendered when they change, the
+// size changes, or the minute turns, because ages and due times move) so a key press only
+// re-styles the selected row.
+func (s *Screen) renderLines() {
+	if s.width == 0 {
+		return
+	}
+	now := s.ctx.Clock()
+	c := cellCtx{now: now, short: s.layout.short}
+	st := s.ctx.Styles
+	s.lines = s.lines[:0]
+	for i := range s.rows {
+		r := &s.rows[i]
+		cells := s.layout.rowCells(r, &c)
+		for j, col := range s.layout.cols {
+			switch col.title {
+			case "Status":
+				cells[j] = st.Status(r.Status).Render(cells[j])
+			case "Due", "":
+				switch sla, _ := ui.Due(now, r.PromisedAt, done(statusOf(r))); sla {
+				case ui.SLALate:
+					cells[j] = st.Late.Render(cells[j])
+				case ui.SLADueToday:
+					cells[j] = st.DueToday.Render(cells[j])
+				}
+			}
+		}
+		s.lines = append(s.lines, " "+strings.Join(cells, " "))
+	}
+	s.linesMinute = now.Truncate(60e9)
+}
+
+// selectedLine is the cursor's row, unstyled inside so the selection style covers it evenly.
+func (s *Screen) selectedLine() string {
+	r := &s.rows[s.cursor]
+	c := cellCtx{now: s.ctx.Clock(), short: s.layout.short}
+	return s.ctx.Styles.Selected.Render(">" + strings.Join(s.layout.rowCells(r, &c), " "))
+}
+
+// View draws counts, filters, column titles and the visible rows; it builds no styles and
+// queries nothing.
+func (s *Screen) View() string {
+	if s.picker != nil {
+		return s.pickerView()
+	}
+	if !s.ctx.Clock().Truncate(60e9).Equal(s.linesMinute) {
+		s.renderLines()
+	}
+	var b strings.Builder
+	b.Grow((s.width + 32) * s.height)
+	s.writeCounts(&b)
+	s.writeFilters(&b)
+	if s.width >= 40 {
+		b.WriteString(s.ctx.Styles.TableHeader.Render(ui.Fit(s.layout.headerLine(), s.width)))
+		b.WriteByte('\n')
+	}
+	s.writeRows(&b)
+	return b.String()
+}
+
+func (s *Screen) writeRows(b *strings.Builder) {
+	vis := s.visibleRows()
+	if len(s.rows) == 0 {
+		msg := "Loading orders…"
+		if s.loaded {
+			msg = "No orders match."
+		}
+		b.WriteString(s.ctx.Styles.Muted.Render(ui.Fit(" "+msg, s.width)))
+		return
+	}
+	end := min(s.offset+vis, len(s.rows))
+	for i := s.offset; i < end; i++ {
+		if i > s.offset {
+			b.WriteByte('\n')
+		}
+		if i == s.cursor {
+			b.WriteString(s.selectedLine())
+		} else {
+			b.WriteString(s.lines[i])
+		}
+	}
+}
+
+// writeCounts is the per-status summary: all twelve on wide screens (the filtered one in
+// brackets, so it shows without colour), just the filtered one on handhelds.
+func (s *Screen) writeCounts(b *strings.Builder) {
+	st := s.ctx.Styles
+	if !s.wide() {
+		label, n := "All", s.counts.Total()
+		if s.status != "" {
+			label, n = model.OrderStatus(s.status).Short(), s.counts[s.status]
+		}
+		line := " " + label + " " + group(n)
+		if s.status != "" {
+			line += "/" + group(s.counts.Total())
+		}
+		b.WriteString(st.Title.Render(ui.Fit(line, s.width)))
+		b.WriteByte('\n')
+		return
+	}
+	items := make([]string, 0, len(model.AllStatuses)+1)
+	items = append(items, countItem("All", s.counts.Total(), s.status == ""))
+	for _, status := range model.AllStatuses {
+		items = append(items, countItem(status.Short(), s.counts[string(status)], s.status == string(status)))
+	}
+	lines := wrapItems(items, s.width-1, 2)
+	for _, line := range lines {
+		b.WriteString(ui.Fit(" "+line, s.width))
+		b.WriteByte('\n')
+	}
+}
+
+func countItem(label string, n int64, selected bool) string {
+	item := label + " " + group(n)
+	if selected {
+		return "[" + item + "]"
+	}
+	return " " + item + " "
+}
+
+// wrapItems packs items into at most maxLines lines of width.
+func wrapItems(items []string, width, maxLines int) []string {
+	lines := make([]string, 0, maxLines)
+	var cur strings.Builder
+	for _, it := range items {
+		if cur.Len() > 0 && ui.Width(cur.String())+ui.Width(it) > width {
+			if len(lines) == maxLines-1 {
+				break
+			}
+			lines = append(lines, cur.String())
+			cur.Reset()
+		}
+		cur.WriteString(it)
+	}
+	lines = append(lines, cur.String())
+	for len(lines) < maxLines {
+		lines = append(lines, "")
+	}
+	return lines
+}
+
+// writeFilters shows the channel, warehouse, sort and search, or the search field when typing.
+func (s *Screen) writeFilters(b *strings.Builder) {
+	st := s.ctx.Styles
+	sortLabel := "oldest first"
+	if s.sort == db.ByPromised {
+		sortLabel = "promised first"
+	}
+	var line string
+	switch {
+	case s.search.Focused() || (!s.wide() && s.search.Value() != ""):
+		line = " " + s.search.View()
+	case s.wide():
+		line = " channel " + s.lookupName(s.ctx.Lookups.Channels, s.channel) +
+			" · warehouse " + s.lookupName(s.ctx.Lookups.Warehouses, s.warehouse) + " · " + sortLabel
+		if q := s.search.Value(); q != "" {
+			line += " · search \"" + q + "\""
+		}
+	default:
+		short := "by age"
+		if s.sort == db.ByPromised {
+			short = "by due"
+		}
+		line = " " + s.lookupName(s.ctx.Lookups.Channels, s.channel) + " " +
+			s.lookupName(s.ctx.Lookups.Warehouses, s.warehouse) + " " + short
+	}
+	if s.stale {
+		line = ui.Fit(line, s.width-8) + st.Muted.Render(" (stale)")
+	}
+	b.WriteString(st.Muted.Render(ui.Fit(line, s.width)))
+	b.WriteByte('\n')
+}
+
+func (s *Screen) lookupName(list []db.Lookup, i int) string {
+	if i < 0 || i >= len(list) {
+		return "all"
+	}
+	return list[i].Code
+}
+
+// group formats a count with thousands separators: 1,000,000.
+func group(n int64) string {
+	digits := strconv.FormatInt(n, 10)
+	if len(digits) <= 3 {
+		return digits
+	}
+	var b strings.Builder
+	pre := len(digits) % 3
+	if pre > 0 {
+		b.WriteString(digits[:pre])
+	}
+	for i := pre; i < len(digits); i += 3 {
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(digits[i : i+3])
+	}
+	return b.String()
+}

@@ -1,0 +1,39 @@
+package tuitest
+
+import (
+	"io"
+	"time"
+
+	"oms/db"
+	"oms/keymaps"
+	"oms/themes"
+	"oms/tui/ui"
+)
+
+// Now is the fixed clock of UI tests; seed test data with the same Now so ages and SLAs in
+// golden frames never change.
+var Now = time.Date(2026, 11, 26, 14, 0, 0, 0, time.UTC)
+
+// NewContext is a UI context as a user with NO_COLOR would get it (frames hold no escape
+// codes), with the default keys, a fixed clock and a supervisor at RTM1.
+func NewContext(store ui.Store) *ui.Context {
+	noColor := func(k string) string {
+		if k == "NO_COLOR" {
+			return "1"
+		}
+		return ""
+	}
+	theme, err := themes.Resolve("dark", noColor)
+	if err != nil {
+		panic(err)
+	}
+	keys := keymaps.Default()
+	return &ui.Context{
+		Styles:   themes.NewStyles(themes.NewRenderer(io.Discard, theme, noColor), theme),
+		Keys:     &keys,
+		Store:    store,
+		User:     db.Identity{Login: "anna", Name: "Anna Jansen", Job: "supervisor", Warehouse: "RTM1"},
+		Now:      func() time.Time { return Now },
+		Location: time.UTC,
+	}
+}

@@ -1,0 +1,36 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"oms/db"
+	"oms/keymaps"
+	"oms/themes"
+)
+
+// Store is the part of the database the screens use. *db.DB implements it; benchmarks use an
+// in-memory one so that they measure drawing, not PostgreSQL.
+type Store interface {
+	QueuePage(ctx context.Context, req db.PageRequest) ([]db.QueueRow, error)
+	QueueCounts(ctx context.Context, f db.QueueFilter) (db.StatusCounts, error)
+	OrderDetail(ctx context.Context, id int64) (db.OrderDetail, error)
+	LoadLookups(ctx context.Context) (db.Lookups, error)
+}
+
+// Context is what every component is given: no globals (DESIGN.md §7). Under SSH each session
+// has its own Context with its own renderer's styles.
+type Context struct {
+	Styles  *themes.Styles
+	Keys    *keymaps.KeyMap
+	Store   Store
+	User    db.Identity
+	Lookups db.Lookups
+	// Now is the clock; tests fix it so frames are reproducible.
+	Now func() time.Time
+	// Location is the time zone for clock times and "due today".
+	Location *time.Location
+}
+
+// Clock returns the current time in the context's time zone.
+func (c *Context) Clock() time.Time { return c.Now().In(c.Location) }

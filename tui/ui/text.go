@@ -1,0 +1,57 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// Fit truncates s (which may hold ANSI styling) to width cells, ending with "…" when cut, and
+// pads it with spaces to exactly width.
+func Fit(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	w := ansi.StringWidth(s)
+	if w > width {
+		return ansi.Truncate(s, width, "…")
+	}
+	return s + strings.Repeat(" ", width-w)
+}
+
+// FitRight is Fit aligned to the right: for numbers and amounts.
+func FitRight(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	w := ansi.StringWidth(s)
+	if w > width {
+		return ansi.Truncate(s, width, "…")
+	}
+	return strings.Repeat(" ", width-w) + s
+}
+
+// Clamp makes a block exactly width × height: every line fitted, missing lines blank, extra
+// lines dropped. The root applies it to every frame, so nothing ever draws past the terminal.
+func Clamp(block string, width, height int) string {
+	lines := strings.Split(block, "\n")
+	if len(lines) > height {
+		lines = lines[:height]
+	}
+	var b strings.Builder
+	b.Grow((width + 1) * height)
+	for i := 0; i < height; i++ {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if i < len(lines) {
+			b.WriteString(Fit(lines[i], width))
+		} else {
+			b.WriteString(strings.Repeat(" ", width))
+		}
+	}
+	return b.String()
+}
+
+// Width is the number of terminal cells s takes.
+func Width(s string) int { return ansi.StringWidth(s) }
