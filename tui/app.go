@@ -302,4 +302,3 @@ func tooSmall(w, h int) string {
 	msg := "Terminal too small:\nneed 20×10, have " + itoa(w) + "×" + itoa(h)
 	return ui.Clamp(msg, w, h)
 }
-
