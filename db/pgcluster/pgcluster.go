@@ -47,16 +47,23 @@ type Cluster struct {
 	stopOnce sync.Once
 }
 
-// FindBinDir returns the directory holding initdb and postgres.
+// FindBinDir returns the directory holding initdb and postgres: on PATH, then where
+// `pg_config --bindir` says, then the newest /usr/lib/postgresql/*/bin.
 func FindBinDir() (string, error) {
+	return findBinDir(exec.LookPath, "/usr/lib/postgresql/*/bin")
+}
+
+func findBinDir(lookPath func(string) (string, error), glob string) (string, error) {
 	var candidates []string
-	if p, err := exec.LookPath("initdb"); err == nil {
+	if p, err := lookPath("initdb"); err == nil {
 		candidates = append(candidates, filepath.Dir(p))
 	}
-	if out, err := exec.Command("pg_config", "--bindir").Output(); err == nil {
-		candidates = append(candidates, strings.TrimSpace(string(out)))
+	if pgConfig, err := lookPath("pg_config"); err == nil {
+		if out, err := exec.Command(pgConfig, "--bindir").Output(); err == nil {
+			candidates = append(candidates, strings.TrimSpace(string(out)))
+		}
 	}
-	globbed, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	globbed, _ := filepath.Glob(glob)
 	sort.Slice(globbed, func(i, j int) bool { return versionOf(globbed[i]) > versionOf(globbed[j]) })
 	candidates = append(candidates, globbed...)
 	for _, dir := range candidates {
