@@ -96,6 +96,28 @@ func (s OrderStatus) Terminal() bool {
 	return s == StatusReturned || s == StatusCancelled
 }
 
+// Open reports whether the warehouse still has work on the order: anything before it has fully
+// shipped, including held orders. Shipped, returned and cancelled orders are done.
+func (s OrderStatus) Open() bool {
+	switch s {
+	case StatusShipped, StatusPartiallyReturned, StatusReturned, StatusCancelled:
+		return false
+	}
+	_, known := statusDisplays[s]
+	return known
+}
+
+// OpenStatuses lists the open statuses in AllStatuses order.
+func OpenStatuses() []OrderStatus {
+	var open []OrderStatus
+	for _, s := range AllStatuses {
+		if s.Open() {
+			open = append(open, s)
+		}
+	}
+	return open
+}
+
 // LineQty holds an order line's quantities as cumulative stages: every shipped unit was
 // packed, every packed unit picked, every picked unit allocated. The same bounds are CHECK
 // constraints on order_lines.

@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"oms/keymaps"
+	"oms/tui/order"
 	"oms/tui/ui"
 )
 
@@ -54,17 +55,18 @@ func New(c *ui.Context, poll Poller, pollEvery time.Duration) *Model {
 	return m
 }
 
-func (m *Model) ensureBuilt(i int) (cmd tea.Cmd, built bool) {
+// ensureBuilt builds screen i on first visit; the caller runs its Init.
+func (m *Model) ensureBuilt(i int) (built bool) {
 	s := m.slots[i]
 	if len(s.stack) > 0 {
-		return nil, false
+		return false
 	}
 	comp := s.def.build(m.ctx)
 	s.stack = []ui.Component{comp}
 	if m.width > 0 {
 		comp.SetSize(m.bodySize())
 	}
-	return comp.Init(), true
+	return true
 }
 
 func (m *Model) current() ui.Component { return m.slots[m.active].top() }
@@ -86,6 +88,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.route(msg)
 	case ui.OpenMsg:
 		return m, m.push(msg.Component)
+	case ui.OpenOrderMsg:
+		return m, m.push(order.New(m.ctx, msg.ID, msg.Number))
 	case ui.StatusMsg:
 		m.status = msg
 		return m, nil
@@ -148,8 +152,8 @@ func (m *Model) switchTo(i int) tea.Cmd {
 		return nil
 	}
 	m.active = i
-	if cmd, built := m.ensureBuilt(i); built {
-		return cmd
+	if m.ensureBuilt(i) {
+		return m.current().Init()
 	}
 	return m.toCurrent(ui.ActivatedMsg{})
 }

@@ -397,6 +397,12 @@ CREATE INDEX orders_age             ON orders (ordered_at, id);
 CREATE INDEX orders_promised        ON orders (promised_at, id);
 CREATE INDEX orders_channel_status  ON orders (channel_id, status, ordered_at, id);
 CREATE INDEX orders_warehouse_status ON orders (warehouse_id, status, ordered_at, id);
+-- The default queue is the open orders (model.OrderStatus.Open): partial indexes keep paging
+-- them by keyset as cheap as paging one status. The list must match db.openStatusSQL.
+CREATE INDEX orders_open_age        ON orders (ordered_at, id)
+    WHERE status IN ('pending', 'backordered', 'allocated', 'picking', 'picked', 'packed', 'partially_shipped', 'on_hold');
+CREATE INDEX orders_open_promised   ON orders (promised_at, id)
+    WHERE status IN ('pending', 'backordered', 'allocated', 'picking', 'picked', 'packed', 'partially_shipped', 'on_hold');
 CREATE INDEX orders_customer        ON orders (customer_id);
 CREATE INDEX orders_external_id     ON orders (external_id);
 CREATE INDEX orders_customer_name_trgm ON orders USING gin (customer_name gin_trgm_ops);

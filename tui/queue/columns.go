@@ -39,7 +39,7 @@ func done(s model.OrderStatus) bool {
 
 var allColumns = []column{
 	{title: "Order", width: 10, priority: 0, cell: func(r *db.QueueRow, _ *cellCtx) string { return r.Number }},
-	{title: "Status", width: 5, priority: 0, cell: func(r *db.QueueRow, c *cellCtx) string {
+	{title: "State", width: 5, priority: 0, cell: func(r *db.QueueRow, c *cellCtx) string {
 		st := statusOf(r)
 		if c.short {
 			return st.Short()
@@ -55,7 +55,7 @@ var allColumns = []column{
 		}
 		return " "
 	}},
-	{title: "Customer", width: 12, priority: 3, grow: true, cell: func(r *db.QueueRow, _ *cellCtx) string { return r.CustomerName }},
+	{title: "Customer", width: growMin, priority: 3, grow: true, cell: func(r *db.QueueRow, _ *cellCtx) string { return r.CustomerName }},
 	{title: "Due", width: 11, priority: 2, cell: func(r *db.QueueRow, c *cellCtx) string {
 		_, text := ui.Due(c.now, r.PromisedAt, done(statusOf(r)))
 		return text
@@ -87,12 +87,18 @@ func layoutFor(width int) layout {
 	short := width < 100
 	cols := make([]column, 0, len(allColumns))
 	for _, c := range allColumns {
-		if c.title == "Status" && !short {
+		if c.title == "State" && !short {
+			c.title = "Status"
 			c.width = 15
 		}
 		cols = append(cols, c)
 	}
 	for !fits(cols, width) {
+		cols = dropLowest(cols)
+	}
+	// The customer's name is worth more than the least important columns: give it room to be
+	// read before showing them.
+	for width-used(cols) < comfortableGrow-growMin && hasLessImportantThanGrow(cols) {
 		cols = dropLowest(cols)
 	}
 	hasDue := false
@@ -115,6 +121,24 @@ func layoutFor(width int) layout {
 		l.widths[len(l.widths)-1] += spare
 	}
 	return l
+}
+
+// comfortableGrow is the width at which most customer names fit; growMin is its minimum.
+const comfortableGrow, growMin = 18, 8
+
+func hasLessImportantThanGrow(cols []column) bool {
+	grow := -1
+	for _, c := range cols {
+		if c.grow {
+			grow = c.priority
+		}
+	}
+	for _, c := range cols {
+		if grow >= 0 && c.priority > grow {
+			return true
+		}
+	}
+	return false
 }
 
 func used(cols []column) int {

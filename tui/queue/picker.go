@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"oms/db"
 	"oms/model"
 	"oms/tui/ui"
 )
@@ -14,8 +15,7 @@ import (
 // statusPicker chooses the status filter from a list that shows each status's count.
 type statusPicker struct{ cursor int }
 
-// pickerChoices are "" (all) and every status.
-func pickerChoices() []string { return append([]string{""}, statusNames()...) }
+func pickerChoices() []string { return statusChoices() }
 
 func newStatusPicker(current string) *statusPicker {
 	p := &statusPicker{}
@@ -54,11 +54,10 @@ func (s *Screen) pickerView() string {
 	first := max(s.picker.cursor-visible+1, 0)
 	for i := first; i < min(first+visible, len(choices)); i++ {
 		choice := choices[i]
-		label, count := "All", s.counts.Total()
-		if choice != "" {
+		label, count := filterLabel(choice, false), s.count(choice)
+		if choice != "" && choice != db.StatusOpen {
 			status := model.OrderStatus(choice)
 			label = string(status.Glyph()) + " " + status.Label()
-			count = s.counts[choice]
 		}
 		line := ui.Fit("  "+label, min(s.width-10, 20)) + ui.FitRight(strconv.FormatInt(count, 10), 8)
 		if i == s.picker.cursor {

@@ -3,6 +3,7 @@ package queue
 import (
 	"time"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -21,7 +22,7 @@ type Screen struct {
 	layout        layout
 
 	// What the user chose; never touched by refreshes or errors.
-	status    string // "" = all
+	status    string // db.StatusOpen (the default), "" for all, or one status
 	channel   int    // index into ctx.Lookups.Channels, -1 = all
 	warehouse int    // index into ctx.Lookups.Warehouses, -1 = all
 	sort      db.QueueSort
@@ -45,7 +46,10 @@ func New(c *ui.Context) *Screen {
 	ti.Prompt = "/"
 	ti.Placeholder = "order, external id or customer"
 	ti.CharLimit = 64
-	return &Screen{ctx: c, id: ui.NewInstanceID(), channel: -1, warehouse: -1, search: ti}
+	// A steady cursor: blinking redraws the screen twice a second, which costs handhelds on
+	// slow links (and every test) for nothing.
+	ti.Cursor.SetMode(cursor.CursorStatic)
+	return &Screen{ctx: c, id: ui.NewInstanceID(), status: db.StatusOpen, channel: -1, warehouse: -1, search: ti}
 }
 
 func (s *Screen) ID() ui.InstanceID { return s.id }
@@ -78,11 +82,14 @@ func (s *Screen) filter() db.QueueFilter {
 
 // reload fetches counts and a page of the given kind.
 func (s *Screen) reload(kind fetchKind) tea.Cmd {
-	return tea.Batch(s.countReqs.want(pageWant{}, s.sendCounts), s.fetch(kind))
+	return tea.Batch(s.countReqs.want(fetchRefresh, s.sendCounts), s.fetch(kind))
 }
 
 // fetch asks for a page relative to the window.
-func (s *Screen) fetch(kind fetchKind) tea.Cmd {
+func (s *Screen) fetch(kind fetchKind) tea.Cmd { return s.pages.want(kind, s.sendPage) }
+
+// pageWant builds the request for a kind of page from the window as it is now.
+func (s *Screen) pageWant(kind fetchKind) pageWant {
 	w := pageWant{kind: kind, req: db.PageRequest{Filter: s.filter(), Sort: s.sort}, limit: s.pageSize()}
 	switch kind {
 	case fetchLast:
@@ -102,7 +109,7 @@ func (s *Screen) fetch(kind fetchKind) tea.Cmd {
 		k := s.rows[0].Key(s.sort)
 		w.req.Before = &k
 	}
-	return s.pages.want(w, s.sendPage)
+	return w
 }
 
 // Update handles keys, answers and change notices.
@@ -137,7 +144,7 @@ func (s *Screen) result(r ui.Result) tea.Cmd {
 			s.apply(p)
 		} // else: an answer for a filter the user has since changed
 		if next != nil {
-			return s.fetch(next.kind)
+			return s.fetch(*next)
 		}
 	}
 	return nil
@@ -268,7 +275,7 @@ func (s *Screen) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, q.Search):
 		return s.search.Focus()
 	case key.Matches(msg, q.ClearFilter):
-		s.status, s.channel, s.warehouse = "", -1, -1
+		s.status, s.channel, s.warehouse = db.StatusOpen, -1, -1
 		s.search.SetValue("")
 		return s.reload(fetchFirst)
 	case key.Matches(msg, q.FilterStatus):
@@ -338,9 +345,9 @@ func (s *Screen) searchKey(msg tea.KeyMsg) tea.Cmd {
 	return cmd
 }
 
-// cycleStatus steps through "" (all) and every status in order.
+// cycleStatus steps through open, all and every status in order.
 func cycleStatus(current string, step int) string {
-	all := append([]string{""}, statusNames()...)
+	all := statusChoices()
 	i := 0
 	for j, st := range all {
 		if st == current {
@@ -349,6 +356,9 @@ func cycleStatus(current string, step int) string {
 	}
 	return all[(i+step+len(all))%len(all)]
 }
+
+// statusChoices are the status filters: open orders, all orders, then each status.
+func statusChoices() []string { return append([]string{db.StatusOpen, ""}, statusNames()...) }
 
 func statusNames() []string {
 	names := make([]string, len(model.AllStatuses))

@@ -40,7 +40,7 @@ func (s *Screen) renderLines() {
 		cells := s.layout.rowCells(r, &c)
 		for j, col := range s.layout.cols {
 			switch col.title {
-			case "Status":
+			case "Status", "State":
 				cells[j] = st.Status(r.Status).Render(cells[j])
 			case "Due", "":
 				switch sla, _ := ui.Due(now, r.PromisedAt, done(statusOf(r))); sla {
@@ -112,11 +112,7 @@ func (s *Screen) writeRows(b *strings.Builder) {
 func (s *Screen) writeCounts(b *strings.Builder) {
 	st := s.ctx.Styles
 	if !s.wide() {
-		label, n := "All", s.counts.Total()
-		if s.status != "" {
-			label, n = model.OrderStatus(s.status).Short(), s.counts[s.status]
-		}
-		line := " " + label + " " + group(n)
+		line := " " + filterLabel(s.status, true) + " " + group(s.count(s.status))
 		if s.status != "" {
 			line += "/" + group(s.counts.Total())
 		}
@@ -124,7 +120,8 @@ func (s *Screen) writeCounts(b *strings.Builder) {
 		b.WriteByte('\n')
 		return
 	}
-	items := make([]string, 0, len(model.AllStatuses)+1)
+	items := make([]string, 0, len(model.AllStatuses)+2)
+	items = append(items, countItem("Open", s.count(db.StatusOpen), s.status == db.StatusOpen))
 	items = append(items, countItem("All", s.counts.Total(), s.status == ""))
 	for _, status := range model.AllStatuses {
 		items = append(items, countItem(status.Short(), s.counts[string(status)], s.status == string(status)))
@@ -134,6 +131,34 @@ func (s *Screen) writeCounts(b *strings.Builder) {
 		b.WriteString(ui.Fit(" "+line, s.width))
 		b.WriteByte('\n')
 	}
+}
+
+// count is the number of orders a status filter shows.
+func (s *Screen) count(filter string) int64 {
+	switch filter {
+	case "":
+		return s.counts.Total()
+	case db.StatusOpen:
+		var n int64
+		for _, st := range model.OpenStatuses() {
+			n += s.counts[string(st)]
+		}
+		return n
+	}
+	return s.counts[filter]
+}
+
+// filterLabel names a status filter; short for handheld screens.
+func filterLabel(filter string, short bool) string {
+	switch {
+	case filter == "":
+		return "All"
+	case filter == db.StatusOpen:
+		return "Open"
+	case short:
+		return model.OrderStatus(filter).Short()
+	}
+	return model.OrderStatus(filter).Label()
 }
 
 func countItem(label string, n int64, selected bool) string {
@@ -187,7 +212,10 @@ func (s *Screen) writeFilters(b *strings.Builder) {
 		if s.sort == db.ByPromised {
 			short = "by due"
 		}
-		line = " " + s.lookupName(s.ctx.Lookups.Channels, s.channel) + " " +
+		if s.width < 30 {
+			short = short[3:]
+		}
+		line = " ch:" + s.lookupName(s.ctx.Lookups.Channels, s.channel) + " wh:" +
 			s.lookupName(s.ctx.Lookups.Warehouses, s.warehouse) + " " + short
 	}
 	if s.stale {

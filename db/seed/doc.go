@@ -1,0 +1,16 @@
+// Package seed loads a synthetic but realistic oms data set into an empty, migrated database:
+// warehouses with bins and a walkable pick path, a catalogue with valid GTINs, reference data
+// (FX rates, tax rates, carriers and their rate cards, staff), channels, customers, and orders in
+// every status together with the physical truth behind them — stock movements, reservations,
+// shipments, invoices, returns and refunds, and the event history the order screen shows.
+//
+// It owns `oms seed` and the data behind `oms demo`. Everything it writes obeys the rules
+// `oms check` audits: balances equal the ledger, no real location goes negative, reservations
+// equal open allocations, and every stored status is model.DeriveStatus of its lines. Stock only
+// ever enters through stock_movements; the database's ledger trigger keeps the balances.
+//
+// Output is a pure function of Options: every random draw comes from a PCG stream keyed by the
+// seed, the kind of entity and its index, and every id is assigned in Go, so two runs with the
+// same Options (including Now) write identical rows. Orders are generated twice — once to learn
+// how much stock each bin must hold, once to write them — so memory stays bounded by one batch.
+package seed

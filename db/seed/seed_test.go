@@ -1,0 +1,271 @@
+package seed_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"oms/db"
+	"oms/db/dbtest"
+	"oms/db/seed"
+	"oms/model"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+// fixedNow makes two runs comparable row for row.
+var fixedNow = time.Date(2026, 3, 16, 14, 30, 0, 0, time.UTC)
+
+func seeded(t *testing.T, opts seed.Options) (*db.DB, seed.Summary) {
+	t.Helper()
+	d := dbtest.New(t)
+	sum, err := seed.Run(context.Background(), d, opts, nil)
+	if err != nil {
+		t.Fatalf("seed.Run(%+v): %v", opts, err)
+	}
+	return d, sum
+}
+
+func count(t *testing.T, d *db.DB, query string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	if err := d.Get(&n, query, args...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+// zero fails the test with the first rows of query when it returns any: each such query lists
+// violations of one invariant that `oms check` audits.
+func zero(t *testing.T, d *db.DB, what, query string) {
+	t.Helper()
+	var rows []string
+	if err := d.Select(&rows, "SELECT x::text FROM ("+query+") x LIMIT 5"); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if len(rows) > 0 {
+		t.Errorf("%s: %d+ violations, e.g. %s", what, len(rows), strings.Join(rows, "; "))
+	}
+}
+
+func TestSeedSmallDataSetIsConsistent(t *testing.T) {
+	d, sum := seeded(t, seed.Options{Orders: 300, SKUs: 60, Seed: 7, Now: fixedNow})
+
+	for table, want := range map[string]int64{
+		"warehouses": sum.Warehouses, "products": sum.Products, "channels": sum.Channels,
+		"customers": sum.Customers, "orders": sum.Orders, "order_lines": sum.Lines,
+		"stock_movements": sum.Movements, "events": sum.Events,
+	} {
+		if got := count(t, d, "SELECT count(*) FROM "+table); got != want || got == 0 {
+			t.Errorf("%s: %d rows, summary says %d", table, got, want)
+		}
+	}
+	if got := count(t, d, "SELECT count(*) FROM locations WHERE kind = 'bin'"); got != sum.Bins {
+		t.Errorf("bins: %d, summary says %d", got, sum.Bins)
+	}
+	if sum.Orders != 300 {
+		t.Errorf("orders = %d, want 300", sum.Orders)
+	}
+	for _, s := range model.AllStatuses {
+		n := count(t, d, "SELECT count(*) FROM orders WHERE status = $1", string(s))
+		if n == 0 || n != sum.ByStatus[string(s)] {
+			t.Errorf("status %s: %d orders, summary says %d (every status must appear)", s, n, sum.ByStatus[string(s)])
+		}
+	}
+	checkDerivedStatuses(t, d)
+	checkStockInvariants(t, d)
+	checkDocuments(t, d)
+}
+
+// checkDerivedStatuses reads every order's lines back and derives its status with model.
+func checkDerivedStatuses(t *testing.T, d *db.DB) {
+	t.Helper()
+	type row struct {
+		ID        int64  `db:"id"`
+		Status    string `db:"status"`
+		OnHold    bool   `db:"on_hold"`
+		Cancelled bool   `db:"cancelled"`
+		Ordered   int64  `db:"qty_ordered"`
+		Cancel    int64  `db:"qty_cancelled"`
+		Allocated int64  `db:"qty_allocated"`
+		Picked    int64  `db:"qty_picked"`
+		Packed    int64  `db:"qty_packed"`
+		Shipped   int64  `db:"qty_shipped"`
+		Returned  int64  `db:"qty_returned"`
+		Refunded  int64  `db:"qty_refunded"`
+	}
+	var rows []row
+	err := d.Select(&rows, `SELECT o.id, o.status, o.on_hold, o.cancelled_at IS NOT NULL AS cancelled,
+		l.qty_ordered, l.qty_cancelled, l.qty_allocated, l.qty_picked, l.qty_packed, l.qty_shipped,
+		l.qty_returned, l.qty_refunded
+		FROM orders o JOIN order_lines l ON l.order_id = o.id ORDER BY o.id, l.line_no`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < len(rows); {
+		j, lines := i, []model.LineQty{}
+		for ; j < len(rows) && rows[j].ID == rows[i].ID; j++ {
+			r := rows[j]
+			lines = append(lines, model.LineQty{Ordered: r.Ordered, Cancelled: r.Cancel, Allocated: r.Allocated,
+				Picked: r.Picked, Packed: r.Packed, Shipped: r.Shipped, Returned: r.Returned, Refunded: r.Refunded})
+		}
+		o := rows[i]
+		if got := model.DeriveStatus(o.OnHold, o.Cancelled, lines); string(got) != o.Status {
+			t.Errorf("order %d: stored status %s, lines say %s", o.ID, o.Status, got)
+		}
+		i = j
+	}
+}
+
+func checkStockInvariants(t *testing.T, d *db.DB) {
+	t.Helper()
+	zero(t, d, "balance differs from the ledger", `
+		SELECT b.location_id, b.product_id, b.lot_id, b.on_hand, coalesce(m.net, 0) AS ledger
+		  FROM stock_balances b
+		  FULL JOIN (SELECT loc, product_id, lot_id, sum(delta) AS net FROM (
+		          SELECT to_location_id AS loc, product_id, lot_id, qty AS delta FROM stock_movements
+		          UNION ALL SELECT from_location_id, product_id, lot_id, -qty FROM stock_movements) d
+		        GROUP BY 1, 2, 3) m
+		    ON m.loc = b.location_id AND m.product_id = b.product_id AND m.lot_id IS NOT DISTINCT FROM b.lot_id
+		 WHERE b.on_hand IS DISTINCT FROM m.net`)
+	zero(t, d, "negative stock in a real location", `
+		SELECT b.* FROM stock_balances b WHERE NOT b.location_virtual AND b.on_hand < 0`)
+	zero(t, d, "reservations differ from open allocation", `
+		SELECT l.id, l.qty_allocated - l.qty_shipped AS open, coalesce(sum(r.qty), 0) AS reserved
+		  FROM order_lines l LEFT JOIN reservations r ON r.order_line_id = l.id
+		 GROUP BY l.id HAVING l.qty_allocated - l.qty_shipped <> coalesce(sum(r.qty), 0)`)
+	zero(t, d, "balance.reserved differs from reservations", `
+		SELECT b.location_id, b.product_id, b.reserved, coalesce(r.qty, 0) AS held
+		  FROM stock_balances b
+		  LEFT JOIN (SELECT location_id, product_id, lot_id, sum(qty) AS qty FROM reservations GROUP BY 1, 2, 3) r
+		    ON r.location_id = b.location_id AND r.product_id = b.product_id AND r.lot_id IS NOT DISTINCT FROM b.lot_id
+		 WHERE b.reserved <> coalesce(r.qty, 0)`)
+	zero(t, d, "picked units without a pick movement", `
+		SELECT l.id FROM order_lines l
+		 WHERE l.qty_picked <> coalesce((SELECT sum(qty) FROM stock_movements m WHERE m.order_line_id = l.id AND m.kind = 'pick'), 0)
+		    OR l.qty_shipped <> coalesce((SELECT sum(qty) FROM stock_movements m WHERE m.order_line_id = l.id AND m.kind = 'ship'), 0)
+		    OR l.qty_returned <> coalesce((SELECT sum(qty) FROM stock_movements m WHERE m.order_line_id = l.id AND m.kind = 'return'), 0)`)
+	zero(t, d, "history in the future or before the order", `
+		SELECT e.id FROM events e JOIN orders o ON o.id = e.order_id
+		 WHERE e.at < o.ordered_at OR e.at > '2026-03-16 14:30:00+00'`)
+}
+
+func checkDocuments(t *testing.T, d *db.DB) {
+	t.Helper()
+	zero(t, d, "invoice numbers with gaps", `
+		SELECT kind, count(*), min(seq), max(seq) FROM invoices GROUP BY kind HAVING max(seq) - min(seq) + 1 <> count(*) OR min(seq) <> 1`)
+	zero(t, d, "number series not advanced", `
+		SELECT s.code FROM number_series s
+		 WHERE (s.code = 'invoice' AND s.next_value <> 1 + (SELECT count(*) FROM invoices WHERE kind = 'invoice'))
+		    OR (s.code = 'order' AND s.next_value <> 1 + (SELECT count(*) FROM orders))
+		    OR (s.code = 'rma' AND s.next_value <> 1 + (SELECT count(*) FROM rmas))`)
+	zero(t, d, "shipped orders without an invoice", `
+		SELECT o.id FROM orders o WHERE o.status IN ('shipped', 'returned', 'partially_returned')
+		   AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.order_id = o.id AND i.kind = 'invoice')`)
+	zero(t, d, "invoice total differs from the order", `
+		SELECT o.id FROM orders o JOIN invoices i ON i.order_id = o.id AND i.kind = 'invoice'
+		 WHERE i.total_minor <> o.total_minor`)
+	zero(t, d, "shipped units without a shipped package", `
+		SELECT l.id FROM order_lines l WHERE l.qty_shipped <> coalesce((SELECT sum(pl.qty) FROM package_lines pl
+		  JOIN packages p ON p.id = pl.package_id JOIN shipments s ON s.id = p.shipment_id
+		 WHERE pl.order_line_id = l.id AND s.status IN ('shipped', 'delivered')), 0)`)
+	zero(t, d, "created_at is not ordered_at plus seconds", `
+		SELECT id FROM orders WHERE created_at < ordered_at OR created_at > ordered_at + interval '1 minute'`)
+	zero(t, d, "sequence behind the seeded ids", `
+		SELECT 1 WHERE nextval('orders_id_seq') <= (SELECT max(id) FROM orders)
+		            OR nextval('stock_movements_id_seq') <= (SELECT max(id) FROM stock_movements)`)
+}
+
+// fingerprint hashes the seeded rows. updated_at and change_xid are left out because the
+// schema's touch trigger stamps them with the time of the write.
+func fingerprint(t *testing.T, d *db.DB) string {
+	t.Helper()
+	var parts []string
+	for _, table := range []string{"orders", "order_lines", "stock_movements", "events", "reservations",
+		"customers", "products", "invoices", "shipments", "packages"} {
+		var h string
+		q := `SELECT coalesce(md5(string_agg((to_jsonb(x) - 'updated_at' - 'change_xid')::text, '|' ORDER BY x.id)), '')
+		        FROM ` + table + ` x`
+		if err := d.Get(&h, q); err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, table+"="+h)
+	}
+	return strings.Join(parts, " ")
+}
+
+func TestSeedIsDeterministic(t *testing.T) {
+	opts := seed.Options{Orders: 200, SKUs: 60, Seed: 42, Now: fixedNow}
+	a, _ := seeded(t, opts)
+	b, _ := seeded(t, opts)
+	if fa, fb := fingerprint(t, a), fingerprint(t, b); fa != fb {
+		t.Errorf("same options, different rows:\n%s\n%s", fa, fb)
+	}
+	opts.Seed = 43
+	c, _ := seeded(t, opts)
+	fa, fc := fingerprint(t, a), fingerprint(t, c)
+	if strings.Split(fa, " ")[0] == strings.Split(fc, " ")[0] {
+		t.Errorf("seeds 42 and 43 gave the same orders: %s", fa)
+	}
+}
+
+func TestSeedRefusesADatabaseWithData(t *testing.T) {
+	d, sum := seeded(t, seed.Options{Orders: 50, SKUs: 50, Now: fixedNow})
+	before := fingerprint(t, d)
+	_, err := seed.Run(context.Background(), d, seed.Options{Orders: 50, SKUs: 50, Now: fixedNow}, nil)
+	if err == nil || !strings.Contains(err.Error(), "already holds data (50 orders)") {
+		t.Fatalf("second seed: err = %v, want it to refuse because the database already holds data", err)
+	}
+	if after := fingerprint(t, d); after != before || count(t, d, "SELECT count(*) FROM orders") != sum.Orders {
+		t.Error("the refused seed changed the database")
+	}
+}
+
+func TestSeedDefaultsLookLikeABusiness(t *testing.T) {
+	d, sum := seeded(t, seed.Options{Orders: 50, Now: fixedNow})
+	if n := count(t, d, "SELECT count(DISTINCT country) FROM warehouses"); n < 3 {
+		t.Errorf("warehouses in %d countries, want at least 3", n)
+	}
+	if n := count(t, d, `SELECT count(*) FROM warehouses w WHERE w.kind = 'dc'
+		AND (SELECT count(*) FROM locations l WHERE l.warehouse_id = w.id AND l.kind = 'bin') < 200`); n > 0 {
+		t.Errorf("%d DCs have fewer than 200 bins", n)
+	}
+	var gtins []string
+	if err := d.Select(&gtins, "SELECT gtin FROM products"); err != nil {
+		t.Fatal(err)
+	}
+	if len(gtins) < 500 {
+		t.Errorf("%d products, want at least 500", len(gtins))
+	}
+	for _, g := range gtins {
+		if !model.ValidGTIN(g) {
+			t.Errorf("product GTIN %q is not valid", g)
+		}
+	}
+	if n := count(t, d, "SELECT count(*) FROM channels"); n < 3 {
+		t.Errorf("%d channels, want at least 3", n)
+	}
+	if n := count(t, d, "SELECT count(DISTINCT country) FROM customers"); n < 4 {
+		t.Errorf("customers in %d countries, want at least 4", n)
+	}
+	if n := count(t, d, "SELECT count(DISTINCT currency) FROM customers"); n < 3 {
+		t.Errorf("customers pay in %d currencies, want at least 3", n)
+	}
+	for _, s := range model.AllStatuses {
+		if sum.ByStatus[string(s)] == 0 {
+			t.Errorf("no %s order among 50", s)
+		}
+	}
+	zero(t, d, "lot-tracked stock without a lot", `
+		SELECT m.id FROM stock_movements m JOIN products p ON p.id = m.product_id
+		 WHERE p.lot_tracked <> (m.lot_id IS NOT NULL)`)
+}
+
+func TestSeedRejectsBadOptions(t *testing.T) {
+	for _, opts := range []seed.Options{{Orders: 5}, {SKUs: 10}, {Warehouses: 9}, {Warehouses: 2}} {
+		if _, err := seed.Run(context.Background(), nil, opts, nil); err == nil {
+			t.Errorf("Run(%+v) accepted options it should refuse", opts)
+		}
+	}
+}

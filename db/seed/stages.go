@@ -1,0 +1,330 @@
+package seed
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"oms/db"
+	"oms/model"
+)
+
+// idTables are the tables whose ids the seed assigns, with the idBase field each one feeds.
+func idTables(ids *idBase) []struct {
+	table string
+	max   *int64
+} {
+	return []struct {
+		table string
+		max   *int64
+	}{
+		{"warehouses", &ids.warehouses}, {"locations", &ids.locations}, {"products", &ids.products},
+		{"lots", &ids.lots}, {"carriers", &ids.carriers}, {"carrier_services", &ids.services},
+		{"carrier_rates", &ids.rates}, {"tax_rates", &ids.taxRates}, {"staff", &ids.staff},
+		{"channels", &ids.channels}, {"customers", &ids.customers}, {"addresses", &ids.addresses},
+		{"orders", &ids.orders}, {"order_lines", &ids.lines}, {"reservations", &ids.reservations},
+		{"stock_movements", &ids.movements}, {"shipments", &ids.shipments}, {"packages", &ids.packages},
+		{"invoices", &ids.invoices}, {"rmas", &ids.rmas}, {"rma_lines", &ids.rmaLines},
+		{"rma_receipts", &ids.rmaReceipts}, {"refunds", &ids.refunds}, {"events", &ids.events},
+	}
+}
+
+// readIDs reads the largest id of every table the seed writes, in one round trip.
+func readIDs(ctx context.Context, tx *sql.Tx) (idBase, error) {
+	var ids idBase
+	tables := idTables(&ids)
+	parts := make([]string, len(tables))
+	dest := make([]any, len(tables))
+	for i, t := range tables {
+		parts[i] = fmt.Sprintf("(SELECT coalesce(max(id), 0) FROM %s)", t.table)
+		dest[i] = t.max
+	}
+	err := tx.QueryRowContext(ctx, "SELECT "+strings.Join(parts, ", ")).Scan(dest...)
+	return ids, err
+}
+
+func readSeries(ctx context.Context, tx *sql.Tx) (series, error) {
+	var s series
+	want := map[string]*numberSeries{"order": &s.order, "invoice": &s.invoice, "credit_note": &s.creditNote, "rma": &s.rma}
+	rows, err := tx.QueryContext(ctx, `SELECT code, prefix, next_value, width FROM number_series
+		WHERE code IN ('order', 'invoice', 'credit_note', 'rma')`)
+	if err != nil {
+		return s, err
+	}
+	defer rows.Close()
+	found := 0
+	for rows.Next() {
+		var ns numberSeries
+		if err := rows.Scan(&ns.code, &ns.prefix, &ns.next, &ns.width); err != nil {
+			return s, err
+		}
+		*want[ns.code] = ns
+		found++
+	}
+	if err := rows.Err(); err != nil {
+		return s, err
+	}
+	if found != len(want) {
+		return s, fmt.Errorf("number_series lacks one of order, invoice, credit_note, rma: is the schema complete?")
+	}
+	return s, nil
+}
+
+// readVirtual finds the virtual locations the migration created (SUPPLIER, CUSTOMER, …).
+func readVirtual(ctx context.Context, tx *sql.Tx) (map[string]int64, error) {
+	virt := map[string]int64{}
+	rows, err := tx.QueryContext(ctx, `SELECT code, id FROM locations WHERE warehouse_id IS NULL`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code string
+		var id int64
+		if err := rows.Scan(&code, &id); err != nil {
+			return nil, err
+		}
+		virt[code] = id
+	}
+	for _, code := range []string{"SUPPLIER", "CUSTOMER", "SCRAP"} {
+		if virt[code] == 0 {
+			return nil, fmt.Errorf("the virtual location %s is missing: is the schema complete?", code)
+		}
+	}
+	return virt, rows.Err()
+}
+
+// plan draws every order once, without writing, to learn how many units each slot gives out.
+func (s *seeder) plan(context.Context) error {
+	w := s.w
+	plan, cust := newRNG(), newRNG()
+	total := int64(w.opts.Orders)
+	for i := range w.opts.Orders {
+		p, err := w.planOrder(plan, cust, i)
+		if err != nil {
+			return err
+		}
+		for _, l := range p.lines {
+			if l.slot >= 0 {
+				w.slots[l.slot].need += l.q.Allocated
+			}
+		}
+		if done := int64(i + 1); done%100_000 == 0 || done == total {
+			s.progress(Progress{Stage: "plan", Done: done, Total: total})
+		}
+	}
+	w.setReorderPoints()
+	return w.productRows(newRNG().reset(w.opts.Seed, streamCatalog, 1), s.ref)
+}
+
+// reference writes warehouses, bins, products and the other small tables.
+func (s *seeder) reference(ctx context.Context) error {
+	tables := s.ref.all()
+	for i, t := range tables {
+		if err := copyIn(ctx, s.tx, t); err != nil {
+			return err
+		}
+		s.progress(Progress{Stage: "reference", Done: int64(i + 1), Total: int64(len(tables))})
+	}
+	w := s.w
+	s.sum.Warehouses, s.sum.Products, s.sum.Channels = int64(len(w.warehouses)), int64(len(w.products)), int64(len(w.channels))
+	for _, wh := range w.warehouses {
+		s.sum.Bins += int64(len(wh.bins))
+	}
+	return nil
+}
+
+// stock receives every slot's need plus a surplus, before any order movement is written.
+func (s *seeder) stock(ctx context.Context) error {
+	w := s.w
+	t := newTable("stock_movements", movementCols...)
+	s.movements = w.ids.movements
+	err := w.stockRows(newRNG(), &s.movements, func(row []any) error {
+		t.rows = append(t.rows, row)
+		if len(t.rows) < receiptBatch {
+			return nil
+		}
+		s.sum.Movements += int64(len(t.rows))
+		return copyIn(ctx, s.tx, t)
+	})
+	if err != nil {
+		return err
+	}
+	s.sum.Movements += int64(len(t.rows))
+	if err := copyIn(ctx, s.tx, t); err != nil {
+		return err
+	}
+	s.progress(Progress{Stage: "stock", Done: int64(len(w.slots)), Total: int64(len(w.slots))})
+	return nil
+}
+
+// customers writes every customer with their addresses, in batches.
+func (s *seeder) customers(ctx context.Context) error {
+	w := s.w
+	r := newRNG()
+	b := newBatch()
+	total := int64(w.customerCount)
+	for i := range w.customerCount {
+		c := w.customerAt(r, i)
+		c.rows(b)
+		if done := int64(i + 1); done%customerBatch == 0 || done == total {
+			if err := copyAll(ctx, s.tx, b.customers, b.addresses); err != nil {
+				return err
+			}
+			s.progress(Progress{Stage: "customers", Done: done, Total: total})
+		}
+	}
+	s.sum.Customers = total
+	return nil
+}
+
+// orders renders batches of orders on one goroutine while this one copies the previous batch
+// in, so generating and loading overlap on a two-core machine. Rendering stays sequential, so
+// ids and numbers are the same on every run.
+func (s *seeder) orders(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	full, free := make(chan *batch, 1), make(chan *batch, 2)
+	free <- newBatch()
+	free <- newBatch()
+	go s.render(ctx, full, free)
+	var err error
+	for b := range full {
+		if err == nil {
+			err = b.err
+		}
+		if err == nil {
+			err = s.write(ctx, b)
+		}
+		if err != nil {
+			cancel() // stop the renderer; keep draining so it can finish
+			continue
+		}
+		free <- b
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	return err
+}
+
+func (s *seeder) render(ctx context.Context, full chan<- *batch, free <-chan *batch) {
+	defer close(full)
+	g := newRenderer(s.w, s.movements)
+	n := s.w.opts.Orders
+	for start := 0; start < n; start += orderBatch {
+		var b *batch
+		select {
+		case b = <-free:
+		case <-ctx.Done():
+			return
+		}
+		end := min(n, start+orderBatch)
+		for i := start; i < end && b.err == nil; i++ {
+			b.err = g.renderOrder(i, b)
+		}
+		b.done = int64(end)
+		full <- b
+		if b.err != nil {
+			return
+		}
+	}
+}
+
+func (s *seeder) write(ctx context.Context, b *batch) error {
+	s.sum.Orders += int64(len(b.orders.rows))
+	s.sum.Lines += int64(len(b.lines.rows))
+	s.sum.Movements += int64(len(b.movements.rows))
+	s.sum.Events += int64(len(b.events.rows))
+	for _, status := range model.AllStatuses {
+		if n := b.byStatus[string(status)]; n > 0 {
+			s.sum.ByStatus[string(status)] += n
+		}
+	}
+	clear(b.byStatus)
+	if err := copyAll(ctx, s.tx, b.tables()...); err != nil {
+		return err
+	}
+	s.progress(Progress{Stage: "orders", Done: b.done, Total: int64(s.w.opts.Orders)})
+	return nil
+}
+
+// finish sets stock_balances.reserved from the reservations (the ledger trigger only keeps
+// on_hand), moves the sequences past the ids written, and advances the number series.
+func (s *seeder) finish(ctx context.Context) error {
+	res, err := s.tx.ExecContext(ctx, `
+		UPDATE stock_balances b SET reserved = r.qty, updated_at = now()
+		  FROM (SELECT location_id, product_id, coalesce(lot_id, 0) AS lot, sum(qty) AS qty
+		          FROM reservations GROUP BY 1, 2, 3) r
+		 WHERE b.location_id = r.location_id AND b.product_id = r.product_id
+		   AND coalesce(b.lot_id, 0) = r.lot`)
+	if err != nil {
+		return fmt.Errorf("setting reserved stock: %w", db.MapError(err))
+	}
+	if err := s.checkReserved(ctx, res); err != nil {
+		return err
+	}
+	var ids idBase
+	for _, t := range idTables(&ids) {
+		q := fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%s', 'id'), max(id)) FROM %s`, t.table, t.table)
+		if _, err := s.tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return s.advanceSeries(ctx)
+}
+
+// checkReserved makes sure every reservation found its balance row: one that did not would be
+// stock promised from a place that never held it.
+func (s *seeder) checkReserved(ctx context.Context, res sql.Result) error {
+	updated, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	var groups int64
+	err = s.tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT DISTINCT location_id, product_id, lot_id FROM reservations) g`).Scan(&groups)
+	if err != nil {
+		return err
+	}
+	if updated != groups {
+		return fmt.Errorf("seed: %d reserved places but only %d stock balances to hold them", groups, updated)
+	}
+	return nil
+}
+
+func (s *seeder) advanceSeries(ctx context.Context) error {
+	var used struct{ invoices, credits, rmas int64 }
+	err := s.tx.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE kind = 'invoice'),
+		count(*) FILTER (WHERE kind = 'credit_note'), (SELECT count(*) FROM rmas) FROM invoices`).
+		Scan(&used.invoices, &used.credits, &used.rmas)
+	if err != nil {
+		return err
+	}
+	n := s.w.next
+	for _, u := range []struct {
+		code string
+		next int64
+	}{{"order", n.order.next + int64(s.w.opts.Orders)}, {"invoice", n.invoice.next + used.invoices},
+		{"credit_note", n.creditNote.next + used.credits}, {"rma", n.rma.next + used.rmas}} {
+		if _, err := s.tx.ExecContext(ctx, `UPDATE number_series SET next_value = $2 WHERE code = $1`, u.code, u.next); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bigTables are analyzed after the commit so the planner sees their real sizes at once.
+var bigTables = []string{"customers", "addresses", "orders", "order_lines", "reservations",
+	"stock_movements", "stock_balances", "shipments", "packages", "package_lines", "invoices",
+	"invoice_lines", "rmas", "rma_lines", "events"}
+
+func analyze(ctx context.Context, d *db.DB, progress func(Progress)) error {
+	for i, t := range bigTables {
+		if _, err := d.ExecContext(ctx, "ANALYZE "+t); err != nil {
+			return fmt.Errorf("analyzing %s: %w", t, err)
+		}
+		progress(Progress{Stage: "analyze", Done: int64(i + 1), Total: int64(len(bigTables))})
+	}
+	return nil
+}
