@@ -39,6 +39,8 @@ type Model struct {
 	status   ui.StatusMsg
 	menu     *menu
 	showHelp bool
+	// helpOffset scrolls the help page on small screens.
+	helpOffset int
 	askQuit  bool
 	help     help.Model
 }
@@ -173,9 +175,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return m.menuKey(msg)
 	}
 	if m.showHelp {
-		if key.Matches(msg, g.Help, g.Back) {
-			m.showHelp = false
-		}
+		m.helpKey(msg)
 		return nil
 	}
 	if capturing(m.current()) && !(keymaps.WorksWhileTyping(msg) && m.isGlobal(msg)) {
@@ -183,7 +183,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, g.Help):
-		m.showHelp = true
+		m.showHelp, m.helpOffset = true, 0
 		return nil
 	case key.Matches(msg, g.Menu):
 		m.menu = newMenu(m.active)
@@ -201,6 +201,22 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 	}
 	return m.toCurrent(msg)
+}
+
+func (m *Model) helpKey(msg tea.KeyMsg) {
+	l := &m.keys.List
+	switch {
+	case key.Matches(msg, m.keys.Global.Help, m.keys.Global.Back):
+		m.showHelp = false
+	case key.Matches(msg, l.Down):
+		m.helpOffset++
+	case key.Matches(msg, l.Up):
+		m.helpOffset = max(m.helpOffset-1, 0)
+	case key.Matches(msg, l.PageDown):
+		m.helpOffset += max(m.height-4, 1)
+	case key.Matches(msg, l.PageUp):
+		m.helpOffset = max(m.helpOffset-m.height+4, 0)
+	}
 }
 
 func (m *Model) isGlobal(msg tea.KeyMsg) bool {
@@ -303,6 +319,6 @@ func (m *Model) View() string {
 }
 
 func tooSmall(w, h int) string {
-	msg := "Terminal too small:\nneed 20×10, have " + itoa(w) + "×" + itoa(h)
+	msg := "Terminal too\nsmall: " + itoa(w) + "×" + itoa(h) + "\nneed " + itoa(MinWidth) + "×" + itoa(MinHeight)
 	return ui.Clamp(msg, w, h)
 }

@@ -114,24 +114,42 @@ func (m *Model) footer() string {
 	return ui.Fit(" "+m.help.ShortHelpView(bindings), m.width)
 }
 
-// fullHelp lists every key the showing component and the shell answer to.
-func (m *Model) fullHelp(w, h int) string {
-	groups := append([][]key.Binding(nil), m.current().FullHelp()...)
-	groups = append(groups, m.keys.Global.FullHelp()...)
-	if w >= 60 {
-		m.help.ShowAll = true
-		defer func() { m.help.ShowAll = false }()
-		return "\n" + m.help.FullHelpView(groups)
-	}
-	var b strings.Builder
-	keyWidth := min(12, w/2)
-	for _, g := range groups {
-		for _, k := range g {
-			if !k.Enabled() || k.Help().Key == "" {
-				continue
+// helpLines lists every key the showing component and the shell answer to, as lines of
+// "key  what it does" under a heading per group, flowed into as many columns as the width takes.
+func (m *Model) helpLines(w int) []string {
+	type entry struct{ key, desc string }
+	var entries []entry
+	add := func(heading string, groups [][]key.Binding) {
+		entries = append(entries, entry{desc: heading})
+		for _, g := range groups {
+			for _, k := range g {
+				if k.Enabled() && k.Help().Key != "" {
+					entries = append(entries, entry{k.Help().Key, k.Help().Desc})
+				}
 			}
-			b.WriteString(ui.Fit(" "+k.Help().Key, keyWidth) + " " + k.Help().Desc + "\n")
 		}
 	}
-	return b.String()
+	add(m.trail(), m.current().FullHelp())
+	add("Everywhere", m.keys.Global.FullHelp())
+	const colWidth = 38
+	cols := max(1, w/colWidth)
+	keyWidth := min(14, max(w/cols/2-2, 6))
+	rows := (len(entries) + cols - 1) / cols
+	lines := make([]string, rows)
+	st := m.ctx.Styles
+	for i, e := range entries {
+		cell := " " + ui.Fit(e.key, keyWidth) + " " + e.desc
+		if e.key == "" {
+			cell = " " + st.Title.Render(e.desc)
+		}
+		lines[i%rows] += ui.Fit(cell, w/cols)
+	}
+	return lines
+}
+
+// fullHelp is the help page, scrolled by the list keys when it is longer than the screen.
+func (m *Model) fullHelp(w, h int) string {
+	lines := m.helpLines(w)
+	m.helpOffset = max(min(m.helpOffset, len(lines)-h), 0)
+	return strings.Join(lines[m.helpOffset:min(m.helpOffset+h, len(lines))], "\n")
 }

@@ -381,7 +381,8 @@ func (s *Screen) ShortHelp() []key.Binding {
 	if s.search.Focused() {
 		return s.ctx.Keys.Input.ShortHelp()
 	}
-	return append(s.ctx.Keys.Queue.ShortHelp(), s.ctx.Keys.List.Open)
+	q := &s.ctx.Keys.Queue
+	return []key.Binding{q.Search, q.FilterStatus, q.SortToggle, s.ctx.Keys.List.Open}
 }
 
 // FullHelp is the ? page.

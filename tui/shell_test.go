@@ -1,0 +1,244 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+
+	"oms/db"
+	"oms/db/dbtest"
+	"oms/db/seed"
+	"oms/tui/tuitest"
+	"oms/tui/ui"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+func seeded(t *testing.T) *db.DB {
+	t.Helper()
+	return dbtest.Filled(t, "demo-2000", func(ctx context.Context, d *db.DB) error {
+		_, err := seed.Run(ctx, d, seed.Options{Orders: 2000, SKUs: 120, Seed: 7, Now: tuitest.Now}, nil)
+		return err
+	})
+}
+
+// feed is the change feed with a switch that makes it fail like a lost connection.
+type feed struct {
+	d    *db.DB
+	down atomic.Bool
+}
+
+func (f *feed) poll(ctx context.Context, since db.Snapshot) (db.Snapshot, bool, error) {
+	if f.down.Load() {
+		return "", false, errors.New("dial tcp 127.0.0.1:5432: connect: connection refused")
+	}
+	return f.d.OrdersChangedSince(ctx, since)
+}
+
+func newShell(t *testing.T, d *db.DB, w, h int) (*Model, *tuitest.Driver, *feed) {
+	t.Helper()
+	c := tuitest.NewContext(d)
+	lookups, err := d.LoadLookups(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Lookups = lookups
+	f := &feed{d: d}
+	m := New(c, f.poll, 0)
+	return m, tuitest.New(t, m, *c.Keys, w, h), f
+}
+
+var sizes = []struct{ w, h int }{{80, 24}, {40, 16}, {20, 16}}
+
+func checkFrame(t *testing.T, frame string, w, h int) {
+	t.Helper()
+	lines := strings.Split(frame, "\n")
+	if len(lines) != h {
+		t.Errorf("frame has %d lines, want exactly %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if ui.Width(l) != w {
+			t.Errorf("line %d is %d wide, want %d: %q", i+1, ui.Width(l), w, l)
+		}
+	}
+}
+
+func TestGoldenShellFrames(t *testing.T) {
+	d := seeded(t)
+	for _, sz := range sizes {
+		name := fmt.Sprintf("%dx%d", sz.w, sz.h)
+		_, drv, _ := newShell(t, d, sz.w, sz.h)
+		shots := map[string]func(){
+			"queue":  func() {},
+			"detail": func() { drv.Press("list", "open") },
+			"menu":   func() { drv.Press("global", "menu") },
+			"help":   func() { drv.Press("global", "help") },
+			"picking": func() {
+				drv.Press("global", "picking")
+			},
+		}
+		for _, shot := range []string{"queue", "detail", "menu", "help", "picking"} {
+			shots[shot]()
+			frame := drv.Frame()
+			checkFrame(t, frame, sz.w, sz.h)
+			tuitest.Golden(t, "shell-"+shot+"-"+name, frame)
+			drv.Press("global", "queue")
+			for strings.Contains(drv.Frame(), "›") || strings.Contains(drv.Frame(), "Go to") {
+				drv.Press("global", "back")
+			}
+			if shot == "help" {
+				drv.Press("global", "help")
+			}
+		}
+	}
+}
+
+func TestTooSmallSaysSo(t *testing.T) {
+	d := seeded(t)
+	_, drv, _ := newShell(t, d, 19, 9)
+	frame := drv.Frame()
+	if !strings.Contains(frame, "small: 19×9") || !strings.Contains(frame, "need 20×10") {
+		t.Fatalf("frame at 19×9:\n%s", frame)
+	}
+	checkFrame(t, frame, 19, 9)
+	drv.Resize(20, 10)
+	if strings.Contains(drv.Frame(), "too small") {
+		t.Fatal("20×10 is supported")
+	}
+}
+
+func TestNavigationByKeysAndMenu(t *testing.T) {
+	d := seeded(t)
+	m, drv, _ := newShell(t, d, 80, 24)
+	drv.Press("global", "picking")
+	if !strings.Contains(drv.Frame(), "oms · Picking") || !strings.Contains(drv.Frame(), "Not built yet") {
+		t.Fatalf("f4 should show the picking placeholder:\n%s", drv.Frame())
+	}
+	drv.Press("global", "menu")
+	drv.Press("list", "down") // packing
+	drv.Press("list", "down") // returns
+	drv.Press("list", "open")
+	if !strings.Contains(drv.Frame(), "oms · Returns") {
+		t.Fatalf("menu → returns:\n%s", drv.Frame())
+	}
+	drv.Press("global", "nextScreen")
+	if !strings.Contains(drv.Frame(), "oms · Stock counts") {
+		t.Fatal("next screen after returns should be stock counts")
+	}
+	drv.Press("global", "queue")
+	number := m.current().(interface{ Title() string }).Title()
+	_ = number
+	drv.Press("list", "down")
+	drv.Press("list", "open")
+	frame := drv.Frame()
+	if !strings.Contains(frame, "Queue › SO-") || !strings.Contains(frame, "Lines") {
+		t.Fatalf("enter should open the order's detail:\n%s", frame)
+	}
+	drv.Press("global", "picking")
+	drv.Press("global", "queue")
+	if !strings.Contains(drv.Frame(), "Queue › SO-") {
+		t.Fatal("coming back to the queue should keep the order open over it")
+	}
+	drv.Press("global", "back")
+	if strings.Contains(drv.Frame(), "›") {
+		t.Fatal("esc should close the detail")
+	}
+}
+
+func TestFocusedSearchGetsKeysBeforeShortcuts(t *testing.T) {
+	d := seeded(t)
+	_, drv, _ := newShell(t, d, 80, 24)
+	drv.Press("queue", "search")
+	drv.Type("?") // help outside a field
+	if strings.Contains(drv.Frame(), "Show or hide") {
+		t.Fatal("? opened the help while typing in the search field")
+	}
+	if !strings.Contains(drv.Frame(), "/?") {
+		t.Fatalf("? was not typed into the search:\n%s", drv.Frame())
+	}
+	drv.Press("global", "picking") // an F-key still works while typing
+	if !strings.Contains(drv.Frame(), "oms · Picking") {
+		t.Fatal("F4 should switch screens even from a text field")
+	}
+	drv.Press("global", "queue")
+	if !strings.Contains(drv.Frame(), "/?") {
+		t.Fatal("the search text was lost on the way back")
+	}
+}
+
+func TestLiveChangeAppearsOnNextPoll(t *testing.T) {
+	d := seeded(t)
+	_, drv, _ := newShell(t, d, 80, 24)
+	drv.Send(PollNow()) // baseline
+	var number string
+	if err := d.Get(&number, `UPDATE orders SET status = 'on_hold', on_hold = true, hold_reason = 'HOLD_FRAUD'
+		WHERE id = (SELECT min(id) FROM orders WHERE status = 'backordered') RETURNING number`); err != nil {
+		t.Fatal(err)
+	}
+	drv.Send(PollNow())
+	if !strings.Contains(drv.Frame(), number+" HOLD") {
+		t.Fatalf("%s put on hold in psql is not shown after a poll:\n%s", number, drv.Frame())
+	}
+}
+
+func TestOfflineHeaderAndRecovery(t *testing.T) {
+	d := seeded(t)
+	_, drv, f := newShell(t, d, 80, 24)
+	drv.Send(PollNow())
+	drv.Press("queue", "search")
+	drv.Type("an")
+	f.down.Store(true)
+	drv.Send(PollNow())
+	frame := drv.Frame()
+	if !strings.Contains(frame, "OFFLINE · stale since 14:00:00") {
+		t.Fatalf("header does not say the data is stale:\n%s", frame)
+	}
+	if !strings.Contains(frame, "/an") {
+		t.Fatal("going offline cleared the search")
+	}
+	for _, sz := range sizes[1:] {
+		drv.Resize(sz.w, sz.h)
+		if !strings.Contains(drv.Frame(), "stale") && !strings.Contains(drv.Frame(), "STALE") {
+			t.Fatalf("at %d×%d the header does not say the data is stale:\n%s", sz.w, sz.h, drv.Frame())
+		}
+	}
+	drv.Resize(80, 24)
+	f.down.Store(false)
+	drv.Send(PollNow())
+	if frame := drv.Frame(); strings.Contains(frame, "OFFLINE") || !strings.Contains(frame, "● live") || !strings.Contains(frame, "/an") {
+		t.Fatalf("after recovery:\n%s", frame)
+	}
+}
+
+// draft is a view holding input that quitting would lose, as a picking or packing form will.
+type draft struct{ ui.Component }
+
+func (draft) HasUnsavedInput() bool { return true }
+
+func TestQuitAsksFirstWhenInputWouldBeLost(t *testing.T) {
+	d := seeded(t)
+	m, drv, _ := newShell(t, d, 80, 24)
+	drv.Press("global", "quit")
+	if !drv.Quit {
+		t.Fatal("with nothing unsaved, quit should quit at once")
+	}
+	drv.Quit = false
+	drv.Send(ui.OpenMsg{Component: draft{newPlaceholder(m.ctx, "Draft", "unsaved work")}})
+	drv.Press("global", "quit")
+	if drv.Quit || !strings.Contains(drv.Frame(), "Quit and lose what you typed?") {
+		t.Fatalf("quit with unsaved input should ask first:\n%s", drv.Frame())
+	}
+	drv.Press("dialog", "cancel")
+	if drv.Quit || strings.Contains(drv.Frame(), "Quit and lose") {
+		t.Fatal("answering no should keep oms open")
+	}
+	drv.Press("global", "quit")
+	drv.Press("dialog", "confirm")
+	if !drv.Quit {
+		t.Fatal("answering yes should quit")
+	}
+}
