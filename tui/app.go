@@ -41,8 +41,8 @@ type Model struct {
 	showHelp bool
 	// helpOffset scrolls the help page on small screens.
 	helpOffset int
-	askQuit  bool
-	help     help.Model
+	askQuit    bool
+	help       help.Model
 }
 
 // New builds the root model on a context; the first screen is the order queue.

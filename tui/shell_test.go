@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-
 	"oms/db"
 	"oms/db/dbtest"
 	"oms/db/seed"

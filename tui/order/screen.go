@@ -112,7 +112,7 @@ func (s *Screen) SetSize(width, height int) {
 	if changed || s.page.lines == nil {
 		s.rebuild()
 	}
-	s.scrollTo(s.offset)
+	s.scrollTo(s.offset, s.ceiling())
 }
 
 // keepCurrent rebuilds the page when the minute has changed since it was built, so "late 2h"
@@ -129,7 +129,7 @@ func (s *Screen) rebuild() {
 	s.builtMinute = now.Unix() / 60
 	s.blank = strings.Repeat(" ", s.width)
 	s.page = layOut(s.c, s.width, now, s.number, s.detail, s.err)
-	s.scrollTo(s.offset)
+	s.scrollTo(s.offset, s.ceiling())
 }
 
 // View shows the part of the page that fits, padded to exactly height lines. It only slices.
