@@ -107,7 +107,7 @@ func (d *DB) OrderDetail(ctx context.Context, id int64) (OrderDetail, error) {
 		       cu.phone AS customer_phone, o.currency, o.subtotal_minor, o.shipping_minor,
 		       o.discount_minor, o.tax_minor, o.total_minor, coalesce(hr.description, '') AS hold_reason,
 		       coalesce(cr.description, '') AS cancel_reason, o.cancelled_at, o.ordered_at, o.promised_at,
-		       coalesce(ca.name || ' ' || cs.name, '') AS service, o.notes, o.version
+		       coalesce(cs.name, '') AS service, o.notes, o.version
 		  FROM orders o
 		  JOIN channels c ON c.id = o.channel_id
 		  JOIN customers cu ON cu.id = o.customer_id
@@ -115,7 +115,6 @@ func (d *DB) OrderDetail(ctx context.Context, id int64) (OrderDetail, error) {
 		  LEFT JOIN reason_codes hr ON hr.code = o.hold_reason
 		  LEFT JOIN reason_codes cr ON cr.code = o.cancel_reason
 		  LEFT JOIN carrier_services cs ON cs.id = o.service_id
-		  LEFT JOIN carriers ca ON ca.id = cs.carrier_id
 		 WHERE o.id = $1`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return od, ErrNotFound
@@ -145,6 +144,6 @@ func (d *DB) OrderDetail(ctx context.Context, id int64) (OrderDetail, error) {
 	}
 	err = tx.SelectContext(ctx, &od.History, `
 		SELECT id, at, actor, kind, message, terminal FROM events
-		 WHERE order_id = $1 ORDER BY id DESC LIMIT $2`, id, historyLimit)
+		 WHERE order_id = $1 ORDER BY at DESC, id DESC LIMIT $2`, id, historyLimit)
 	return od, err
 }

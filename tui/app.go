@@ -96,7 +96,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status = msg
 		return m, nil
 	case clockMsg:
-		return m, m.live.clockTick()
+		return m, tea.Batch(m.live.clockTick(), m.toCurrent(ui.ClockMsg{}))
 	case pollTickMsg, pollResultMsg:
 		changed, cmd := m.live.update(msg, m.ctx.Now())
 		if changed {

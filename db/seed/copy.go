@@ -1,6 +1,8 @@
 package seed
 
 import (
+	"sync"
+	"time"
 	"context"
 	"database/sql"
 	"fmt"
@@ -28,6 +30,8 @@ func copyIn(ctx context.Context, tx *sql.Tx, t *table) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	t0 := time.Now()
+	defer func() { profMu.Lock(); Prof[t.name] += time.Since(t0); profMu.Unlock() }()
 	stmt, err := tx.PrepareContext(ctx, "COPY "+t.name+" ("+strings.Join(t.cols, ", ")+") FROM STDIN")
 	if err != nil {
 		return fmt.Errorf("copying into %s: %w", t.name, err)
@@ -72,3 +76,6 @@ func nullStr(s string) any {
 	}
 	return s
 }
+
+var Prof = map[string]time.Duration{}
+var profMu sync.Mutex

@@ -4,9 +4,12 @@
 //
 // The screen is a scrolled page rather than a set of widgets: whenever the data, the width or
 // the minute changes it lays the whole order out once as a list of lines fitted to the width,
-// and View only slices that list. One layout function per width class (wide ≥ 80, medium ≥ 60,
-// compact ≥ 30, tiny below) keeps handheld screens readable instead of squeezing the desktop
-// table into them. The section key jumps between the Lines and History sections.
+// and View only slices that list. Each width class has its own layout instead of one layout
+// squeezed: wide (≥ 80) shows the lines as a table with a column per stage; medium (≥ 60)
+// drops the unit price; compact (≥ 30) and tiny (a 20-column RF gun) show each line as rows
+// of labelled quantities and put the customer details after the lines, so a picker's first
+// screenful is the status, the promise and what to pick. The section key jumps between the
+// Lines and History sections.
 //
 // Data comes from ui.Store.OrderDetail, one fetch at a time: a change notice that arrives
 // while a fetch is running is remembered and fetched after it, and a failed fetch keeps the

@@ -62,9 +62,6 @@ func (s *Screen) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return s, s.refresh()
 	case tea.KeyMsg:
 		s.key(msg)
-	case tea.WindowSizeMsg:
-		// The root sizes components with SetSize; this lets a test drive the screen alone.
-		s.SetSize(msg.Width, msg.Height)
 	}
 	return s, nil
 }

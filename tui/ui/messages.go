@@ -32,7 +32,6 @@ type Result struct {
 	Req     uint64
 	Payload any
 	Err     error
-	At      time.Time // when the answer arrived
 }
 
 // DefaultTimeout bounds every database call made from the UI.
@@ -45,13 +44,17 @@ func Fetch(to InstanceID, req uint64, fn func(ctx context.Context) (any, error))
 		ctx, cancel := context.WithTimeout(context.Background(), DefaultTimeout)
 		defer cancel()
 		payload, err := fn(ctx)
-		return Result{To: to, Req: req, Payload: payload, Err: err, At: time.Now()}
+		return Result{To: to, Req: req, Payload: payload, Err: err}
 	}
 }
 
 // ChangedMsg tells the showing component that data it may show has changed in the database
 // (another terminal, an import, psql): refetch what you show.
 type ChangedMsg struct{}
+
+// ClockMsg is sent to the showing component every second, so ages and due times stay current
+// on a screen nobody touches.
+type ClockMsg struct{}
 
 // ActivatedMsg tells a component it has just become the one showing.
 type ActivatedMsg struct{}
