@@ -86,3 +86,31 @@ func TestHelpAndVersion(t *testing.T) {
 		t.Errorf("completion: exit %d", code)
 	}
 }
+
+func TestSeedThenCheckThenBreakByHand(t *testing.T) {
+	url := dbtest.URL(t)
+	code, stdout, stderr := oms(t, "seed", "--db", url, "--orders", "200", "--skus", "60")
+	if code != 0 || !strings.Contains(stdout, "seeded 3 warehouses") || !strings.Contains(stdout, "200 orders") {
+		t.Fatalf("seed: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, stdout, _ := oms(t, "check", "--db", url); code != 0 || !strings.Contains(stdout, "all invariants hold") {
+		t.Fatalf("check on seeded data: exit %d\n%s", code, stdout)
+	}
+	// What someone might do by hand in psql.
+	d := dbtest.Open(t, url)
+	var sku string
+	if err := d.Get(&sku, `UPDATE stock_balances b SET on_hand = on_hand + 1 FROM products p
+		WHERE p.id = b.product_id AND (b.location_id, b.product_id) = (SELECT location_id, product_id
+		  FROM stock_balances WHERE NOT location_virtual ORDER BY 1, 2 LIMIT 1) RETURNING p.sku`); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ = oms(t, "check", "--db", url)
+	if code != 1 || !strings.Contains(stdout, "FAIL every balance equals the sum of its movements: 1 violation") ||
+		!strings.Contains(stdout, sku) || !strings.Contains(stdout, "1 more than the ledger") {
+		t.Fatalf("check after a hand edit: exit %d\n%s", code, stdout)
+	}
+	code, _, stderr = oms(t, "seed", "--db", url, "--orders", "20")
+	if code != 1 || !strings.Contains(stderr, "already holds data") {
+		t.Fatalf("seeding twice: exit %d, %q", code, stderr)
+	}
+}
