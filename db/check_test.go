@@ -52,9 +52,9 @@ func TestCheckPassesOnSeededData(t *testing.T) {
 // test drops the constraint first, as a damaged or hand-altered database might have.
 func TestCheckFindsEachKindOfViolation(t *testing.T) {
 	cases := []struct {
-		rule  string
+		rule   string
 		break_ []string
-		says  []string
+		says   []string
 	}{
 		{"ledger", []string{`UPDATE stock_balances SET on_hand = on_hand + 2
 			WHERE (location_id, product_id) = (SELECT location_id, product_id FROM stock_balances

@@ -157,7 +157,7 @@ func houseNumber(r *rng, country string) int {
 	return r.between(1, 120)
 }
 
-// customerRows adds one customer and their addresses to the batch.
+// rows adds the customer and their addresses to the batch.
 func (c *customer) rows(b *batch) {
 	b.customers.add(c.id, c.ch.id, c.externalID, c.name, c.email, c.phone, c.country.code,
 		c.ch.currency, c.created)

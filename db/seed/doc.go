@@ -13,4 +13,9 @@
 // seed, the kind of entity and its index, and every id is assigned in Go, so two runs with the
 // same Options (including Now) write identical rows. Orders are generated twice — once to learn
 // how much stock each bin must hold, once to write them — so memory stays bounded by one batch.
+//
+// Loading is one transaction of COPY statements. The stock ledger is copied with its triggers
+// firing; every other table is copied as pg_restore --disable-triggers does, with
+// session_replication_role = replica, and each of its foreign keys is then proved with one
+// anti-join before commit. That keeps a million orders within a few minutes on two cores.
 package seed

@@ -28,11 +28,11 @@ func newBatch() *batch {
 			"customer_name", "ship_to_address_id", "bill_to_address_id", "warehouse_id", "service_id",
 			"currency", "subtotal_minor", "shipping_minor", "discount_minor", "tax_minor", "total_minor",
 			"status", "on_hold", "hold_reason", "cancelled_at", "cancel_reason", "priority", "ordered_at",
-			"promised_at", "notes", "created_at"),
+			"promised_at", "notes", "created_at", "updated_at", "change_xid"),
 		lines: newTable("order_lines", "id", "order_id", "line_no", "external_line_id", "product_id",
 			"description", "unit_price_minor", "discount_minor", "tax_minor", "tax_rate_ppm",
 			"qty_ordered", "qty_cancelled", "qty_allocated", "qty_picked", "qty_packed", "qty_shipped",
-			"qty_returned", "qty_refunded"),
+			"qty_returned", "qty_refunded", "updated_at", "change_xid"),
 		reservations: newTable("reservations", "id", "order_line_id", "location_id", "product_id",
 			"lot_id", "qty", "created_at"),
 		movements: newTable("stock_movements", movementCols...),
@@ -46,7 +46,7 @@ func newBatch() *batch {
 		invoiceLines: newTable("invoice_lines", "invoice_id", "line_no", "order_line_id", "description",
 			"qty", "unit_price_minor", "tax_rate_ppm", "tax_minor", "total_minor"),
 		rmas: newTable("rmas", "id", "number", "order_id", "status", "resolution", "reason_code",
-			"notes", "created_at"),
+			"notes", "created_at", "updated_at", "change_xid"),
 		rmaLines: newTable("rma_lines", "id", "rma_id", "order_line_id", "qty_requested",
 			"qty_received", "qty_refunded", "reason_code"),
 		rmaReceipts: newTable("rma_receipts", "id", "rma_line_id", "qty", "grade", "disposition",
@@ -176,15 +176,17 @@ func (g *renderer) newOrderCtx(r *rng, p *orderPlan) *orderCtx {
 	return o
 }
 
+// amazonPrefixes start Amazon order ids per marketplace.
+var amazonPrefixes = map[string][]int{"amazon-uk": {202, 203, 204, 205, 206},
+	"amazon-us": {111, 112, 113, 114}, "amazon-ca": {701, 702}}
+
 // externalOrderID is the order's id in its channel's own style, unique per channel because
 // the varying part is a bijection of the order index.
 func externalOrderID(r *rng, ch *channel, idx int, at time.Time) string {
 	n := uint64(idx)
 	switch ch.code {
 	case "amazon-uk", "amazon-us", "amazon-ca":
-		prefix := map[string][]int{"amazon-uk": {202, 203, 204, 205, 206}, "amazon-us": {111, 112, 113, 114},
-			"amazon-ca": {701, 702}}[ch.code]
-		return fmt.Sprintf("%03d-%07d-%07d", pick(r, prefix), permute(n, 1e7), r.IntN(10_000_000))
+		return fmt.Sprintf("%03d-%07d-%07d", pick(r, amazonPrefixes[ch.code]), permute(n, 1e7), r.IntN(10_000_000))
 	case "rakuten-jp":
 		return fmt.Sprintf("387562-%s-%010d", at.Format("20060102"), permute(n, 1e10))
 	case "allegro-pl":
@@ -339,11 +341,13 @@ func (g *renderer) orderRows(r *rng, o *orderCtx, b *batch) {
 	promised := p.orderedAt.Add(time.Duration(p.cust.ch.slaHours) * time.Hour)
 	b.orders.add(o.id, o.number, p.cust.ch.id, o.external, o.c.id, o.c.name, o.shipTo, o.c.addrID,
 		whID, svcID, o.cur, o.subtotal, o.shipping, o.discount, o.tax, total, string(p.status),
-		p.onHold, holdReason, cancelledAt, cancelReason, priority, p.orderedAt, promised, notes, o.created)
+		p.onHold, holdReason, cancelledAt, cancelReason, priority, p.orderedAt, promised, notes, o.created,
+		g.w.txNow, g.w.xid)
 	for _, l := range o.lines {
 		q := l.q
 		b.lines.add(l.id, o.id, l.no, l.ext, l.product.id, l.product.name, l.unit, l.discount, l.tax,
-			l.ratePP, q.Ordered, q.Cancelled, q.Allocated, q.Picked, q.Packed, q.Shipped, q.Returned, q.Refunded)
+			l.ratePP, q.Ordered, q.Cancelled, q.Allocated, q.Picked, q.Packed, q.Shipped, q.Returned, q.Refunded,
+			g.w.txNow, g.w.xid)
 	}
 }
 

@@ -76,7 +76,7 @@ func (g *renderer) returns(r *rng, o *orderCtx, b *batch) error {
 			status = "received"
 		}
 	}
-	b.rmas.add(rc.id, rc.number, o.id, status, "refund", rc.reason, "", o.t.rmaRequest)
+	b.rmas.add(rc.id, rc.number, o.id, status, "refund", rc.reason, "", o.t.rmaRequest, g.w.txNow, g.w.xid)
 	o.rma = rc
 	if len(refunded) > 0 {
 		return g.refund(o, b, rc, refunded)
@@ -167,7 +167,7 @@ func (g *renderer) authorizedReturn(r *rng, o *orderCtx, b *batch) {
 	rc.units = int64(r.between(1, int(l.q.Shipped)))
 	g.n.rmaLine++
 	b.rmaLines.add(g.n.rmaLine, rc.id, l.id, rc.units, int64(0), int64(0), rc.reason)
-	b.rmas.add(rc.id, rc.number, o.id, "authorized", "refund", rc.reason, "", o.t.rmaRequest)
+	b.rmas.add(rc.id, rc.number, o.id, "authorized", "refund", rc.reason, "", o.t.rmaRequest, g.w.txNow, g.w.xid)
 	o.rma = rc
 }
 

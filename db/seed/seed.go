@@ -34,9 +34,10 @@ type Summary struct {
 }
 
 const (
-	orderBatch    = 5_000
+	orderBatch    = 10_000
 	customerBatch = 20_000
 	receiptBatch  = 50_000
+	maxOrders     = 10_000_000
 )
 
 func (o Options) withDefaults() (Options, error) {
@@ -59,6 +60,9 @@ func (o Options) withDefaults() (Options, error) {
 	switch {
 	case o.Orders < len(model.AllStatuses):
 		return o, fmt.Errorf("--orders must be at least %d so that every order status appears", len(model.AllStatuses))
+	case o.Orders > maxOrders:
+		// External ids and tracking numbers are bijections into fixed-width channel formats.
+		return o, fmt.Errorf("--orders can be at most %d", maxOrders)
 	case o.SKUs < 50:
 		return o, errors.New("--skus must be at least 50")
 	case o.Warehouses < 3 || o.Warehouses > len(warehouseSpecs):
@@ -98,6 +102,7 @@ type seeder struct {
 	opts     Options
 	progress func(Progress)
 	tx       *sql.Tx
+	load     *loader
 	w        *world
 	ref      *reference
 	sum      Summary
@@ -110,7 +115,7 @@ func (s *seeder) inTx(ctx context.Context, d *db.DB) error {
 	if err != nil {
 		return err
 	}
-	s.tx = tx
+	s.tx, s.load = tx, &loader{tx: tx}
 	if err := s.fill(ctx); err != nil {
 		_ = tx.Rollback()
 		return err
@@ -170,7 +175,11 @@ func (s *seeder) prepare(ctx context.Context) error {
 		return err
 	}
 	s.w, s.ref, err = buildWorld(s.opts, ids, next, virt)
-	return err
+	if err != nil {
+		return err
+	}
+	// What the touch triggers would stamp, for tables loaded without them.
+	return tx.QueryRowContext(ctx, `SELECT now(), pg_current_xact_id()::text`).Scan(&s.w.txNow, &s.w.xid)
 }
 
 // refuseData stops a second seed: ids and numbers would collide with what is there, and

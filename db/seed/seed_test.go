@@ -2,6 +2,7 @@ package seed_test
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -76,6 +77,19 @@ func TestSeedSmallDataSetIsConsistent(t *testing.T) {
 	checkDerivedStatuses(t, d)
 	checkStockInvariants(t, d)
 	checkDocuments(t, d)
+	audit(t, d)
+}
+
+// audit runs what `oms check` runs.
+func audit(t *testing.T, d *db.DB) {
+	t.Helper()
+	rep, err := d.Check(context.Background(), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range rep.Violations {
+		t.Errorf("oms check: %s: %s", v.Rule, v.Message)
+	}
 }
 
 // checkDerivedStatuses reads every order's lines back and derives its status with model.
@@ -257,15 +271,64 @@ func TestSeedDefaultsLookLikeABusiness(t *testing.T) {
 			t.Errorf("no %s order among 50", s)
 		}
 	}
+	audit(t, d)
 	zero(t, d, "lot-tracked stock without a lot", `
 		SELECT m.id FROM stock_movements m JOIN products p ON p.id = m.product_id
 		 WHERE p.lot_tracked <> (m.lot_id IS NOT NULL)`)
 }
 
+// Every warehouse of the list, the store and the Japanese marketplace included.
+func TestSeedAllWarehouses(t *testing.T) {
+	d, sum := seeded(t, seed.Options{Orders: 400, SKUs: 80, Warehouses: 8, Seed: 3, Now: fixedNow})
+	if sum.Warehouses != 8 || sum.Channels < 7 {
+		t.Errorf("%d warehouses and %d channels, want 8 and at least 7", sum.Warehouses, sum.Channels)
+	}
+	audit(t, d)
+	checkStockInvariants(t, d)
+	zero(t, d, "store orders shipped from elsewhere", `
+		SELECT o.number FROM orders o JOIN channels c ON c.id = o.channel_id
+		 WHERE c.kind = 'store' AND o.warehouse_id IS DISTINCT FROM c.warehouse_id AND o.warehouse_id IS NOT NULL`)
+	if n := count(t, d, `SELECT count(*) FROM orders WHERE currency = 'JPY'`); n == 0 {
+		t.Error("no orders in yen although Osaka is seeded")
+	}
+}
+
 func TestSeedRejectsBadOptions(t *testing.T) {
-	for _, opts := range []seed.Options{{Orders: 5}, {SKUs: 10}, {Warehouses: 9}, {Warehouses: 2}} {
+	for _, opts := range []seed.Options{{Orders: 5}, {Orders: 20_000_000}, {SKUs: 10}, {Warehouses: 9}, {Warehouses: 2}} {
 		if _, err := seed.Run(context.Background(), nil, opts, nil); err == nil {
 			t.Errorf("Run(%+v) accepted options it should refuse", opts)
 		}
 	}
+}
+
+func TestSeedNeedsASuperuser(t *testing.T) {
+	dbURL := dbtest.URL(t)
+	admin := dbtest.Open(t, dbURL)
+	_, err := admin.Exec(`DO $$ BEGIN CREATE ROLE oms_seed_clerk LOGIN PASSWORD 'clerk';
+		EXCEPTION WHEN duplicate_object THEN NULL; END $$`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec(`GRANT SELECT ON goose_db_version TO oms_seed_clerk`); err != nil {
+		t.Fatal(err)
+	}
+	clerk := dbtest.Open(t, asClerk(t, dbURL))
+	_, err = seed.Run(context.Background(), clerk, seed.Options{Orders: 20, SKUs: 50, Now: fixedNow}, nil)
+	if err == nil || !strings.Contains(err.Error(), "must run as a superuser") {
+		t.Fatalf("seeding as a plain role: err = %v, want a refusal naming the superuser requirement", err)
+	}
+}
+
+// asClerk is dbURL with the plain role's credentials.
+func asClerk(t *testing.T, dbURL string) string {
+	t.Helper()
+	if !strings.Contains(dbURL, "://") {
+		return dbURL + " user=oms_seed_clerk password=clerk"
+	}
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.UserPassword("oms_seed_clerk", "clerk")
+	return u.String()
 }

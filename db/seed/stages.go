@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/jmoiron/sqlx"
+
 	"oms/db"
 	"oms/model"
 )
@@ -122,7 +124,7 @@ func (s *seeder) plan(context.Context) error {
 func (s *seeder) reference(ctx context.Context) error {
 	tables := s.ref.all()
 	for i, t := range tables {
-		if err := copyIn(ctx, s.tx, t); err != nil {
+		if err := s.load.copyIn(ctx, t); err != nil {
 			return err
 		}
 		s.progress(Progress{Stage: "reference", Done: int64(i + 1), Total: int64(len(tables))})
@@ -146,13 +148,13 @@ func (s *seeder) stock(ctx context.Context) error {
 			return nil
 		}
 		s.sum.Movements += int64(len(t.rows))
-		return copyIn(ctx, s.tx, t)
+		return s.load.copyIn(ctx, t)
 	})
 	if err != nil {
 		return err
 	}
 	s.sum.Movements += int64(len(t.rows))
-	if err := copyIn(ctx, s.tx, t); err != nil {
+	if err := s.load.copyIn(ctx, t); err != nil {
 		return err
 	}
 	s.progress(Progress{Stage: "stock", Done: int64(len(w.slots)), Total: int64(len(w.slots))})
@@ -169,7 +171,7 @@ func (s *seeder) customers(ctx context.Context) error {
 		c := w.customerAt(r, i)
 		c.rows(b)
 		if done := int64(i + 1); done%customerBatch == 0 || done == total {
-			if err := copyAll(ctx, s.tx, b.customers, b.addresses); err != nil {
+			if err := s.load.copyAll(ctx, b.customers, b.addresses); err != nil {
 				return err
 			}
 			s.progress(Progress{Stage: "customers", Done: done, Total: total})
@@ -243,16 +245,20 @@ func (s *seeder) write(ctx context.Context, b *batch) error {
 		}
 	}
 	clear(b.byStatus)
-	if err := copyAll(ctx, s.tx, b.tables()...); err != nil {
+	if err := s.load.copyAll(ctx, b.tables()...); err != nil {
 		return err
 	}
 	s.progress(Progress{Stage: "orders", Done: b.done, Total: int64(s.w.opts.Orders)})
 	return nil
 }
 
-// finish sets stock_balances.reserved from the reservations (the ledger trigger only keeps
-// on_hand), moves the sequences past the ids written, and advances the number series.
+// finish proves the foreign keys of everything loaded without row checks, sets
+// stock_balances.reserved from the reservations (the ledger trigger only keeps on_hand), moves
+// the sequences past the ids written, and advances the number series.
 func (s *seeder) finish(ctx context.Context) error {
+	if err := s.load.verifyReferences(ctx, s.progress); err != nil {
+		return err
+	}
 	res, err := s.tx.ExecContext(ctx, `
 		UPDATE stock_balances b SET reserved = r.qty, updated_at = now()
 		  FROM (SELECT location_id, product_id, coalesce(lot_id, 0) AS lot, sum(qty) AS qty
@@ -320,11 +326,16 @@ var bigTables = []string{"customers", "addresses", "orders", "order_lines", "res
 	"invoice_lines", "rmas", "rma_lines", "events"}
 
 func analyze(ctx context.Context, d *db.DB, progress func(Progress)) error {
-	for i, t := range bigTables {
-		if _, err := d.ExecContext(ctx, "ANALYZE "+t); err != nil {
-			return fmt.Errorf("analyzing %s: %w", t, err)
+	return d.InTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
+			return err
 		}
-		progress(Progress{Stage: "analyze", Done: int64(i + 1), Total: int64(len(bigTables))})
-	}
-	return nil
+		for i, t := range bigTables {
+			if _, err := tx.ExecContext(ctx, "ANALYZE "+t); err != nil {
+				return fmt.Errorf("analyzing %s: %w", t, err)
+			}
+			progress(Progress{Stage: "analyze", Done: int64(i + 1), Total: int64(len(bigTables))})
+		}
+		return nil
+	})
 }

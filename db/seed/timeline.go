@@ -13,21 +13,8 @@ type timeline struct {
 func (g *renderer) timeline(r *rng, o *orderCtx) timeline {
 	p := o.p
 	steps := g.reachedSteps(o)
-	gaps := []time.Duration{
-		minutes(r, 1, 25),           // allocation run
-		minutes(r, 15, 5*60),        // waits for a pick wave
-		minutes(r, 5, 40),           // packing
-		minutes(r, 30, 4*60),        // carrier collection
-		time.Duration(0),            // delivery: set below from transit days
-		minutes(r, 2*1440, 12*1440), // customer asks to return
-		minutes(r, 2*1440, 6*1440),  // parcel comes back
-		minutes(r, 120, 3*1440),     // refund decided
-	}
-	if o.svc != nil {
-		gaps[4] = time.Duration(o.svc.transitDays)*24*time.Hour + minutes(r, -240, 480)
-	}
+	gaps := stepGaps(r, o.svc)
 	hold, cancel := minutes(r, 1, 20), minutes(r, 10, 30*60)
-	start := o.created
 	offsets := make([]time.Duration, 0, steps+2)
 	var at time.Duration
 	for i := 0; i < steps; i++ {
@@ -42,20 +29,45 @@ func (g *renderer) timeline(r *rng, o *orderCtx) timeline {
 	}
 	// A young order that got far is squeezed to end somewhere in its short life, not all at
 	// the same instant just before now.
-	room := g.w.now.Add(-30 * time.Second).Sub(start)
+	room := g.w.now.Add(-30 * time.Second).Sub(o.created)
 	squeeze(offsets, room*time.Duration(r.between(550, 980))/1000)
-	var t timeline
-	stamps := []*time.Time{&t.alloc, &t.pick, &t.pack, &t.ship, &t.deliver, &t.rmaRequest, &t.received, &t.refund}
-	for i := 0; i < steps; i++ {
-		*stamps[i] = start.Add(offsets[i]).Truncate(time.Second)
+	t := stamp(o.created, offsets, steps, p.onHold, p.cancelled)
+	g.deliveryFor(r, o, &t, gaps[4])
+	return t
+}
+
+// stepGaps are the nominal times between allocation, picking, packing, collection, delivery,
+// the return request, the parcel coming back and the refund.
+func stepGaps(r *rng, svc *service) []time.Duration {
+	gaps := []time.Duration{
+		minutes(r, 1, 25),           // allocation run
+		minutes(r, 15, 5*60),        // waits for a pick wave
+		minutes(r, 5, 40),           // packing
+		minutes(r, 30, 4*60),        // carrier collection
+		0,                           // delivery: the service's transit time
+		minutes(r, 2*1440, 12*1440), // customer asks to return
+		minutes(r, 2*1440, 6*1440),  // parcel comes back
+		minutes(r, 120, 3*1440),     // refund decided
 	}
-	if p.onHold {
+	if svc != nil {
+		gaps[4] = time.Duration(svc.transitDays)*24*time.Hour + minutes(r, -240, 480)
+	}
+	return gaps
+}
+
+// stamp turns offsets from start into the timeline's times, to the second.
+func stamp(start time.Time, offsets []time.Duration, steps int, held, cancelled bool) timeline {
+	var t timeline
+	fields := []*time.Time{&t.alloc, &t.pick, &t.pack, &t.ship, &t.deliver, &t.rmaRequest, &t.received, &t.refund}
+	for i := 0; i < steps; i++ {
+		*fields[i] = start.Add(offsets[i]).Truncate(time.Second)
+	}
+	if held {
 		t.hold = start.Add(offsets[steps]).Truncate(time.Second)
 	}
-	if p.cancelled {
+	if cancelled {
 		t.cancel = start.Add(offsets[len(offsets)-1]).Truncate(time.Second)
 	}
-	g.deliveryFor(r, o, &t, gaps[4])
 	return t
 }
 

@@ -53,6 +53,8 @@ type world struct {
 	allocator     string
 	backOffice    []string
 	statusMix     [][]int // per age band: weights over model.AllStatuses
+	txNow         time.Time
+	xid           string // the seed transaction's id, for change_xid
 }
 
 // reference holds the small tables written once, before any order.
@@ -232,38 +234,58 @@ func barcodeRows(r *rng, p *product, t *table) error {
 // buildCarriers writes the carriers that serve at least one seeded warehouse's country, their
 // services, and a rate card per origin country priced in that warehouse's currency.
 func (w *world) buildCarriers(ref *reference) {
-	origins := map[string]string{} // country → currency
-	var originOrder []string
+	var origins []*warehouse // the first warehouse of each country sets its currency
 	for _, wh := range w.warehouses {
-		if _, ok := origins[wh.country]; !ok {
-			origins[wh.country] = wh.currency
-			originOrder = append(originOrder, wh.country)
+		if !slices.ContainsFunc(origins, func(o *warehouse) bool { return o.country == wh.country }) {
+			origins = append(origins, wh)
 		}
 	}
-	nextSvc, nextRate := w.ids.services, w.ids.rates
-	validFrom := time.Date(w.now.Year(), 1, 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+	nextSvc := w.ids.services
 	for _, spec := range carrierSpecs {
-		c := &carrier{code: spec.code, name: spec.name, url: spec.url, tracking: spec.tracking}
-		for _, s := range spec.services {
-			svc := *s
-			svc.carrier, svc.rates = c, nil
-			for _, o := range originOrder {
-				if slices.Contains(svc.origins, o) {
-					exp, _ := model.Currency(origins[o]).Exponent()
-					rateCard(&svc, o, origins[o], w.fx, exp)
-				}
-			}
-			if len(svc.rates) > 0 {
-				nextSvc++
-				svc.id = nextSvc
-				c.services = append(c.services, &svc)
-			}
-		}
+		c := w.carrierFrom(spec, origins, &nextSvc)
 		if len(c.services) == 0 {
 			continue
 		}
 		c.id = w.ids.carriers + int64(len(w.carriers)) + 1
 		w.carriers = append(w.carriers, c)
+	}
+	w.carrierRows(ref)
+	for _, wh := range w.warehouses {
+		for _, c := range w.carriers {
+			for _, svc := range c.services {
+				if slices.Contains(svc.origins, wh.country) {
+					wh.services = append(wh.services, svc)
+				}
+			}
+		}
+	}
+}
+
+// carrierFrom copies a carrier spec with only the services that ship from a seeded country.
+func (w *world) carrierFrom(spec *carrier, origins []*warehouse, nextSvc *int64) *carrier {
+	c := &carrier{code: spec.code, name: spec.name, url: spec.url, tracking: spec.tracking}
+	for _, s := range spec.services {
+		svc := *s
+		svc.carrier, svc.rates = c, nil
+		for _, o := range origins {
+			if slices.Contains(svc.origins, o.country) {
+				exp, _ := model.Currency(o.currency).Exponent()
+				rateCard(&svc, o.country, o.currency, w.fx, exp)
+			}
+		}
+		if len(svc.rates) > 0 {
+			*nextSvc++
+			svc.id = *nextSvc
+			c.services = append(c.services, &svc)
+		}
+	}
+	return c
+}
+
+func (w *world) carrierRows(ref *reference) {
+	nextRate := w.ids.rates
+	validFrom := time.Date(w.now.Year(), 1, 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+	for _, c := range w.carriers {
 		ref.carriers.add(c.id, c.code, c.name, c.url)
 		for _, svc := range c.services {
 			ref.services.add(svc.id, c.id, svc.code, svc.name, svc.maxWeightG, svc.transitDays)
@@ -274,15 +296,6 @@ func (w *world) buildCarriers(ref *reference) {
 					dest = "*"
 				}
 				ref.rates.add(nextRate, svc.id, b.origin, dest, b.maxG, b.price, b.currency, validFrom)
-			}
-		}
-	}
-	for _, wh := range w.warehouses {
-		for _, c := range w.carriers {
-			for _, svc := range c.services {
-				if slices.Contains(svc.origins, wh.country) {
-					wh.services = append(wh.services, svc)
-				}
 			}
 		}
 	}
