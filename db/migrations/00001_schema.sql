@@ -610,6 +610,7 @@ CREATE TABLE invoice_lines (
     qty               integer NOT NULL CHECK (qty > 0),
     unit_price_minor  bigint NOT NULL,
     tax_rate_ppm      integer NOT NULL CHECK (tax_rate_ppm BETWEEN 0 AND 1000000),
+    discount_minor    bigint NOT NULL DEFAULT 0 CHECK (discount_minor >= 0),
     tax_minor         bigint NOT NULL,
     total_minor       bigint NOT NULL,
     PRIMARY KEY (invoice_id, line_no)
@@ -752,6 +753,12 @@ CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events
     FOR EACH ROW EXECUTE FUNCTION oms_refuse_change();
 CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
     FOR EACH STATEMENT EXECUTE FUNCTION oms_refuse_change();
+
+-- The ledger's links to what caused a movement, declared here because those tables come later.
+ALTER TABLE stock_movements
+    ADD FOREIGN KEY (order_line_id) REFERENCES order_lines,
+    ADD FOREIGN KEY (rma_line_id) REFERENCES rma_lines,
+    ADD FOREIGN KEY (count_line_id) REFERENCES stock_count_lines;
 
 -- +goose Down
 -- The schema is the foundation of every installation; it is never rolled back automatically.

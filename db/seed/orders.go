@@ -60,8 +60,10 @@ func newBatch() *batch {
 }
 
 func (b *batch) tables() []*table {
-	return []*table{b.customers, b.addresses, b.orders, b.lines, b.reservations, b.movements,
-		b.shipments, b.packages, b.packageLines, b.invoices, b.invoiceLines, b.rmas, b.rmaLines,
+	// The ledger is copied with its foreign keys checked row by row, so what its movements
+	// point at (order and RMA lines) goes first; receipts point back at movements.
+	return []*table{b.customers, b.addresses, b.orders, b.lines, b.reservations, b.rmas, b.rmaLines,
+		b.movements, b.shipments, b.packages, b.packageLines, b.invoices, b.invoiceLines,
 		b.rmaReceipts, b.refunds, b.events}
 }
 

@@ -13,7 +13,9 @@ import (
 
 // Options size the data set. Zero values take the defaults.
 type Options struct {
-	Orders, SKUs, Warehouses int   // defaults 2000, 600, 3; at least 12, 50, 3; at most 8 warehouses
+	// Defaults 2000, 600 and 3. Every status needs 12 orders; at most 10 million orders (the
+	// channels' fixed-width id formats) and 8 warehouses (the list the seed knows).
+	Orders, SKUs, Warehouses int
 	Seed                     int64 // default 1
 	// Now anchors every age and date; default time.Now() truncated to the minute. Fix it to
 	// get identical rows from two runs.

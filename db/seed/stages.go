@@ -12,15 +12,14 @@ import (
 	"oms/model"
 )
 
-// idTables are the tables whose ids the seed assigns, with the idBase field each one feeds.
-func idTables(ids *idBase) []struct {
+// idTable is a table whose ids the seed assigns, with the idBase field it feeds.
+type idTable struct {
 	table string
 	max   *int64
-} {
-	return []struct {
-		table string
-		max   *int64
-	}{
+}
+
+func idTables(ids *idBase) []idTable {
+	return []idTable{
 		{"warehouses", &ids.warehouses}, {"locations", &ids.locations}, {"products", &ids.products},
 		{"lots", &ids.lots}, {"carriers", &ids.carriers}, {"carrier_services", &ids.services},
 		{"carrier_rates", &ids.rates}, {"tax_rates", &ids.taxRates}, {"staff", &ids.staff},
