@@ -106,6 +106,21 @@ var checkQueries = []checkQuery{
 	  FROM diff d JOIN locations l ON l.id = d.location_id LEFT JOIN warehouses w ON w.id = l.warehouse_id
 	  JOIN products p ON p.id = d.product_id
 	 ORDER BY d.location_id, d.product_id`},
+	{"order_counts", "the queue's counts per status equal the orders", `
+	WITH actual AS (SELECT channel_id, coalesce(warehouse_id, 0) AS warehouse_id, status, count(*) AS n
+	                  FROM orders GROUP BY 1, 2, 3),
+	kept AS (SELECT channel_id, warehouse_id, status, sum(n) AS n FROM order_counts GROUP BY 1, 2, 3),
+	diff AS (
+		SELECT coalesce(a.channel_id, k.channel_id) AS channel_id,
+		       coalesce(a.warehouse_id, k.warehouse_id) AS warehouse_id,
+		       coalesce(a.status, k.status) AS status, coalesce(a.n, 0) AS actual, coalesce(k.n, 0) AS kept
+		  FROM actual a
+		  FULL JOIN kept k USING (channel_id, warehouse_id, status)
+		 WHERE coalesce(a.n, 0) <> coalesce(k.n, 0))
+	SELECT format('The queue counts %s %s orders from %s at %s, but there are %s',
+	              d.kept, d.status, c.code, coalesce(w.code, 'no warehouse yet'), d.actual)
+	  FROM diff d JOIN channels c ON c.id = d.channel_id LEFT JOIN warehouses w ON w.id = d.warehouse_id
+	 ORDER BY 1`},
 }
 
 // Check audits every invariant of DESIGN.md §3 and reports each violation as a sentence, at

@@ -42,8 +42,8 @@ func TestCheckPassesOnSeededData(t *testing.T) {
 	if !rep.OK() {
 		t.Fatalf("violations on freshly seeded data: %v", rep.Violations)
 	}
-	if len(rep.Rules) != 6 {
-		t.Fatalf("%d rules checked, want 6", len(rep.Rules))
+	if len(rep.Rules) != 7 {
+		t.Fatalf("%d rules checked, want 7", len(rep.Rules))
 	}
 }
 
@@ -77,6 +77,9 @@ func TestCheckFindsEachKindOfViolation(t *testing.T) {
 			WHERE (location_id, product_id) = (SELECT location_id, product_id FROM stock_balances
 			 WHERE reserved > 0 ORDER BY 1, 2 LIMIT 1)`},
 			[]string{" are reserved, but orders hold reservations for "}},
+		{"order_counts", []string{`UPDATE order_counts SET n = n + 4 WHERE (channel_id, warehouse_id, status, shard) =
+			(SELECT channel_id, warehouse_id, status, shard FROM order_counts WHERE status = 'picking' ORDER BY 1, 2, 4 LIMIT 1)`},
+			[]string{"The queue counts ", " picking orders from ", ", but there are "}},
 		{"status", []string{`UPDATE orders SET status = 'shipped' WHERE id = (SELECT min(id) FROM orders WHERE status = 'allocated')`},
 			[]string{"Order SO-", " is stored as Shipped, but its lines say Allocated"}},
 	}

@@ -142,20 +142,29 @@ func (c StatusCounts) Total() int64 {
 	return n
 }
 
-// QueueCounts counts orders per status for the queue's summary line.
+// QueueCounts counts orders per status for the queue's summary line. Without a search the
+// counts come from order_counts (kept by triggers, a few rows per channel and warehouse);
+// with one they are counted over the matching orders, which the search narrows down.
 func (d *DB) QueueCounts(ctx context.Context, f QueueFilter) (StatusCounts, error) {
 	w := whereBuilder{}
+	query := `SELECT o.status, count(*) AS n FROM orders o`
+	if strings.TrimSpace(f.Search) == "" {
+		query = `SELECT o.status, sum(o.n)::bigint AS n FROM order_counts o`
+		f.Search = ""
+	}
 	w.filter(f, false)
 	var rows []struct {
 		Status string `db:"status"`
 		N      int64  `db:"n"`
 	}
-	if err := d.SelectContext(ctx, &rows, `SELECT o.status, count(*) AS n FROM orders o`+w.sql()+` GROUP BY o.status`, w.args...); err != nil {
+	if err := d.SelectContext(ctx, &rows, query+w.sql()+` GROUP BY o.status`, w.args...); err != nil {
 		return nil, err
 	}
 	counts := make(StatusCounts, len(rows))
 	for _, r := range rows {
-		counts[r.Status] = r.N
+		if r.N != 0 {
+			counts[r.Status] = r.N
+		}
 	}
 	return counts, nil
 }

@@ -10,20 +10,13 @@ import (
 
 	"oms/db"
 	"oms/db/dbtest"
-	"oms/db/seed"
 	"oms/tui/tuitest"
 	"oms/tui/ui"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-func seeded(t *testing.T) *db.DB {
-	t.Helper()
-	return dbtest.Filled(t, "demo-2000", func(ctx context.Context, d *db.DB) error {
-		_, err := seed.Run(ctx, d, seed.Options{Orders: 2000, SKUs: 120, Seed: 7, Now: tuitest.Now}, nil)
-		return err
-	})
-}
+func seeded(t *testing.T) *db.DB { return tuitest.DemoDB(t) }
 
 // feed is the change feed with a switch that makes it fail like a lost connection.
 type feed struct {
@@ -53,19 +46,6 @@ func newShell(t *testing.T, d *db.DB, w, h int) (*Model, *tuitest.Driver, *feed)
 
 var sizes = []struct{ w, h int }{{80, 24}, {40, 16}, {20, 16}}
 
-func checkFrame(t *testing.T, frame string, w, h int) {
-	t.Helper()
-	lines := strings.Split(frame, "\n")
-	if len(lines) != h {
-		t.Errorf("frame has %d lines, want exactly %d", len(lines), h)
-	}
-	for i, l := range lines {
-		if ui.Width(l) != w {
-			t.Errorf("line %d is %d wide, want %d: %q", i+1, ui.Width(l), w, l)
-		}
-	}
-}
-
 func TestGoldenShellFrames(t *testing.T) {
 	d := seeded(t)
 	for _, sz := range sizes {
@@ -83,7 +63,7 @@ func TestGoldenShellFrames(t *testing.T) {
 		for _, shot := range []string{"queue", "detail", "menu", "help", "picking"} {
 			shots[shot]()
 			frame := drv.Frame()
-			checkFrame(t, frame, sz.w, sz.h)
+			tuitest.Exactly(t, frame, sz.w, sz.h)
 			tuitest.Golden(t, "shell-"+shot+"-"+name, frame)
 			drv.Press("global", "queue")
 			for strings.Contains(drv.Frame(), "›") || strings.Contains(drv.Frame(), "Go to") {
@@ -103,7 +83,7 @@ func TestTooSmallSaysSo(t *testing.T) {
 	if !strings.Contains(frame, "small: 19×9") || !strings.Contains(frame, "need 20×10") {
 		t.Fatalf("frame at 19×9:\n%s", frame)
 	}
-	checkFrame(t, frame, 19, 9)
+	tuitest.Exactly(t, frame, 19, 9)
 	drv.Resize(20, 10)
 	if strings.Contains(drv.Frame(), "too small") {
 		t.Fatal("20×10 is supported")

@@ -26,10 +26,7 @@ var bodySizes = []struct{ w, h int }{{80, 21}, {40, 13}, {20, 13}}
 // seeded is a fresh copy of the seeded data set; the seeder runs once per test binary.
 func seeded(t testing.TB) *db.DB {
 	t.Helper()
-	return dbtest.Filled(t, "order-screen", func(ctx context.Context, d *db.DB) error {
-		_, err := seed.Run(ctx, d, seed.Options{Orders: 60, SKUs: 60, Warehouses: 3, Seed: 1, Now: tuitest.Now}, nil)
-		return err
-	})
+	return tuitest.Seeded(t, seed.Options{Orders: 60, SKUs: 60, Warehouses: 3, Seed: 1, Now: tuitest.Now})
 }
 
 // pick returns the first order matching a condition on orders o, failing the test if none.
@@ -61,20 +58,6 @@ func open(t testing.TB, store ui.Store, id int64, number string, w, h int) (*tui
 	return tuitest.New(t, s, *ctx.Keys, w, h), s
 }
 
-// checkFrame asserts the frame is exactly w×h cells: no line wider, none missing.
-func checkFrame(t *testing.T, frame string, w, h int) {
-	t.Helper()
-	lines := strings.Split(frame, "\n")
-	if len(lines) != h {
-		t.Errorf("frame has %d lines, want %d", len(lines), h)
-	}
-	for i, l := range lines {
-		if ui.Width(l) != w {
-			t.Errorf("line %d is %d cells wide, want %d: %q", i+1, ui.Width(l), w, l)
-		}
-	}
-}
-
 func TestGoldenFrames(t *testing.T) {
 	t.Parallel()
 	d := seeded(t)
@@ -88,7 +71,7 @@ func TestGoldenFrames(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				drv, _ := open(t, d, id, number, sz.w, sz.h)
 				frame := drv.Frame()
-				checkFrame(t, frame, sz.w, sz.h)
+				tuitest.Exactly(t, frame, sz.w, sz.h)
 				if !strings.Contains(frame, number) {
 					t.Errorf("frame does not show %s:\n%s", number, frame)
 				}
@@ -108,7 +91,7 @@ func TestGoldenWholePage(t *testing.T) {
 		drv, s := open(t, d, id, number, w, 13)
 		drv.Resize(w, len(s.page.lines))
 		frame := drv.Frame()
-		checkFrame(t, frame, w, len(s.page.lines))
+		tuitest.Exactly(t, frame, w, len(s.page.lines))
 		tuitest.Golden(t, fmt.Sprintf("picking_page_%d", w), frame)
 	}
 }
@@ -132,10 +115,10 @@ func TestEveryOrderFits(t *testing.T) {
 		}
 		for _, w := range []int{20, 21, 29, 30, 39, 40, 59, 60, 79, 80, 100, 160} {
 			drv.Resize(w, 13)
-			checkFrame(t, drv.Frame(), w, 13)
+			tuitest.Exactly(t, drv.Frame(), w, 13)
 			for _, action := range []string{"bottom", "toggleSection", "pageDown"} {
 				drv.Press(keymaps.ScopeOrder, action)
-				checkFrame(t, drv.Frame(), w, 13)
+				tuitest.Exactly(t, drv.Frame(), w, 13)
 			}
 		}
 	}
@@ -148,7 +131,7 @@ func TestLoadingFrame(t *testing.T) {
 	s := New(tuitest.NewContext(d), id, number)
 	s.SetSize(40, 13)
 	frame := s.View()
-	checkFrame(t, frame, 40, 13)
+	tuitest.Exactly(t, frame, 40, 13)
 	if first := strings.Split(frame, "\n")[0]; !strings.Contains(first, "Loading "+number+" …") {
 		t.Errorf("first line before the data = %q, want it to say it is loading %s", first, number)
 	}
@@ -203,7 +186,7 @@ func TestToggleSection(t *testing.T) {
 
 	drv.Press(keymaps.ScopeOrder, "toggleSection")
 	frame := drv.Frame()
-	checkFrame(t, frame, 80, 21)
+	tuitest.Exactly(t, frame, 80, 21)
 	if first := lines(frame)[0]; !strings.HasPrefix(first, " History ") {
 		t.Errorf("toggleSection from the top: first row %q, want the History title", first)
 	}
@@ -233,7 +216,7 @@ func TestToggleSectionHandheld(t *testing.T) {
 		for range 2 {
 			drv.Press(keymaps.ScopeOrder, "toggleSection")
 			frame := drv.Frame()
-			checkFrame(t, frame, sz.w, sz.h)
+			tuitest.Exactly(t, frame, sz.w, sz.h)
 			seen[strings.Fields(lines(frame)[0])[0]] = true
 		}
 		if !seen["Lines"] || !seen["History"] {
@@ -257,7 +240,7 @@ func TestChangeInDatabaseAppears(t *testing.T) {
 	}
 	drv.Send(ui.ChangedMsg{})
 	frame := drv.Frame()
-	checkFrame(t, frame, 80, 21)
+	tuitest.Exactly(t, frame, 80, 21)
 	for _, want := range []string{"! On hold", "Fraud review"} {
 		if !strings.Contains(frame, want) {
 			t.Errorf("after the change the frame does not show %q:\n%s", want, frame)
@@ -291,7 +274,7 @@ func TestRefreshErrorKeepsData(t *testing.T) {
 	store.fail.Store(true)
 	drv.Send(ui.ChangedMsg{})
 	stale := drv.Frame()
-	checkFrame(t, stale, 80, 21)
+	tuitest.Exactly(t, stale, 80, 21)
 	if !strings.Contains(lines(stale)[0], "(stale)") {
 		t.Errorf("after a failed refresh the title does not say stale: %q", lines(stale)[0])
 	}
@@ -314,7 +297,7 @@ func TestErrorBeforeAnyData(t *testing.T) {
 	id, number := pick(t, d, whPicking)
 	drv, _ := open(t, store, id, number, 40, 13)
 	frame := drv.Frame()
-	checkFrame(t, frame, 40, 13)
+	tuitest.Exactly(t, frame, 40, 13)
 	if !strings.Contains(frame, "Could not load "+number) || !strings.Contains(frame, "lost the connection") {
 		t.Errorf("frame does not explain the failure:\n%s", frame)
 	}

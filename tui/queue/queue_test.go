@@ -12,21 +12,13 @@ import (
 
 	"oms/db"
 	"oms/db/dbtest"
-	"oms/db/seed"
 	"oms/tui/tuitest"
 	"oms/tui/ui"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-// seeded is a fresh copy of a 2,000-order demo business, anchored at tuitest.Now.
-func seeded(t *testing.T) *db.DB {
-	t.Helper()
-	return dbtest.Filled(t, "demo-2000", func(ctx context.Context, d *db.DB) error {
-		_, err := seed.Run(ctx, d, seed.Options{Orders: 2000, SKUs: 120, Seed: 7, Now: tuitest.Now}, nil)
-		return err
-	})
-}
+func seeded(t *testing.T) *db.DB { return tuitest.DemoDB(t) }
 
 // flakyStore is the real database behind a switch that makes every call fail as a dropped
 // connection would, and that counts queries in flight at once.
@@ -97,25 +89,12 @@ func sqlNumbers(t *testing.T, d *db.DB, query string, args ...any) []string {
 	return out
 }
 
-func assertFrame(t *testing.T, frame string, w, h int) {
-	t.Helper()
-	lines := strings.Split(frame, "\n")
-	if len(lines) > h {
-		t.Errorf("frame has %d lines, more than the %d available", len(lines), h)
-	}
-	for i, l := range lines {
-		if ui.Width(l) > w {
-			t.Errorf("line %d is %d wide, more than %d: %q", i+1, ui.Width(l), w, l)
-		}
-	}
-}
-
 func TestGoldenFrames(t *testing.T) {
 	d := seeded(t)
 	for _, size := range []struct{ w, h int }{{80, 21}, {120, 37}, {40, 13}, {20, 13}} {
 		_, drv, _ := newQueue(t, d, size.w, size.h)
 		frame := drv.Frame()
-		assertFrame(t, frame, size.w, size.h)
+		tuitest.Fits(t, frame, size.w, size.h)
 		tuitest.Golden(t, fmt.Sprintf("queue-%dx%d", size.w, size.h), frame)
 	}
 }
