@@ -301,3 +301,28 @@ func TestNeverTwoQueriesAtOnce(t *testing.T) {
 		t.Fatal("the queued jump to the bottom was lost")
 	}
 }
+
+func TestCountsBarFitsEveryStatusAtAMillionOrders(t *testing.T) {
+	counts := db.StatusCounts{}
+	for i, st := range []string{"pending", "backordered", "allocated", "picking", "picked", "packed",
+		"partially_shipped", "shipped", "partially_returned", "returned", "on_hold", "cancelled"} {
+		counts[st] = int64(88_888 + i*100_000) // the widest figures a million orders give
+	}
+	c := tuitest.NewContext(nil)
+	s := New(c)
+	s.SetSize(80, 21)
+	s.counts = counts
+	var b strings.Builder
+	s.writeCounts(&b)
+	bar := b.String()
+	for _, label := range []string{"Open", "All", "PEND", "BACK", "ALLOC", "PICKG", "PICKD", "PACKD", "PSHIP", "SHIP", "PRET", "RET", "HOLD", "CANC"} {
+		if !strings.Contains(bar, label+" ") {
+			t.Errorf("the counts bar at 80 columns leaves out %s:\n%s", label, bar)
+		}
+	}
+	for _, want := range []string{"88.9k", "188k", "1.19M"} {
+		if !strings.Contains(bar, want) {
+			t.Errorf("the counts bar does not show %s:\n%s", want, bar)
+		}
+	}
+}

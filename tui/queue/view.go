@@ -126,7 +126,10 @@ func (s *Screen) writeCounts(b *strings.Builder) {
 	for _, status := range model.AllStatuses {
 		items = append(items, countItem(status.Short(), s.counts[string(status)], s.status == string(status)))
 	}
-	lines := wrapItems(items, s.width-1, 2)
+	lines, ok := wrapItems(items, "  ", s.width-1, 2)
+	if !ok { // a million orders make wide figures: close up rather than leave statuses out
+		lines, _ = wrapItems(items, " ", s.width-1, 2)
+	}
 	for _, line := range lines {
 		b.WriteString(ui.Fit(" "+line, s.width))
 		b.WriteByte('\n')
@@ -162,32 +165,36 @@ func filterLabel(filter string, short bool) string {
 }
 
 func countItem(label string, n int64, selected bool) string {
-	item := label + " " + group(n)
+	item := label + " " + compact(n)
 	if selected {
 		return "[" + item + "]"
 	}
-	return " " + item + " "
+	return item
 }
 
-// wrapItems packs items into at most maxLines lines of width.
-func wrapItems(items []string, width, maxLines int) []string {
-	lines := make([]string, 0, maxLines)
-	var cur strings.Builder
+// wrapItems packs items, separated by sep, into at most maxLines lines of width; ok is false
+// if some did not fit.
+func wrapItems(items []string, sep string, width, maxLines int) (lines []string, ok bool) {
+	lines = make([]string, 0, maxLines)
+	cur := ""
 	for _, it := range items {
-		if cur.Len() > 0 && ui.Width(cur.String())+ui.Width(it) > width {
+		if cur != "" && ui.Width(cur)+len(sep)+ui.Width(it) > width {
 			if len(lines) == maxLines-1 {
-				break
+				return append(lines, cur), false
 			}
-			lines = append(lines, cur.String())
-			cur.Reset()
+			lines = append(lines, cur)
+			cur = ""
 		}
-		cur.WriteString(it)
+		if cur != "" {
+			cur += sep
+		}
+		cur += it
 	}
-	lines = append(lines, cur.String())
+	lines = append(lines, cur)
 	for len(lines) < maxLines {
 		lines = append(lines, "")
 	}
-	return lines
+	return lines, true
 }
 
 // writeFilters shows the channel, warehouse, sort and search, or the search field when typing.
@@ -230,6 +237,20 @@ func (s *Screen) lookupName(list []db.Lookup, i int) string {
 		return "all"
 	}
 	return list[i].Code
+}
+
+// compact shortens large counts so all twelve statuses fit two lines of 80 columns:
+// 9,999 then 21.6k then 795k then 1.00M.
+func compact(n int64) string {
+	switch {
+	case n < 10_000:
+		return group(n)
+	case n < 100_000:
+		return strconv.FormatFloat(float64(n)/1e3, 'f', 1, 64) + "k"
+	case n < 1_000_000:
+		return strconv.FormatInt(n/1000, 10) + "k"
+	}
+	return strconv.FormatFloat(float64(n)/1e6, 'f', 2, 64) + "M"
 }
 
 // group formats a count with thousands separators: 1,000,000.
