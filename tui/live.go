@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"oms/db"
+	"oms/tui/ui"
 )
 
 // Poller asks the database whether anything the screens show changed since a snapshot
@@ -73,10 +74,15 @@ func (l *liveState) update(msg tea.Msg, now time.Time) (changed bool, cmd tea.Cm
 		l.inFlight = true
 		since, poll := l.snap, l.poll
 		return false, func() tea.Msg {
-			ctx, cancel := context.WithTimeout(context.Background(), pollTimeout)
-			defer cancel()
-			snap, changed, err := poll(ctx, since)
-			return pollResultMsg{snap: snap, changed: changed, err: err}
+			type answer struct {
+				snap    db.Snapshot
+				changed bool
+			}
+			a, err := ui.WithDeadline(pollTimeout, func(ctx context.Context) (answer, error) {
+				snap, changed, err := poll(ctx, since)
+				return answer{snap, changed}, err
+			})
+			return pollResultMsg{snap: a.snap, changed: a.changed, err: err}
 		}
 	case pollResultMsg:
 		l.inFlight = false

@@ -41,10 +41,33 @@ const DefaultTimeout = 10 * time.Second
 // must capture its parameters by value: it runs on another goroutine.
 func Fetch(to InstanceID, req uint64, fn func(ctx context.Context) (any, error)) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), DefaultTimeout)
-		defer cancel()
-		payload, err := fn(ctx)
+		payload, err := WithDeadline(DefaultTimeout, fn)
 		return Result{To: to, Req: req, Payload: payload, Err: err}
+	}
+}
+
+// WithDeadline runs fn with a context that ends after timeout, and returns when the context
+// ends even if fn does not: a server that stops answering (frozen, or a network that drops
+// packets) can keep a driver waiting on a socket long after its context ended, and the screen
+// must say "stale" on time rather than wait with it. fn then finishes, unseen, on its own.
+func WithDeadline[T any](timeout time.Duration, fn func(ctx context.Context) (T, error)) (T, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	type answer struct {
+		v   T
+		err error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		defer cancel()
+		v, err := fn(ctx)
+		done <- answer{v, err}
+	}()
+	select {
+	case a := <-done:
+		return a.v, a.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
 	}
 }
 
