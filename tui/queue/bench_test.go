@@ -3,13 +3,17 @@ package queue
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/muesli/termenv"
+
 	"oms/db"
 	"oms/keymaps"
 	"oms/model"
+	"oms/themes"
 	"oms/tui/tuitest"
 	"oms/tui/ui"
 )
@@ -72,9 +76,25 @@ func (memStore) LoadLookups(context.Context) (db.Lookups, error) { return db.Loo
 // BenchmarkQueueKeyPress is BM8 of reference/performance.md: one key press (Update + View) on
 // the queue with 40 visible rows. Time and allocations must not grow with the queue's size.
 func BenchmarkQueueKeyPress(b *testing.B) {
-	for _, n := range []int{1_000, 1_000_000} {
-		b.Run(fmt.Sprintf("orders=%d", n), func(b *testing.B) {
+	for _, colour := range []bool{false, true} {
+		for _, n := range []int{1_000, 1_000_000} {
+			b.Run(fmt.Sprintf("colour=%v/orders=%d", colour, n), func(b *testing.B) {
+				benchKeyPress(b, n, colour)
+			})
+		}
+	}
+}
+
+func benchKeyPress(b *testing.B, n int, colour bool) {
+	{
+		{
 			c := tuitest.NewContext(memStore{n: n, base: tuitest.Now.Add(-30 * 24 * time.Hour)})
+			if colour {
+				theme, _ := themes.ByName("dark")
+				r := themes.NewRenderer(io.Discard, theme, func(string) string { return "" },
+					termenv.WithProfile(termenv.TrueColor))
+				c.Styles = themes.NewStyles(r, theme)
+			}
 			s := New(c)
 			d := tuitest.New(b, s, *c.Keys, 120, 44) // 4 lines of chrome + 40 rows
 			if got := s.visibleRows(); got != 40 {
@@ -91,7 +111,7 @@ func BenchmarkQueueKeyPress(b *testing.B) {
 			if len(s.rows) > s.maxWindow() {
 				b.Fatalf("window grew to %d rows", len(s.rows))
 			}
-		})
+		}
 	}
 }
 

@@ -135,6 +135,12 @@ func TestPagingVisitsEveryOrderOnceInABoundedWindow(t *testing.T) {
 		if len(s.rows) > s.maxWindow() {
 			t.Fatalf("window holds %d rows, more than its bound %d", len(s.rows), s.maxWindow())
 		}
+		if len(s.lines) != len(s.rows) {
+			t.Fatalf("%d rendered lines for %d rows", len(s.lines), len(s.rows))
+		}
+		if !strings.Contains(s.lines[s.cursor], s.rows[s.cursor].Number) {
+			t.Fatalf("rendered line %q is not row %s", s.lines[s.cursor], s.rows[s.cursor].Number)
+		}
 		if s.cursor == len(s.rows)-1 && s.atEnd {
 			break
 		}

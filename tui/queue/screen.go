@@ -172,16 +172,20 @@ func (s *Screen) apply(p pagePayload) {
 		s.keepSelected(selected)
 	case fetchNext:
 		s.rows, s.atEnd = append(s.rows, p.rows...), !full
+		s.lines = s.appendLines(s.lines, p.rows)
 		s.trimFront()
 	case fetchPrev:
 		s.rows = append(append(make([]db.QueueRow, 0, len(p.rows)+len(s.rows)), p.rows...), s.rows...)
+		s.lines = append(s.appendLines(make([]string, 0, len(p.rows)+len(s.lines)), p.rows), s.lines...)
 		s.cursor += len(p.rows)
 		s.offset += len(p.rows)
 		s.atStart = !full
 		s.trimBack()
 	}
 	s.clampOffset()
-	s.renderLines()
+	if p.want.kind != fetchNext && p.want.kind != fetchPrev {
+		s.renderLines() // steps render only the rows they bring
+	}
 }
 
 func (s *Screen) keepSelected(id int64) {
@@ -198,6 +202,7 @@ func (s *Screen) trimFront() {
 	if extra := len(s.rows) - s.maxWindow(); extra > 0 {
 		extra = min(extra, s.offset)
 		s.rows = append(s.rows[:0:0], s.rows[extra:]...)
+		s.lines = append(s.lines[:0:0], s.lines[extra:]...)
 		s.cursor -= extra
 		s.offset -= extra
 		s.atStart = s.atStart && extra == 0
@@ -210,6 +215,7 @@ func (s *Screen) trimBack() {
 		keep := max(len(s.rows)-extra, s.offset+s.visibleRows())
 		if keep < len(s.rows) {
 			s.rows = s.rows[:keep:keep]
+			s.lines = s.lines[:keep:keep]
 			s.atEnd = false
 		}
 	}

@@ -24,19 +24,24 @@ func (s *Screen) chromeLines() int {
 	return n
 }
 
-// renderLines renders every row of the window once (rows are re-rendered when they change, the
-// size changes, or the minute turns, because ages and due times move) so a key press only
-// re-styles the selected row.
+// renderLines renders every row of the window (rows are rendered when they arrive, and all of
+// them again when the size changes or the minute turns, because ages and due times move), so a
+// key press only re-styles the selected row.
 func (s *Screen) renderLines() {
 	if s.width == 0 {
 		return
 	}
+	s.lines = s.appendLines(s.lines[:0], s.rows)
+	s.linesMinute = s.ctx.Clock().Truncate(60e9)
+}
+
+// appendLines renders rows onto lines.
+func (s *Screen) appendLines(lines []string, rows []db.QueueRow) []string {
 	now := s.ctx.Clock()
 	c := cellCtx{now: now, short: s.layout.short}
 	st := s.ctx.Styles
-	s.lines = s.lines[:0]
-	for i := range s.rows {
-		r := &s.rows[i]
+	for i := range rows {
+		r := &rows[i]
 		cells := s.layout.rowCells(r, &c)
 		for j, col := range s.layout.cols {
 			switch col.title {
@@ -51,9 +56,9 @@ func (s *Screen) renderLines() {
 				}
 			}
 		}
-		s.lines = append(s.lines, " "+strings.Join(cells, " "))
+		lines = append(lines, " "+strings.Join(cells, " "))
 	}
-	s.linesMinute = now.Truncate(60e9)
+	return lines
 }
 
 // selectedLine is the cursor's row, unstyled inside so the selection style covers it evenly.
