@@ -80,5 +80,7 @@ func runDemo(cmd *cobra.Command, opts seed.Options, noTUI bool) error {
 		<-ctx.Done()
 		return nil
 	}
-	return runTUIOn(cmd, url, tuiOptionsFromFlags(cmd))
+	tuiOpts := tuiOptionsFromFlags(cmd)
+	tuiOpts.notice = "Demo database, join from another terminal: oms --db '" + url + "'"
+	return runTUIOn(cmd, url, tuiOpts)
 }

@@ -13,8 +13,9 @@ import (
 
 // tuiOptions are the flags that shape the terminal UI.
 type tuiOptions struct {
-	theme string
-	keys  string
+	theme  string
+	keys   string
+	notice string
 }
 
 func addTUIFlags(cmd *cobra.Command) {
@@ -75,7 +76,7 @@ func runTUIOn(cmd *cobra.Command, url string, opts tuiOptions) error {
 	if err := d.CheckSchema(cmd.Context()); err != nil {
 		return err
 	}
-	return tui.Run(cmd.Context(), tui.Config{DB: d, Keys: keys, Theme: theme})
+	return tui.Run(cmd.Context(), tui.Config{DB: d, Keys: keys, Theme: theme, Notice: opts.notice})
 }
 
 func loadKeys(path string) (keymaps.KeyMap, error) {

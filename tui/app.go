@@ -41,6 +41,7 @@ type Model struct {
 	showHelp bool
 	// helpOffset scrolls the help page on small screens.
 	helpOffset int
+	notice     string
 	askQuit    bool
 	help       help.Model
 }
@@ -58,6 +59,15 @@ func New(c *ui.Context, poll Poller, pollEvery time.Duration) *Model {
 }
 
 // ensureBuilt builds screen i on first visit; the caller runs its Init.
+// SetNotice shows text in the status line until the first key, and keeps it at the top of the
+// help page.
+func (m *Model) SetNotice(text string) {
+	m.notice = text
+	if text != "" {
+		m.status = ui.StatusMsg{Text: text + " (? shows it again)"}
+	}
+}
+
 func (m *Model) ensureBuilt(i int) (built bool) {
 	s := m.slots[i]
 	if len(s.stack) > 0 {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/x/ansi"
 
 	"oms/tui/ui"
 )
@@ -150,6 +151,13 @@ func (m *Model) helpLines(w int) []string {
 // fullHelp is the help page, scrolled by the list keys when it is longer than the screen.
 func (m *Model) fullHelp(w, h int) string {
 	lines := m.helpLines(w)
+	if m.notice != "" {
+		wrapped := strings.Split(ansi.Wrap(m.notice, max(w-2, 1), ""), "\n")
+		for i := range wrapped {
+			wrapped[i] = " " + wrapped[i]
+		}
+		lines = append(append(wrapped, ""), lines...)
+	}
 	m.helpOffset = max(min(m.helpOffset, len(lines)-h), 0)
 	return strings.Join(lines[m.helpOffset:min(m.helpOffset+h, len(lines))], "\n")
 }

@@ -31,6 +31,9 @@ type Config struct {
 	Out io.Writer
 	// Env looks up environment variables (NO_COLOR); defaults to os.Getenv.
 	Env func(string) string
+	// Notice is shown in the status line at start and at the top of the help page, e.g. how to
+	// join `oms demo`'s database from another terminal.
+	Notice string
 }
 
 // Run shows the UI until the user quits or ctx ends.
@@ -49,6 +52,7 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	m := New(c, cfg.DB.OrdersChangedSince, LiveEvery)
+	m.SetNotice(cfg.Notice)
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx),
 		tea.WithInput(cfg.In), tea.WithOutput(cfg.Out))
 	_, err = p.Run()
