@@ -32,6 +32,18 @@ func TestUnreachableDatabaseIsOneSentenceAndExit1(t *testing.T) {
 	}
 }
 
+func TestNoDatabaseConfiguredSuggestsDemo(t *testing.T) {
+	for _, v := range []string{"OMS_DATABASE_URL", "DATABASE_URL", "PGHOST", "PGPORT"} {
+		t.Setenv(v, "")
+	}
+	t.Setenv("PGHOST", "127.0.0.1")
+	t.Setenv("PGPORT", "1") // nothing listens there, as on a machine with no server
+	code, _, stderr := oms(t, "check")
+	if code != 1 || !strings.Contains(stderr, "cannot reach the database at 127.0.0.1:1") || strings.Contains(stderr, "oms demo") {
+		t.Fatalf("with PG* set: exit %d, %q", code, stderr)
+	}
+}
+
 func TestUnmigratedDatabaseSaysRunMigrate(t *testing.T) {
 	url := dbtest.EmptyURL(t)
 	code, _, stderr := oms(t, "check", "--db", url)

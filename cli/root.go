@@ -88,7 +88,18 @@ func (g *globals) databaseURL() string {
 // open connects with cfg's URL filled in from the flags and environment.
 func (g *globals) open(ctx context.Context, cfg db.Config) (*db.DB, error) {
 	cfg.URL = g.databaseURL()
-	return db.Open(ctx, cfg)
+	return openDB(ctx, cfg)
+}
+
+// openDB connects; when nothing at all says where the database is, the error says how to say
+// it, and how to try oms without one.
+func openDB(ctx context.Context, cfg db.Config) (*db.DB, error) {
+	d, err := db.Open(ctx, cfg)
+	var ue *db.UnreachableError
+	if errors.As(err, &ue) && cfg.URL == "" && os.Getenv("PGHOST") == "" && os.Getenv("PGPORT") == "" {
+		return nil, fmt.Errorf("%w\nno database is configured: use --db URL or set OMS_DATABASE_URL; to try oms without one, run `oms demo`", err)
+	}
+	return d, err
 }
 
 // openMigrated connects and insists on the schema this binary knows.

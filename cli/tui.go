@@ -68,7 +68,7 @@ func runTUIOn(cmd *cobra.Command, url string, opts tuiOptions) error {
 	if err != nil {
 		return usageError{err}
 	}
-	d, err := db.Open(cmd.Context(), db.TerminalConfig(url))
+	d, err := openDB(cmd.Context(), db.TerminalConfig(url))
 	if err != nil {
 		return err
 	}
