@@ -58,7 +58,6 @@ func New(c *ui.Context, poll Poller, pollEvery time.Duration) *Model {
 	return m
 }
 
-// ensureBuilt builds screen i on first visit; the caller runs its Init.
 // SetNotice shows text in the status line until the first key, and keeps it at the top of the
 // help page.
 func (m *Model) SetNotice(text string) {
@@ -68,6 +67,7 @@ func (m *Model) SetNotice(text string) {
 	}
 }
 
+// ensureBuilt builds screen i on first visit; the caller runs its Init.
 func (m *Model) ensureBuilt(i int) (built bool) {
 	s := m.slots[i]
 	if len(s.stack) > 0 {

@@ -14,7 +14,6 @@ type screenDef struct {
 	short string // for 20-column screens
 	key   func(k *keymaps.KeyMap) key.Binding
 	build func(c *ui.Context) ui.Component
-	about string
 }
 
 // screenDefs are the top-level screens in menu order. Adding a screen is one entry here and a
@@ -22,17 +21,17 @@ type screenDef struct {
 func screenDefs() []screenDef {
 	return []screenDef{
 		{"Queue", "Queue", func(k *keymaps.KeyMap) key.Binding { return k.Global.Queue },
-			func(c *ui.Context) ui.Component { return queue.New(c) }, ""},
+			func(c *ui.Context) ui.Component { return queue.New(c) }},
 		{"Picking", "Pick", func(k *keymaps.KeyMap) key.Binding { return k.Global.Picking },
-			placeholder("Picking", "Claim a pick batch, walk the pick path bin by bin, scan bin and item, confirm quantities, report short picks with a reason."), ""},
+			placeholder("Picking", "Claim a pick batch, walk the pick path bin by bin, scan bin and item, confirm quantities, report short picks with a reason.")},
 		{"Packing", "Pack", func(k *keymaps.KeyMap) key.Binding { return k.Global.Packing },
-			placeholder("Packing", "Scan a tote or order, verify every item by scan, choose a box, weigh, rate-shop a carrier and print the label."), ""},
+			placeholder("Packing", "Scan a tote or order, verify every item by scan, choose a box, weigh, rate-shop a carrier and print the label.")},
 		{"Returns", "Returns", func(k *keymaps.KeyMap) key.Binding { return k.Global.Returns },
-			placeholder("Returns", "Find the order, open an RMA, receive and inspect each unit, choose its disposition, then refund or exchange."), ""},
+			placeholder("Returns", "Find the order, open an RMA, receive and inspect each unit, choose its disposition, then refund or exchange.")},
 		{"Stock counts", "Counts", func(k *keymaps.KeyMap) key.Binding { return k.Global.Counts },
-			placeholder("Stock counts", "Blind cycle counts by bin, variance review with reasons, approval and posting of adjustments."), ""},
+			placeholder("Stock counts", "Blind cycle counts by bin, variance review with reasons, approval and posting of adjustments.")},
 		{"Supervisor", "Super", func(k *keymaps.KeyMap) key.Binding { return k.Global.Supervisor },
-			placeholder("Supervisor", "Live queues with ageing and SLA breaches, picks per hour per picker, exceptions, reassigning and releasing work."), ""},
+			placeholder("Supervisor", "Live queues with ageing and SLA breaches, picks per hour per picker, exceptions, reassigning and releasing work.")},
 	}
 }
 
