@@ -282,19 +282,7 @@ func (w *world) splitLast(r *rng, p *orderPlan, done, rest int) {
 
 // restoreEarlier re-fills the stages at or below rest that setStage lowered to the split.
 func restoreEarlier(q *model.LineQty, rest int) {
-	n := q.Ordered
-	if rest >= stageAllocated {
-		q.Allocated = n
-	}
-	if rest >= stagePicked {
-		q.Picked = n
-	}
-	if rest >= stagePacked {
-		q.Packed = n
-	}
-	if rest >= stageShipped {
-		q.Shipped = n
-	}
+	setStage(q, min(rest, stageShipped), q.Ordered) // returns are never restored
 }
 
 // shapeBackordered leaves one line short, on a product whose stock is all promised.
