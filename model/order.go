@@ -203,7 +203,10 @@ func sumLines(lines []LineQty) orderTotals {
 }
 
 // DeriveStatus is the one source of truth for an order's status. "Open" units are ordered
-// minus cancelled; the first rule that applies wins.
+// minus cancelled; the first rule that applies wins. An order reads partially returned or
+// returned only once every open unit has shipped: a return never hides work still to do.
+// The database derives the stored status with the same rules (oms_derive_status), and a test
+// proves the two agree on every combination.
 func DeriveStatus(onHold, cancelled bool, lines []LineQty) OrderStatus {
 	t := sumLines(lines)
 	switch {
@@ -213,10 +216,12 @@ func DeriveStatus(onHold, cancelled bool, lines []LineQty) OrderStatus {
 		return StatusCancelled
 	case onHold: // a hold stops all work, even mid-shipment
 		return StatusOnHold
-	case t.returned > 0: // returns are the latest stage reached
+	case t.shipped == t.open && t.returned > 0: // all shipped; returns are the latest stage
 		return fullOrPartial(t.returned, t.open, StatusReturned, StatusPartiallyReturned)
-	case t.shipped > 0:
-		return fullOrPartial(t.shipped, t.open, StatusShipped, StatusPartiallyShipped)
+	case t.shipped == t.open:
+		return StatusShipped
+	case t.shipped > 0: // work left, even if some of what shipped came back
+		return StatusPartiallyShipped
 	case t.packed == t.open: // every open unit is boxed; nothing has left yet
 		return StatusPacked
 	case t.picked == t.open: // every open unit is picked
@@ -251,7 +256,8 @@ var validTransitions = map[OrderStatus][]OrderStatus{
 		StatusOnHold, StatusCancelled},
 	StatusPacked: {StatusPicked, StatusPartiallyShipped, StatusShipped, StatusOnHold,
 		StatusCancelled},
-	StatusPartiallyShipped:  {StatusShipped, StatusPartiallyReturned, StatusOnHold},
+	// Returns of what shipped, then the rest cancelled: straight to a return status.
+	StatusPartiallyShipped:  {StatusShipped, StatusPartiallyReturned, StatusReturned, StatusOnHold},
 	StatusShipped:           {StatusPartiallyReturned, StatusReturned},
 	StatusPartiallyReturned: {StatusReturned},
 	StatusReturned:          {},

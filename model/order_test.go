@@ -82,7 +82,7 @@ var expectedTransitions = map[string]bool{
 	"packed>on_hold": true, "packed>cancelled": true,
 
 	"partially_shipped>shipped": true, "partially_shipped>partially_returned": true,
-	"partially_shipped>on_hold": true,
+	"partially_shipped>returned": true, "partially_shipped>on_hold": true,
 
 	"shipped>partially_returned": true, "shipped>returned": true,
 
@@ -174,7 +174,8 @@ func TestDeriveStatus(t *testing.T) {
 		{"4 all returned", false, false, []LineQty{q(2, 0, 2, 2, 2, 2, 2), q(1, 0, 1, 1, 1, 1, 1)}, StatusReturned},
 		{"4 all open units returned after a partial cancel", false, false, []LineQty{q(5, 2, 3, 3, 3, 3, 3)}, StatusReturned},
 		{"4 one unit of two returned", false, false, []LineQty{q(2, 0, 2, 2, 2, 2, 1)}, StatusPartiallyReturned},
-		{"4 return of a partial shipment", false, false, []LineQty{q(4, 0, 4, 4, 2, 2, 2)}, StatusPartiallyReturned},
+		{"4 return of a partial shipment leaves work open", false, false, []LineQty{q(4, 0, 4, 4, 2, 2, 2)}, StatusPartiallyShipped},
+		{"4 one unit returned, another only allocated", false, false, []LineQty{q(1, 0, 1, 1, 1, 1, 1), q(1, 0, 1, 0, 0, 0, 0)}, StatusPartiallyShipped},
 		{"4 one of two lines returned", false, false, []LineQty{q(1, 0, 1, 1, 1, 1, 1), q(1, 0, 1, 1, 1, 1, 0)}, StatusPartiallyReturned},
 		{"5 all shipped", false, false, []LineQty{q(2, 0, 2, 2, 2, 2, 0), q(1, 0, 1, 1, 1, 1, 0)}, StatusShipped},
 		{"5 shipped after a partial cancel", false, false, []LineQty{q(5, 2, 3, 3, 3, 3, 0)}, StatusShipped},
@@ -234,6 +235,11 @@ func TestDeriveStatusProperty(t *testing.T) {
 		got := DeriveStatus(onHold, cancelled, lines)
 		if !slices.Contains(AllStatuses, got) {
 			t.Fatalf("DeriveStatus(%v, %v, %v) = %q, not a known status", onHold, cancelled, lines, got)
+		}
+		// Only an order with nothing left open may leave the open queue, cancelled aside.
+		if sum := sumLines(lines); !got.Open() && got != StatusCancelled && sum.shipped != sum.open {
+			t.Fatalf("DeriveStatus(%v, %v, %v) = %s with %d of %d open units not shipped",
+				onHold, cancelled, lines, got, sum.open-sum.shipped, sum.open)
 		}
 		if (got == StatusOnHold) && !onHold {
 			t.Fatalf("DeriveStatus(%v, %v, %v) = on_hold without a hold", onHold, cancelled, lines)
