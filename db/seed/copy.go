@@ -14,21 +14,21 @@ type table struct {
 	name string
 	cols []string
 	rows [][]any
-	// ledger tables are loaded with their triggers firing: the stock ledger's trigger is what
-	// keeps stock_balances, and the seed never writes balances itself.
-	ledger bool
 }
 
 func newTable(name string, cols ...string) *table {
-	return &table{name: name, cols: cols, ledger: name == "stock_movements"}
+	return &table{name: name, cols: cols}
 }
 
-// loader copies tables in within the seed's transaction. Everything but the ledger is loaded
-// the way pg_restore --disable-triggers does it, with session_replication_role = replica: no
-// per-row foreign-key lookups and no per-row trigger calls. The seed writes the values the
-// touch triggers would have set, and verifyReferences proves every foreign key afterwards with
-// one anti-join each, so the database still refuses a dangling reference — per table, not per
-// row. CHECK, NOT NULL and UNIQUE constraints are enforced as always.
+// loader copies tables in within the seed's transaction. Every table, the stock ledger
+// included, is loaded the way pg_restore --disable-triggers does it, with
+// session_replication_role = replica: no per-row foreign-key lookups and no trigger calls
+// (only the triggers marked ENABLE ALWAYS, which keep the order counts, still fire). The seed
+// writes the values the triggers would have set — stamps, line quantities, reservations — and
+// derives what they would have kept (stock balances, invoice counters) in one statement each at
+// the end. verifyReferences proves every foreign key afterwards with one anti-join each, so the
+// database still refuses a dangling reference — per table, not per row. CHECK, NOT NULL and
+// UNIQUE constraints are enforced as always.
 type loader struct {
 	tx      *sql.Tx
 	replica bool
@@ -52,8 +52,28 @@ func (l *loader) role(ctx context.Context, replica bool) error {
 
 func (t *table) add(vals ...any) { t.rows = append(t.rows, vals) }
 
-// copyIn writes the collected rows with one COPY statement and empties the table. One
-// statement per batch also means one run of the ledger trigger per batch of movements.
+// replicate switches to replica mode for writing into table and notes the table for
+// verifyReferences.
+func (l *loader) replicate(ctx context.Context, table string) error {
+	if err := l.role(ctx, true); err != nil {
+		return err
+	}
+	if !slices.Contains(l.loaded, table) {
+		l.loaded = append(l.loaded, table)
+	}
+	return nil
+}
+
+// exec runs one statement that writes table, in replica mode like the copies.
+func (l *loader) exec(ctx context.Context, table, query string) error {
+	if err := l.replicate(ctx, table); err != nil {
+		return err
+	}
+	_, err := l.tx.ExecContext(ctx, query)
+	return err
+}
+
+// copyIn writes the collected rows with one COPY statement and empties the table.
 func (l *loader) copyIn(ctx context.Context, t *table) error {
 	if len(t.rows) == 0 {
 		return nil
@@ -61,11 +81,8 @@ func (l *loader) copyIn(ctx context.Context, t *table) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := l.role(ctx, !t.ledger); err != nil {
+	if err := l.replicate(ctx, t.name); err != nil {
 		return err
-	}
-	if !t.ledger && !slices.Contains(l.loaded, t.name) {
-		l.loaded = append(l.loaded, t.name)
 	}
 	stmt, err := l.tx.PrepareContext(ctx, "COPY "+t.name+" ("+strings.Join(t.cols, ", ")+") FROM STDIN")
 	if err != nil {

@@ -3,8 +3,6 @@ package seed
 import (
 	"strconv"
 	"strings"
-
-	"oms/model"
 )
 
 // stockMoves books the physical side of each line: reservations for what is allocated but not
@@ -117,10 +115,10 @@ func (g *renderer) shipment(r *rng, o *orderCtx, b *batch, units []unitsOf, stat
 	if r.chance(150) {
 		format = "pdf"
 	}
-	b.packages.add(g.n.pkg, g.n.shipment, bx.code, weight, bx.dims[0], bx.dims[1], bx.dims[2],
+	b.packages.add(g.n.pkg, g.n.shipment, o.id, bx.code, weight, bx.dims[0], bx.dims[1], bx.dims[2],
 		tracking, format, o.t.pack)
 	for _, u := range units {
-		b.packageLines.add(g.n.pkg, u.line.id, u.qty)
+		b.packageLines.add(g.n.pkg, o.id, u.line.id, u.qty)
 	}
 	return tracking
 }
@@ -144,35 +142,4 @@ func trackingNumber(pattern string, pkgID int64) string {
 		}
 	}
 	return string(out)
-}
-
-// invoice bills an order once everything open on it has shipped: one line per order line, one
-// for shipping. Numbers come from the invoice series without gaps.
-func (g *renderer) invoice(o *orderCtx, b *batch) error {
-	if !fullyShipped(o.p.status) {
-		return nil
-	}
-	g.n.invoice++
-	g.n.invoiceSeq++
-	id, series := g.n.invoice, g.w.next.invoice
-	o.invoiceNumber = series.format(g.n.invoiceSeq)
-	var subtotal int64
-	for _, l := range o.lines {
-		net := l.gross - l.discount
-		subtotal += net
-		b.invoiceLines.add(id, l.no, l.id, l.product.name, l.q.Shipped, l.unit, l.ratePP, l.tax, net+l.tax)
-	}
-	if o.shipping > 0 {
-		subtotal += o.shipping
-		b.invoiceLines.add(id, int64(len(o.lines)+1), nil, "Shipping — "+o.svc.name, int64(1),
-			o.shipping, o.shipRate, o.shipTax, o.shipping+o.shipTax)
-	}
-	b.invoices.add(id, series.code, g.n.invoiceSeq, o.invoiceNumber, "invoice", o.id, nil, o.cur,
-		subtotal, o.tax, subtotal+o.tax, o.t.ship)
-	o.invoiceID = id
-	return nil
-}
-
-func fullyShipped(s model.OrderStatus) bool {
-	return s == model.StatusShipped || s == model.StatusPartiallyReturned || s == model.StatusReturned
 }

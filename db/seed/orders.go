@@ -2,6 +2,7 @@ package seed
 
 import (
 	"fmt"
+	"maps"
 	"time"
 
 	"oms/model"
@@ -12,7 +13,8 @@ import (
 type batch struct {
 	customers, addresses                                                      *table
 	orders, lines, reservations, movements, shipments, packages, packageLines *table
-	invoices, invoiceLines, rmas, rmaLines, rmaReceipts, refunds, events      *table
+	invoices, invoiceLines, invoiceTaxLines, rmas, rmaLines, rmaReceipts      *table
+	refunds, events                                                           *table
 	byStatus                                                                  map[string]int64
 	done                                                                      int64
 	err                                                                       error
@@ -38,16 +40,19 @@ func newBatch() *batch {
 		movements: newTable("stock_movements", movementCols...),
 		shipments: newTable("shipments", "id", "order_id", "warehouse_id", "service_id", "status",
 			"cost_minor", "cost_currency", "created_at", "shipped_at", "delivered_at"),
-		packages: newTable("packages", "id", "shipment_id", "box_code", "weight_g", "length_mm",
+		packages: newTable("packages", "id", "shipment_id", "order_id", "box_code", "weight_g", "length_mm",
 			"width_mm", "height_mm", "tracking_number", "label_format", "created_at"),
-		packageLines: newTable("package_lines", "package_id", "order_line_id", "qty"),
-		invoices: newTable("invoices", "id", "series", "seq", "number", "kind", "order_id",
-			"credited_invoice_id", "currency", "subtotal_minor", "tax_minor", "total_minor", "issued_at"),
+		packageLines: newTable("package_lines", "package_id", "order_id", "order_line_id", "qty"),
+		invoices: newTable("invoices", "id", "series", "year", "seq", "number", "kind", "order_id",
+			"credited_invoice_id", "currency", "subtotal_minor", "tax_minor", "total_minor", "issued_at",
+			"base_currency", "fx_rate", "fx_date", "subtotal_base_minor", "tax_base_minor", "total_base_minor"),
 		invoiceLines: newTable("invoice_lines", "invoice_id", "line_no", "order_line_id", "description",
-			"qty", "unit_price_minor", "tax_rate_ppm", "tax_minor", "total_minor"),
+			"qty", "unit_price_minor", "tax_rate_ppm", "discount_minor", "tax_minor", "total_minor"),
+		invoiceTaxLines: newTable("invoice_tax_lines", "invoice_id", "tax_rate_ppm", "taxable_minor",
+			"tax_minor", "taxable_base_minor", "tax_base_minor"),
 		rmas: newTable("rmas", "id", "number", "order_id", "status", "resolution", "reason_code",
 			"notes", "created_at", "updated_at", "change_xid"),
-		rmaLines: newTable("rma_lines", "id", "rma_id", "order_line_id", "qty_requested",
+		rmaLines: newTable("rma_lines", "id", "rma_id", "order_id", "order_line_id", "qty_requested",
 			"qty_received", "qty_refunded", "reason_code"),
 		rmaReceipts: newTable("rma_receipts", "id", "rma_line_id", "qty", "grade", "disposition",
 			"location_id", "movement_id", "received_at", "actor"),
@@ -60,18 +65,19 @@ func newBatch() *batch {
 }
 
 func (b *batch) tables() []*table {
-	// The ledger is copied with its foreign keys checked row by row, so what its movements
-	// point at (order and RMA lines) goes first; receipts point back at movements.
+	// Every table is copied without row-level foreign-key checks and proved afterwards, so the
+	// order only keeps parents ahead of children for whoever reads the load.
 	return []*table{b.customers, b.addresses, b.orders, b.lines, b.reservations, b.rmas, b.rmaLines,
 		b.movements, b.shipments, b.packages, b.packageLines, b.invoices, b.invoiceLines,
-		b.rmaReceipts, b.refunds, b.events}
+		b.invoiceTaxLines, b.rmaReceipts, b.refunds, b.events}
 }
 
 // counters are the ids and document numbers handed out so far; orders are rendered in index
 // order by one goroutine, so sequential counters stay deterministic.
 type counters struct {
 	line, movement, event, reservation, shipment, pkg, invoice, rma, rmaLine, receipt, refund int64
-	invoiceSeq, creditSeq, rmaSeq                                                             int64
+	rmaSeq                                                                                    int64
+	docSeq                                                                                    map[seqKey]int64 // last invoice or credit note number per series and year
 }
 
 // renderer turns order plans into rows.
@@ -87,8 +93,7 @@ func newRenderer(w *world, movementsSoFar int64) *renderer {
 		n: counters{line: ids.lines, movement: movementsSoFar, event: ids.events,
 			reservation: ids.reservations, shipment: ids.shipments, pkg: ids.packages,
 			invoice: ids.invoices, rma: ids.rmas, rmaLine: ids.rmaLines, receipt: ids.rmaReceipts,
-			refund: ids.refunds, invoiceSeq: w.next.invoice.next - 1,
-			creditSeq: w.next.creditNote.next - 1, rmaSeq: w.next.rma.next - 1}}
+			refund: ids.refunds, rmaSeq: w.next.rma.next - 1, docSeq: maps.Clone(w.docSeq)}}
 }
 
 // lineCtx is a rendered line: ids and money.

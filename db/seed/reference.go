@@ -2,6 +2,7 @@ package seed
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -16,23 +17,75 @@ var fxStart = []struct {
 	{"NOK", 11_650_000}, {"CZK", 25_150_000}, {"HUF", 395_000_000}, {"AUD", 1_650_000},
 }
 
-// fxRates writes a business-day series of rates for the 30 days up to now, as a central bank
-// publishes them, and returns the latest rate per quote currency.
-func fxRates(r *rng, now time.Time, t *table) map[string]int64 {
-	latest := map[string]int64{"EUR": 1_000_000}
+// fxHistory is how many days of rates the seed publishes: every order's age plus a week, so
+// every invoice and credit note finds a rate on or before the day it was issued, weekends
+// included.
+const fxHistory = planDays + 7
+
+// fxDay is one published rate: micro-units of the quote currency per euro on a UTC day.
+type fxDay struct {
+	day   time.Time
+	micro int64
+}
+
+// fxTable is every seeded rate per quote currency, oldest first, and the latest of each.
+type fxTable struct {
+	latest map[string]int64
+	days   map[string][]fxDay
+}
+
+// fxRates writes a business-day series of rates for the fxHistory days up to now, as a central
+// bank publishes them. The last 30 days walk forward from fxStart; the older days walk
+// backwards from there on a stream of their own, so the latest rates (and the prices made from
+// them) do not depend on how long the history is.
+func fxRates(seed int64, now time.Time, t *table) fxTable {
+	fx := fxTable{latest: map[string]int64{"EUR": 1_000_000}, days: map[string][]fxDay{}}
+	r, back := newRNG().reset(seed, streamReference, 1), newRNG().reset(seed, streamReference, 3)
 	start := now.AddDate(0, 0, -30).Truncate(24 * time.Hour)
-	for _, fx := range fxStart {
-		rate := fx.micro
-		for day := start; !day.After(now); day = day.AddDate(0, 0, 1) {
-			if wd := day.Weekday(); wd == time.Saturday || wd == time.Sunday {
-				continue
-			}
-			rate = rate * int64(1_000_000+r.between(-3000, 3000)) / 1_000_000
-			t.add("EUR", fx.quote, day.Format(time.DateOnly), formatMicro(rate), "ECB")
-		}
-		latest[fx.quote] = rate
+	oldest := now.AddDate(0, 0, -int(fxHistory)).Truncate(24 * time.Hour)
+	businessDay := func(day time.Time) bool {
+		wd := day.Weekday()
+		return wd != time.Saturday && wd != time.Sunday
 	}
-	return latest
+	for _, q := range fxStart {
+		var older []fxDay // newest first
+		rate := q.micro
+		for day := start.AddDate(0, 0, -1); !day.Before(oldest); day = day.AddDate(0, 0, -1) {
+			if businessDay(day) {
+				rate = rate * 1_000_000 / int64(1_000_000+back.between(-3000, 3000))
+				older = append(older, fxDay{day, rate})
+			}
+		}
+		slices.Reverse(older)
+		days := older
+		rate = q.micro
+		for day := start; !day.After(now); day = day.AddDate(0, 0, 1) {
+			if businessDay(day) {
+				rate = rate * int64(1_000_000+r.between(-3000, 3000)) / 1_000_000
+				days = append(days, fxDay{day, rate})
+			}
+		}
+		for _, d := range days {
+			t.add("EUR", q.quote, d.day.Format(time.DateOnly), formatMicro(d.micro), "ECB")
+		}
+		fx.days[q.quote] = days
+		fx.latest[q.quote] = rate
+	}
+	return fx
+}
+
+// on returns the rate of quote in force at at: the latest published on or before its UTC day.
+func (fx fxTable) on(quote string, at time.Time) (fxDay, error) {
+	days := fx.days[quote]
+	day := at.UTC().Truncate(24 * time.Hour)
+	i, found := slices.BinarySearchFunc(days, day, func(d fxDay, t time.Time) int { return d.day.Compare(t) })
+	if !found {
+		i--
+	}
+	if i < 0 {
+		return fxDay{}, fmt.Errorf("seed: no EUR/%s rate on or before %s", quote, day.Format(time.DateOnly))
+	}
+	return days[i], nil
 }
 
 func formatMicro(v int64) string { return fmt.Sprintf("%d.%06d", v/1_000_000, v%1_000_000) }

@@ -95,7 +95,7 @@ func (g *renderer) returnLine(r *rng, o *orderCtx, b *batch, rc *rmaCtx, l lineC
 	w := g.w
 	s := &w.slots[l.slot]
 	g.n.rmaLine++
-	b.rmaLines.add(g.n.rmaLine, rc.id, l.id, l.q.Returned, l.q.Returned, l.q.Refunded, rc.reason)
+	b.rmaLines.add(g.n.rmaLine, rc.id, o.id, l.id, l.q.Returned, l.q.Returned, l.q.Refunded, rc.reason)
 	g.n.movement++
 	returnID := g.n.movement
 	b.movements.add(movementRow(returnID, o.t.received, o.clerk, s.product.id, s.lot, w.virt["CUSTOMER"],
@@ -119,34 +119,30 @@ func (g *renderer) returnLine(r *rng, o *orderCtx, b *batch, rc *rmaCtx, l lineC
 	rc.units += l.q.Returned
 }
 
-// refund pays back the refunded units (net after discount, plus their tax) and credits the
-// invoice with a credit note from its own gapless series.
+// refund pays back the refunded units (their share of the line after discount, plus its tax)
+// and credits the invoice with a credit note of the same amount, numbered in its own series.
 func (g *renderer) refund(o *orderCtx, b *batch, rc *rmaCtx, lines []lineCtx) error {
-	g.n.invoice++
-	g.n.creditSeq++
-	cnID, series := g.n.invoice, g.w.next.creditNote
-	rc.creditNote = series.format(g.n.creditSeq)
-	var net, tax int64
-	for i, l := range lines {
-		n := (l.gross - l.discount) * l.q.Refunded / l.q.Ordered
-		t, err := model.TaxOf(model.Money{Minor: n, Currency: model.Currency(o.cur)}, l.ratePP, model.TaxRounding)
+	var credit []docLine
+	for _, l := range lines {
+		d, err := billLine(l, l.q.Refunded, o.cur)
 		if err != nil {
 			return err
 		}
-		net += n
-		tax += t.Minor
-		b.invoiceLines.add(cnID, int64(i+1), l.id, l.product.name, l.q.Refunded, -l.unit, l.ratePP,
-			-t.Minor, -(n + t.Minor))
+		credit = append(credit, d)
 	}
-	b.invoices.add(cnID, series.code, g.n.creditSeq, rc.creditNote, "credit_note", o.id, o.invoiceID,
-		o.cur, -net, -tax, -(net + tax), o.t.refund)
+	var total int64
+	var err error
+	_, rc.creditNote, total, err = g.document(o, b, o.invoiceID, o.t.refund, credit)
+	if err != nil {
+		return err
+	}
 	method := "original_payment"
 	if o.p.cust.ch.kind == "manual" {
 		method = "bank_transfer"
 	}
 	g.n.refund++
-	rc.refundMinor = net + tax
-	b.refunds.add(g.n.refund, o.id, rc.id, net+tax, o.cur, method, "done", o.t.refund, o.clerk)
+	rc.refundMinor = total
+	b.refunds.add(g.n.refund, o.id, rc.id, total, o.cur, method, "done", o.t.refund, o.clerk)
 	return nil
 }
 
@@ -166,7 +162,7 @@ func (g *renderer) authorizedReturn(r *rng, o *orderCtx, b *batch) {
 	l := o.lines[0]
 	rc.units = int64(r.between(1, int(l.q.Shipped)))
 	g.n.rmaLine++
-	b.rmaLines.add(g.n.rmaLine, rc.id, l.id, rc.units, int64(0), int64(0), rc.reason)
+	b.rmaLines.add(g.n.rmaLine, rc.id, o.id, l.id, rc.units, int64(0), int64(0), rc.reason)
 	b.rmas.add(rc.id, rc.number, o.id, "authorized", "refund", rc.reason, "", o.t.rmaRequest, g.w.txNow, g.w.xid)
 	o.rma = rc
 }

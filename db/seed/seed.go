@@ -151,7 +151,8 @@ func (s *seeder) prepare(ctx context.Context) error {
 	if superuser != "on" {
 		return errors.New("oms seed writes backdated history and must run as a superuser")
 	}
-	// Backdated at/actor on the ledger and events; no session limit may cut a long load short.
+	// Backdated at/actor are written as given even where a stamp trigger runs; no session limit
+	// may cut a long load short.
 	for _, stmt := range []string{
 		`SET LOCAL oms.backdate = 'on'`, `SET LOCAL statement_timeout = 0`, `SET LOCAL lock_timeout = 0`,
 		`SET LOCAL idle_in_transaction_session_timeout = 0`,
@@ -176,10 +177,15 @@ func (s *seeder) prepare(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	taken, err := readCounters(ctx, tx)
+	if err != nil {
+		return err
+	}
 	s.w, s.ref, err = buildWorld(s.opts, ids, next, virt)
 	if err != nil {
 		return err
 	}
+	s.w.docSeq = taken
 	// What the touch triggers would stamp, for tables loaded without them.
 	return tx.QueryRowContext(ctx, `SELECT now(), pg_current_xact_id()::text`).Scan(&s.w.txNow, &s.w.xid)
 }

@@ -130,21 +130,34 @@ func checkDerivedStatuses(t *testing.T, d *db.DB) {
 		}
 		i = j
 	}
+	zero(t, d, "stored status differs from the database's derivation", `
+		SELECT id, status FROM orders WHERE status <> oms_order_status(id, on_hold, cancelled_at IS NOT NULL)`)
 }
 
 func checkStockInvariants(t *testing.T, d *db.DB) {
 	t.Helper()
 	zero(t, d, "balance differs from the ledger", `
-		SELECT b.location_id, b.product_id, b.lot_id, b.on_hand, coalesce(m.net, 0) AS ledger
+		SELECT coalesce(b.location_id, m.loc), coalesce(b.product_id, m.product_id), coalesce(b.lot_id, m.lot_id),
+		       b.on_hand, m.net AS ledger
 		  FROM stock_balances b
 		  FULL JOIN (SELECT loc, product_id, lot_id, sum(delta) AS net FROM (
 		          SELECT to_location_id AS loc, product_id, lot_id, qty AS delta FROM stock_movements
 		          UNION ALL SELECT from_location_id, product_id, lot_id, -qty FROM stock_movements) d
+		          JOIN locations l ON l.id = d.loc AND NOT l.is_virtual
 		        GROUP BY 1, 2, 3) m
 		    ON m.loc = b.location_id AND m.product_id = b.product_id AND m.lot_id IS NOT DISTINCT FROM b.lot_id
-		 WHERE b.on_hand IS DISTINCT FROM m.net`)
+		 WHERE coalesce(b.on_hand, 0) <> coalesce(m.net, 0)`)
+	zero(t, d, "balance of a virtual location", `SELECT b.* FROM stock_balances b JOIN locations l ON l.id = b.location_id
+		 WHERE b.location_virtual OR l.is_virtual`)
 	zero(t, d, "negative stock in a real location", `
 		SELECT b.* FROM stock_balances b WHERE NOT b.location_virtual AND b.on_hand < 0`)
+	zero(t, d, "lot of another product, or a lot-tracked product without a lot", `
+		SELECT m.id FROM stock_movements m JOIN products p ON p.id = m.product_id LEFT JOIN lots t ON t.id = m.lot_id
+		 WHERE p.lot_tracked <> (m.lot_id IS NOT NULL) OR t.product_id <> m.product_id
+		UNION ALL
+		SELECT r.id FROM reservations r JOIN lots t ON t.id = r.lot_id WHERE t.product_id <> r.product_id
+		UNION ALL
+		SELECT b.location_id FROM stock_balances b JOIN lots t ON t.id = b.lot_id WHERE t.product_id <> b.product_id`)
 	zero(t, d, "reservations differ from open allocation", `
 		SELECT l.id, l.qty_allocated - l.qty_shipped AS open, coalesce(sum(r.qty), 0) AS reserved
 		  FROM order_lines l LEFT JOIN reservations r ON r.order_line_id = l.id
@@ -155,11 +168,20 @@ func checkStockInvariants(t *testing.T, d *db.DB) {
 		  LEFT JOIN (SELECT location_id, product_id, lot_id, sum(qty) AS qty FROM reservations GROUP BY 1, 2, 3) r
 		    ON r.location_id = b.location_id AND r.product_id = b.product_id AND r.lot_id IS NOT DISTINCT FROM b.lot_id
 		 WHERE b.reserved <> coalesce(r.qty, 0)`)
-	zero(t, d, "picked units without a pick movement", `
+	zero(t, d, "picked, shipped or returned units without their movements", `
 		SELECT l.id FROM order_lines l
-		 WHERE l.qty_picked <> coalesce((SELECT sum(qty) FROM stock_movements m WHERE m.order_line_id = l.id AND m.kind = 'pick'), 0)
+		 WHERE l.qty_picked <> coalesce((SELECT sum(CASE m.kind WHEN 'pick' THEN qty ELSE -qty END) FROM stock_movements m
+		                                  WHERE m.order_line_id = l.id AND m.kind IN ('pick', 'unpick')), 0)
 		    OR l.qty_shipped <> coalesce((SELECT sum(qty) FROM stock_movements m WHERE m.order_line_id = l.id AND m.kind = 'ship'), 0)
 		    OR l.qty_returned <> coalesce((SELECT sum(qty) FROM stock_movements m WHERE m.order_line_id = l.id AND m.kind = 'return'), 0)`)
+	zero(t, d, "a line's movement going where its kind cannot", `
+		SELECT m.id, m.kind FROM stock_movements m
+		  JOIN locations f ON f.id = m.from_location_id JOIN locations t ON t.id = m.to_location_id
+		 WHERE m.order_line_id IS NOT NULL AND NOT CASE m.kind
+		       WHEN 'ship' THEN NOT f.is_virtual AND t.kind = 'customer'
+		       WHEN 'return' THEN f.kind = 'customer' AND t.kind = 'returns' AND m.rma_line_id IS NOT NULL
+		       WHEN 'pick' THEN NOT f.is_virtual AND NOT t.is_virtual
+		       ELSE false END`)
 	zero(t, d, "history in the future or before the order", `
 		SELECT e.id FROM events e JOIN orders o ON o.id = e.order_id
 		 WHERE e.at < o.ordered_at OR e.at > '2026-03-16 14:30:00+00'`)
@@ -168,12 +190,94 @@ func checkStockInvariants(t *testing.T, d *db.DB) {
 func checkDocuments(t *testing.T, d *db.DB) {
 	t.Helper()
 	zero(t, d, "invoice numbers with gaps", `
-		SELECT kind, count(*), min(seq), max(seq) FROM invoices GROUP BY kind HAVING max(seq) - min(seq) + 1 <> count(*) OR min(seq) <> 1`)
+		SELECT series, year, count(*), min(seq), max(seq) FROM invoices GROUP BY 1, 2
+		HAVING max(seq) <> count(*) OR min(seq) <> 1`)
+	zero(t, d, "invoice number not prefix, year and seq", `
+		SELECT i.number FROM invoices i JOIN number_series s ON s.code = i.series
+		 WHERE i.number <> s.prefix || i.year || '-' || lpad(i.seq::text, s.width, '0')
+		    OR i.year <> extract(year FROM i.issued_at AT TIME ZONE 'UTC')
+		    OR i.series <> CASE i.kind WHEN 'invoice' THEN 'invoice' ELSE 'credit_note' END
+		    OR i.created_xid IS NOT NULL`)
+	zero(t, d, "invoice counters differ from the invoices", `
+		SELECT coalesce(c.series, i.series), coalesce(c.year, i.year), c.last_seq, i.last_seq
+		  FROM invoice_counters c FULL JOIN (SELECT series, year, max(seq) AS last_seq FROM invoices GROUP BY 1, 2) i
+		    ON i.series = c.series AND i.year = c.year
+		 WHERE c.last_seq IS DISTINCT FROM i.last_seq`)
 	zero(t, d, "number series not advanced", `
 		SELECT s.code FROM number_series s
-		 WHERE (s.code = 'invoice' AND s.next_value <> 1 + (SELECT count(*) FROM invoices WHERE kind = 'invoice'))
+		 WHERE (s.code IN ('invoice', 'credit_note') AND s.next_value <> 1)
 		    OR (s.code = 'order' AND s.next_value <> 1 + (SELECT count(*) FROM orders))
 		    OR (s.code = 'rma' AND s.next_value <> 1 + (SELECT count(*) FROM rmas))`)
+	// The database's own check of a document as it is issued, run on every seeded one.
+	if _, err := d.Exec(`SELECT oms_check_invoice(i) FROM invoices i ORDER BY i.id`); err != nil {
+		t.Errorf("a seeded document fails the database's check: %v", err)
+	}
+	zero(t, d, "invoice line does not add up", `
+		SELECT invoice_id, line_no FROM invoice_lines
+		 WHERE total_minor <> qty::bigint * unit_price_minor - discount_minor + tax_minor
+		    OR unit_price_minor < 0 OR discount_minor < 0 OR tax_minor < 0 OR qty::bigint * unit_price_minor < discount_minor`)
+	zero(t, d, "invoice differs from its lines", `
+		SELECT i.number FROM invoices i
+		  LEFT JOIN (SELECT invoice_id, sum(qty::bigint * unit_price_minor - discount_minor) AS net, sum(tax_minor) AS tax
+		               FROM invoice_lines GROUP BY 1) l ON l.invoice_id = i.id
+		 WHERE (i.subtotal_minor, i.tax_minor) IS DISTINCT FROM (l.net, l.tax) OR i.subtotal_minor < 0 OR i.tax_minor < 0`)
+	zero(t, d, "tax lines differ from the lines per rate", `
+		SELECT coalesce(l.invoice_id, t.invoice_id), coalesce(l.tax_rate_ppm, t.tax_rate_ppm)
+		  FROM (SELECT invoice_id, tax_rate_ppm, sum(qty::bigint * unit_price_minor - discount_minor) AS net, sum(tax_minor) AS tax
+		          FROM invoice_lines GROUP BY 1, 2) l
+		  FULL JOIN invoice_tax_lines t ON t.invoice_id = l.invoice_id AND t.tax_rate_ppm = l.tax_rate_ppm
+		 WHERE (l.net, l.tax) IS DISTINCT FROM (t.taxable_minor, t.tax_minor)`)
+	zero(t, d, "invoice not at the day's rate", `
+		SELECT i.number, i.currency, i.fx_rate, i.fx_date FROM invoices i
+		  LEFT JOIN LATERAL (SELECT r.rate_date, r.rate FROM fx_rates r
+		                      WHERE r.base = 'EUR' AND r.quote = i.currency AND r.rate_date <= (i.issued_at AT TIME ZONE 'UTC')::date
+		                      ORDER BY r.rate_date DESC LIMIT 1) r ON true
+		 WHERE i.base_currency <> 'EUR'
+		    OR CASE WHEN i.currency = 'EUR' THEN (i.fx_rate, i.fx_date) <> (1, (i.issued_at AT TIME ZONE 'UTC')::date)
+		       ELSE (i.fx_date, i.fx_rate) IS DISTINCT FROM (r.rate_date, r.rate) END`)
+	zero(t, d, "base amounts are not the document's at its rate", `
+		SELECT i.number, t.tax_rate_ppm FROM invoices i JOIN invoice_tax_lines t ON t.invoice_id = i.id
+		  JOIN currencies b ON b.code = i.base_currency JOIN currencies c ON c.code = i.currency
+		 WHERE (t.taxable_base_minor, t.tax_base_minor) <>
+		       (round(t.taxable_minor * 10.0 ^ (b.exponent - c.exponent) / i.fx_rate)::bigint,
+		        round(t.tax_minor * 10.0 ^ (b.exponent - c.exponent) / i.fx_rate)::bigint)
+		UNION ALL
+		SELECT i.number, NULL FROM invoices i
+		  LEFT JOIN (SELECT invoice_id, sum(taxable_base_minor) AS net, sum(tax_base_minor) AS tax
+		               FROM invoice_tax_lines GROUP BY 1) t ON t.invoice_id = i.id
+		 WHERE (i.subtotal_base_minor, i.tax_base_minor) IS DISTINCT FROM (t.net, t.tax)
+		    OR i.total_base_minor <> i.subtotal_base_minor + i.tax_base_minor`)
+	zero(t, d, "credit note beyond its invoice", `
+		SELECT c.number FROM invoices c JOIN invoices i ON i.id = c.credited_invoice_id
+		 WHERE c.kind = 'credit_note' AND (i.kind <> 'invoice' OR i.order_id <> c.order_id OR i.currency <> c.currency)
+		UNION ALL
+		SELECT i.number FROM invoices i
+		 WHERE i.kind = 'invoice' AND i.total_minor < (SELECT coalesce(sum(total_minor), 0) FROM invoices c
+		                                                WHERE c.credited_invoice_id = i.id AND c.kind = 'credit_note')`)
+	zero(t, d, "refunds beyond their order", `
+		SELECT f.id FROM refunds f JOIN orders o ON o.id = f.order_id LEFT JOIN rmas r ON r.id = f.rma_id
+		 WHERE f.currency <> o.currency OR r.order_id <> f.order_id
+		UNION ALL
+		SELECT o.id FROM orders o
+		 WHERE o.total_minor < (SELECT coalesce(sum(amount_minor), 0) FROM refunds f WHERE f.order_id = o.id AND f.status <> 'failed')`)
+	zero(t, d, "refund differs from its credit note", `
+		SELECT f.id FROM refunds f
+		 WHERE f.amount_minor <> (SELECT sum(total_minor) FROM invoices c WHERE c.order_id = f.order_id AND c.kind = 'credit_note')`)
+	zero(t, d, "RMA lines beyond what shipped or received", `
+		SELECT l.id FROM order_lines l
+		 WHERE l.qty_shipped < (SELECT coalesce(sum(rl.qty_requested), 0) FROM rma_lines rl JOIN rmas r ON r.id = rl.rma_id
+		                         WHERE rl.order_line_id = l.id AND r.status <> 'cancelled')
+		UNION ALL
+		SELECT rl.id FROM rma_lines rl JOIN rmas r ON r.id = rl.rma_id JOIN order_lines l ON l.id = rl.order_line_id
+		 WHERE rl.order_id <> r.order_id OR l.order_id <> rl.order_id
+		    OR rl.qty_received <> (SELECT coalesce(sum(qty), 0) FROM rma_receipts x WHERE x.rma_line_id = rl.id)`)
+	zero(t, d, "packages beyond what is packed", `
+		SELECT l.id FROM order_lines l
+		 WHERE l.qty_packed < (SELECT coalesce(sum(qty), 0) FROM package_lines pl WHERE pl.order_line_id = l.id)
+		UNION ALL
+		SELECT p.id FROM packages p JOIN shipments s ON s.id = p.shipment_id JOIN package_lines pl ON pl.package_id = p.id
+		  JOIN order_lines l ON l.id = pl.order_line_id
+		 WHERE p.order_id <> s.order_id OR pl.order_id <> p.order_id OR l.order_id <> p.order_id`)
 	zero(t, d, "shipped orders without an invoice", `
 		SELECT o.id FROM orders o WHERE o.status IN ('shipped', 'returned', 'partially_returned')
 		   AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.order_id = o.id AND i.kind = 'invoice')`)
@@ -191,16 +295,17 @@ func checkDocuments(t *testing.T, d *db.DB) {
 		            OR nextval('stock_movements_id_seq') <= (SELECT max(id) FROM stock_movements)`)
 }
 
-// fingerprint hashes the seeded rows. updated_at and change_xid are left out because the
-// schema's touch trigger stamps them with the time of the write.
+// fingerprint hashes the seeded rows. updated_at and change_xid are left out because they
+// carry the time and transaction of the write.
 func fingerprint(t *testing.T, d *db.DB) string {
 	t.Helper()
 	var parts []string
 	for _, table := range []string{"orders", "order_lines", "stock_movements", "events", "reservations",
-		"customers", "products", "invoices", "shipments", "packages"} {
+		"customers", "products", "invoices", "invoice_lines", "invoice_tax_lines", "shipments", "packages",
+		"stock_balances", "invoice_counters", "fx_rates"} {
 		var h string
-		q := `SELECT coalesce(md5(string_agg((to_jsonb(x) - 'updated_at' - 'change_xid')::text, '|' ORDER BY x.id)), '')
-		        FROM ` + table + ` x`
+		q := `SELECT coalesce(md5(string_agg(r, '|' ORDER BY r)), '')
+		        FROM (SELECT (to_jsonb(x) - 'updated_at' - 'change_xid')::text AS r FROM ` + table + ` x) x`
 		if err := d.Get(&h, q); err != nil {
 			t.Fatal(err)
 		}
@@ -291,6 +396,28 @@ func TestSeedAllWarehouses(t *testing.T) {
 	if n := count(t, d, `SELECT count(*) FROM orders WHERE currency = 'JPY'`); n == 0 {
 		t.Error("no orders in yen although Osaka is seeded")
 	}
+}
+
+// Orders that span New Year: invoices and credit notes are numbered from 1 again in the new
+// year, per series, and each converts at a rate published on or before its day.
+func TestSeedAcrossNewYear(t *testing.T) {
+	d, _ := seeded(t, seed.Options{Orders: 600, SKUs: 80, Warehouses: 8, Seed: 5,
+		Now: time.Date(2026, 1, 20, 9, 0, 0, 0, time.UTC)})
+	for _, kind := range []string{"invoice", "credit_note"} {
+		if n := count(t, d, `SELECT count(DISTINCT year) FROM invoices WHERE kind = $1`, kind); n != 2 {
+			t.Errorf("%s documents in %d years, want 2025 and 2026", kind, n)
+		}
+	}
+	if n := count(t, d, `SELECT count(*) FROM invoices WHERE number IN ('INV-2025-0000001', 'INV-2026-0000001')`); n != 2 {
+		t.Errorf("%d of INV-2025-0000001 and INV-2026-0000001 exist, want both", n)
+	}
+	// Yen has no minor unit, so its base amounts are scaled as well as converted.
+	if n := count(t, d, `SELECT count(DISTINCT currency) FROM invoices WHERE currency IN ('GBP', 'USD', 'JPY', 'PLN', 'CAD')`); n != 5 {
+		t.Errorf("invoices in %d of GBP, USD, JPY, PLN and CAD, want all", n)
+	}
+	checkDerivedStatuses(t, d)
+	checkStockInvariants(t, d)
+	checkDocuments(t, d)
 }
 
 func TestSeedRejectsBadOptions(t *testing.T) {

@@ -72,6 +72,26 @@ func readSeries(ctx context.Context, tx *sql.Tx) (series, error) {
 	return s, nil
 }
 
+// readCounters reads the last document number taken per series and year (invoice_counters),
+// so seeded invoices and credit notes continue each sequence without a gap.
+func readCounters(ctx context.Context, tx *sql.Tx) (map[seqKey]int64, error) {
+	taken := map[seqKey]int64{}
+	rows, err := tx.QueryContext(ctx, `SELECT series, year, last_seq FROM invoice_counters`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k seqKey
+		var last int64
+		if err := rows.Scan(&k.series, &k.year, &last); err != nil {
+			return nil, err
+		}
+		taken[k] = last
+	}
+	return taken, rows.Err()
+}
+
 // readVirtual finds the virtual locations the migration created (SUPPLIER, CUSTOMER, …).
 func readVirtual(ctx context.Context, tx *sql.Tx) (map[string]int64, error) {
 	virt := map[string]int64{}
@@ -251,24 +271,24 @@ func (s *seeder) write(ctx context.Context, b *batch) error {
 	return nil
 }
 
-// finish proves the foreign keys of everything loaded without row checks, sets
-// stock_balances.reserved from the reservations (the ledger trigger only keeps on_hand), moves
-// the sequences past the ids written, and advances the number series.
+// finish derives what the database would have kept had every row gone in with its triggers —
+// stock balances from the ledger and the reservations, the invoice counters from the invoices —
+// proves the foreign keys of everything loaded without row checks, folds the queue counts, moves
+// the sequences past the ids written and advances the order and RMA number series.
 func (s *seeder) finish(ctx context.Context) error {
+	if err := s.load.exec(ctx, "stock_balances", balancesSQL); err != nil {
+		return fmt.Errorf("computing stock balances from the ledger: %w", err)
+	}
+	if err := s.load.exec(ctx, "invoice_counters", countersSQL); err != nil {
+		return fmt.Errorf("writing the invoice counters: %w", err)
+	}
 	if err := s.load.verifyReferences(ctx, s.progress); err != nil {
 		return err
 	}
-	res, err := s.tx.ExecContext(ctx, `
-		UPDATE stock_balances b SET reserved = r.qty, updated_at = now()
-		  FROM (SELECT location_id, product_id, coalesce(lot_id, 0) AS lot, sum(qty) AS qty
-		          FROM reservations GROUP BY 1, 2, 3) r
-		 WHERE b.location_id = r.location_id AND b.product_id = r.product_id
-		   AND coalesce(b.lot_id, 0) = r.lot`)
-	if err != nil {
-		return fmt.Errorf("setting reserved stock: %w", db.MapError(err))
-	}
-	if err := s.checkReserved(ctx, res); err != nil {
-		return err
+	// The count triggers fire even in replica mode and fold their deltas now and then; fold
+	// the rest so order_counts alone is complete.
+	if _, err := s.tx.ExecContext(ctx, `SELECT oms_fold_order_counts()`); err != nil {
+		return fmt.Errorf("folding the order counts: %w", err)
 	}
 	var ids idBase
 	for _, t := range idTables(&ids) {
@@ -280,38 +300,42 @@ func (s *seeder) finish(ctx context.Context) error {
 	return s.advanceSeries(ctx)
 }
 
-// checkReserved makes sure every reservation found its balance row: one that did not would be
-// stock promised from a place that never held it.
-func (s *seeder) checkReserved(ctx context.Context, res sql.Result) error {
-	updated, err := res.RowsAffected()
-	if err != nil {
-		return err
-	}
-	var groups int64
-	err = s.tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT DISTINCT location_id, product_id, lot_id FROM reservations) g`).Scan(&groups)
-	if err != nil {
-		return err
-	}
-	if updated != groups {
-		return fmt.Errorf("seed: %d reserved places but only %d stock balances to hold them", groups, updated)
-	}
-	return nil
-}
+// balancesSQL writes stock_balances in one statement: per real location, product and lot, on
+// hand is what the ledger moved in less what it moved out, and reserved is what the
+// reservations hold there. Virtual locations keep no balance. Keys where both are zero are
+// left out. The table's CHECKs refuse negative stock and reservations beyond what is on hand,
+// a reservation at a virtual location included (nothing is on hand there).
+const balancesSQL = `
+	INSERT INTO stock_balances (location_id, location_virtual, product_id, lot_id, on_hand, reserved, updated_at)
+	SELECT k.location_id, false, k.product_id, k.lot_id, sum(k.on_hand), sum(k.reserved), now()
+	  FROM (SELECT m.location_id, m.product_id, m.lot_id, m.qty AS on_hand, 0 AS reserved
+	          FROM (SELECT to_location_id AS location_id, product_id, lot_id, qty FROM stock_movements
+	                UNION ALL
+	                SELECT from_location_id, product_id, lot_id, -qty FROM stock_movements) m
+	          JOIN locations l ON l.id = m.location_id AND NOT l.is_virtual
+	        UNION ALL
+	        SELECT location_id, product_id, lot_id, 0, qty FROM reservations) k
+	 GROUP BY k.location_id, k.product_id, k.lot_id
+	HAVING sum(k.on_hand) <> 0 OR sum(k.reserved) <> 0`
 
+// countersSQL records the last number taken per series and year, as issuing would have.
+const countersSQL = `
+	INSERT INTO invoice_counters AS c (series, year, last_seq)
+	SELECT series, year, max(seq) FROM invoices GROUP BY 1, 2
+	ON CONFLICT (series, year) DO UPDATE SET last_seq = greatest(c.last_seq, EXCLUDED.last_seq)`
+
+// advanceSeries moves the order and RMA series past the numbers used. Invoices and credit
+// notes are numbered per year from invoice_counters instead.
 func (s *seeder) advanceSeries(ctx context.Context) error {
-	var used struct{ invoices, credits, rmas int64 }
-	err := s.tx.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE kind = 'invoice'),
-		count(*) FILTER (WHERE kind = 'credit_note'), (SELECT count(*) FROM rmas) FROM invoices`).
-		Scan(&used.invoices, &used.credits, &used.rmas)
-	if err != nil {
+	var rmas int64
+	if err := s.tx.QueryRowContext(ctx, `SELECT count(*) FROM rmas`).Scan(&rmas); err != nil {
 		return err
 	}
 	n := s.w.next
 	for _, u := range []struct {
 		code string
 		next int64
-	}{{"order", n.order.next + int64(s.w.opts.Orders)}, {"invoice", n.invoice.next + used.invoices},
-		{"credit_note", n.creditNote.next + used.credits}, {"rma", n.rma.next + used.rmas}} {
+	}{{"order", n.order.next + int64(s.w.opts.Orders)}, {"rma", n.rma.next + rmas}} {
 		if _, err := s.tx.ExecContext(ctx, `UPDATE number_series SET next_value = $2 WHERE code = $1`, u.code, u.next); err != nil {
 			return err
 		}
@@ -322,7 +346,7 @@ func (s *seeder) advanceSeries(ctx context.Context) error {
 // bigTables are analyzed after the commit so the planner sees their real sizes at once.
 var bigTables = []string{"customers", "addresses", "orders", "order_lines", "reservations",
 	"stock_movements", "stock_balances", "shipments", "packages", "package_lines", "invoices",
-	"invoice_lines", "rmas", "rma_lines", "events"}
+	"invoice_lines", "invoice_tax_lines", "rmas", "rma_lines", "rma_receipts", "refunds", "events"}
 
 func analyze(ctx context.Context, d *db.DB, progress func(Progress)) error {
 	return d.InTx(ctx, func(tx *sqlx.Tx) error {

@@ -36,6 +36,7 @@ type world struct {
 	now           time.Time
 	ids           idBase
 	next          series
+	docSeq        map[seqKey]int64 // invoice and credit note numbers taken before the seed, per series and year
 	virt          map[string]int64 // SUPPLIER, CUSTOMER, … by code
 	warehouses    []*warehouse
 	whByCode      map[string]*warehouse
@@ -44,7 +45,7 @@ type world struct {
 	channelShares []int
 	carriers      []*carrier
 	tax           taxTable
-	fx            map[string]int64
+	fx            fxTable
 	currencies    []string // currencies products are priced in; index into product.prices
 	curIndex      map[string]int
 	slots         []slot
@@ -96,7 +97,7 @@ func buildWorld(opts Options, ids idBase, next series, virt map[string]int64) (*
 		whByCode: map[string]*warehouse{}, tax: newTaxTable(), curIndex: map[string]int{}}
 	ref := newReference()
 	r := newRNG()
-	w.fx = fxRates(r.reset(opts.Seed, streamReference, 1), w.now, ref.fx)
+	w.fx = fxRates(opts.Seed, w.now, ref.fx)
 	w.taxRows(ref)
 	w.buildWarehouses(ref)
 	w.buildChannels(ref)
@@ -170,7 +171,7 @@ func (w *world) priceProducts() {
 		p.prices = make([]int64, len(w.currencies))
 		for i, cur := range w.currencies {
 			exp, _ := model.Currency(cur).Exponent()
-			p.prices[i] = convertPrice(p.priceEUR, w.fx[cur], exp, true)
+			p.prices[i] = convertPrice(p.priceEUR, w.fx.latest[cur], exp, true)
 			if cur == "EUR" {
 				p.prices[i] = p.priceEUR
 			}
@@ -270,7 +271,7 @@ func (w *world) carrierFrom(spec *carrier, origins []*warehouse, nextSvc *int64)
 		for _, o := range origins {
 			if slices.Contains(svc.origins, o.country) {
 				exp, _ := model.Currency(o.currency).Exponent()
-				rateCard(&svc, o.country, o.currency, w.fx, exp)
+				rateCard(&svc, o.country, o.currency, w.fx.latest, exp)
 			}
 		}
 		if len(svc.rates) > 0 {
