@@ -117,7 +117,7 @@ func TestSeedThenCheckThenBreakByHand(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, stdout, _ = oms(t, "check", "--db", url)
-	if code != 1 || !strings.Contains(stdout, "FAIL every balance equals the sum of its movements: 1 violation") ||
+	if code != 1 || !strings.Contains(stdout, "FAIL every balance in a real location equals the sum of its movements: 1 violation") ||
 		!strings.Contains(stdout, sku) || !strings.Contains(stdout, "1 more than the ledger") {
 		t.Fatalf("check after a hand edit: exit %d\n%s", code, stdout)
 	}

@@ -38,7 +38,8 @@ func TerminalConfig(url string) Config {
 // DB is a pool of connections to one oms database.
 type DB struct {
 	*sqlx.DB
-	target string // host:port/database, for messages
+	target  string // host:port/database, for messages
+	retries *retryCounter
 }
 
 // Open connects and pings. A database that cannot be reached gives an *UnreachableError.
@@ -72,7 +73,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	sqldb.SetMaxIdleConns(maxConns)
 	// Recycle connections so a failover or a server restart is not remembered forever.
 	sqldb.SetConnMaxLifetime(30 * time.Minute)
-	d := &DB{DB: sqlx.NewDb(sqldb, "postgres"), target: describe(pcfg)}
+	d := &DB{DB: sqlx.NewDb(sqldb, "postgres"), target: describe(pcfg), retries: &retryCounter{}}
 	pingCtx, cancel := context.WithTimeout(ctx, pcfg.ConnectTimeout+time.Second)
 	defer cancel()
 	if err := d.PingContext(pingCtx); err != nil {

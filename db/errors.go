@@ -3,6 +3,7 @@ package db
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/lib/pq"
 )
@@ -17,7 +18,8 @@ const (
 	Invalid
 	// Missing is a FOREIGN KEY violation (23503): it refers to something that does not exist.
 	Missing
-	// Forbidden is a trigger's refusal (P0001), such as changing the append-only ledger.
+	// Forbidden is a trigger's refusal (P0001), such as changing the append-only ledger, or a
+	// write the role may not make (42501), such as writing a table the database keeps itself.
 	Forbidden
 )
 
@@ -32,7 +34,12 @@ type ConstraintError struct {
 }
 
 func (e *ConstraintError) Error() string { return e.Message }
-func (e *ConstraintError) Unwrap() error { return e.Err }
+func (e *ConstraintError) Unwrap() error {
+	if e.Err == nil { // a refusal found in Go, not by PostgreSQL: there is nothing under it
+		return nil
+	}
+	return e.Err
+}
 
 // constraintSentences explains the rules a person can run into. Anything not listed gets a
 // generic sentence built from the kind and the table.
@@ -54,6 +61,30 @@ var constraintSentences = map[string]string{
 	"products_gtin_key":                         "another product already has this GTIN",
 	"idempotency_keys_pkey":                     "this command was already submitted",
 	"stock_movements_qty_check":                 "a quantity must be a positive whole number",
+	"stock_movements_lot_of_product":            "that lot belongs to another product",
+	"stock_balances_lot_of_product":             "that lot belongs to another product",
+	"reservations_lot_of_product":               "that lot belongs to another product",
+	"pick_tasks_lot_of_product":                 "that lot belongs to another product",
+	"stock_count_lines_lot_of_product":          "that lot belongs to another product",
+	"stock_movements_line_of_product":           "that order line is for another product",
+	"reservations_line_of_product":              "that order line is for another product",
+	"pick_tasks_line_of_product":                "that order line is for another product",
+	"stock_movements_rma_line_of_line":          "that RMA line is for another order line",
+	"stock_balances_real_location":              "virtual locations keep no stock balance",
+	"refunds_in_order_currency":                 "a refund is paid in its order's currency",
+	"refunds_rma_of_order":                      "that RMA belongs to another order",
+	"rma_lines_of_rma_order":                    "that order line belongs to another order than the RMA",
+	"rma_lines_line_of_order":                   "that order line belongs to another order than the RMA",
+	"packages_of_shipment_order":                "that shipment belongs to another order than the package",
+	"package_lines_of_package_order":            "that order line belongs to another order than the package",
+	"package_lines_line_of_order":               "that order line belongs to another order than the package",
+}
+
+// stillUsedSentences explain a refused change or deletion of something others point at.
+var stillUsedSentences = map[string]string{
+	"stock_movements_line_of_product": "stock has been moved for that order line, so its product cannot change",
+	"reservations_line_of_product":    "stock is reserved for that order line, so its product cannot change",
+	"pick_tasks_line_of_product":      "that order line has pick tasks, so its product cannot change",
 }
 
 // MapError turns PostgreSQL's refusals into *ConstraintError and leaves other errors alone.
@@ -70,25 +101,41 @@ func MapError(err error) error {
 		kind = Invalid
 	case "23503":
 		kind = Missing
-	case "P0001":
+	case "P0001", "42501":
 		kind = Forbidden
 	default:
 		return err
 	}
 	msg, ok := constraintSentences[pqErr.Constraint]
-	if !ok {
+	if kind == Missing && strings.HasPrefix(pqErr.Message, "update or delete") {
+		msg, ok = stillUsedSentences[pqErr.Constraint]
+	}
+	switch {
+	case raisedByOurTrigger(pqErr):
+		// The schema's own refusals are written as sentences naming the order, SKU and place.
+		msg = pqErr.Message
+	case !ok:
 		msg = genericSentence(kind, pqErr)
 	}
 	return &ConstraintError{Kind: kind, Constraint: pqErr.Constraint, Table: pqErr.Table, Message: msg, Err: pqErr}
 }
+
+// raisedByOurTrigger tells a RAISE in the schema's PL/pgSQL from PostgreSQL's own messages.
+func raisedByOurTrigger(e *pq.Error) bool { return e.Routine == "exec_stmt_raise" }
 
 func genericSentence(kind ConstraintKind, e *pq.Error) string {
 	switch kind {
 	case Duplicate:
 		return fmt.Sprintf("that already exists (%s)", e.Detail)
 	case Missing:
+		if strings.HasPrefix(e.Message, "update or delete") {
+			return fmt.Sprintf("that is still in use (%s)", e.Detail)
+		}
 		return fmt.Sprintf("that refers to something that does not exist (%s)", e.Detail)
 	case Forbidden:
+		if e.Code == "42501" {
+			return "your database role may not do that: " + e.Message
+		}
 		return e.Message
 	default:
 		if e.Constraint != "" {

@@ -143,13 +143,13 @@ func (c StatusCounts) Total() int64 {
 }
 
 // QueueCounts counts orders per status for the queue's summary line. Without a search the
-// counts come from order_counts (kept by triggers, a few rows per channel and warehouse);
+// counts come from order_counts_live (folded counts plus pending deltas, kept by triggers);
 // with one they are counted over the matching orders, which the search narrows down.
 func (d *DB) QueueCounts(ctx context.Context, f QueueFilter) (StatusCounts, error) {
 	w := whereBuilder{}
 	query := `SELECT o.status, count(*) AS n FROM orders o`
 	if strings.TrimSpace(f.Search) == "" {
-		query = `SELECT o.status, sum(o.n)::bigint AS n FROM order_counts o`
+		query = `SELECT o.status, sum(o.n)::bigint AS n FROM order_counts_live o`
 		f.Search = ""
 	}
 	w.filter(f, false)

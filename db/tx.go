@@ -3,13 +3,22 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
-const maxTxAttempts = 5
+// maxTxAttempts bounds how often a transaction is rerun; maxBackoff caps the wait between runs.
+// Serialization failures cluster on hot rows, so a few more attempts with a capped, jittered
+// wait ride out a burst without holding a person at the terminal for long.
+const (
+	maxTxAttempts = 10
+	maxBackoff    = 200 * time.Millisecond
+)
 
 // InTx runs fn in one READ COMMITTED transaction. See inTx.
 func (d *DB) InTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
@@ -28,10 +37,11 @@ func (d *DB) inTx(ctx context.Context, level sql.IsolationLevel, fn func(tx *sql
 	var err error
 	for attempt := 1; ; attempt++ {
 		err = d.tryTx(ctx, level, fn)
+		d.retries.count(err)
 		if err == nil || !retryable(err) || attempt == maxTxAttempts {
 			return MapError(err)
 		}
-		backoff := time.Duration(attempt*attempt) * 5 * time.Millisecond
+		backoff := min(time.Duration(attempt*attempt)*5*time.Millisecond, maxBackoff)
 		jitter := time.Duration(rand.Int64N(int64(backoff)))
 		select {
 		case <-ctx.Done():
@@ -59,4 +69,31 @@ var readOnlySnapshot = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOn
 // queryer is what both *sqlx.DB and *sqlx.Tx offer for reading.
 type queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// RetryStats counts the transactions this pool had to rerun, by cause. Deadlocks should never
+// happen (balances and rows are locked in one global order); serialization failures are the
+// database refusing to wait out of order, and are normal under contention.
+type RetryStats struct {
+	Deadlocks, SerializationFailures int64
+}
+
+type retryCounter struct{ deadlocks, serialization atomic.Int64 }
+
+func (c *retryCounter) count(err error) {
+	var pqErr *pq.Error
+	if !errors.As(err, &pqErr) {
+		return
+	}
+	switch pqErr.Code {
+	case "40P01":
+		c.deadlocks.Add(1)
+	case "40001":
+		c.serialization.Add(1)
+	}
+}
+
+// Retries reports how many transactions were rerun since the pool was opened.
+func (d *DB) Retries() RetryStats {
+	return RetryStats{Deadlocks: d.retries.deadlocks.Load(), SerializationFailures: d.retries.serialization.Load()}
 }

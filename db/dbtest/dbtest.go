@@ -94,7 +94,62 @@ func (s *server) createTemplate(ctx context.Context) error {
 	if _, err := tpl.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrating the template database: %w", err)
 	}
+	if err := grantClient(ctx, tpl); err != nil {
+		return fmt.Errorf("setting up the test client role: %w", err)
+	}
 	return nil
+}
+
+// ClientRole is an ordinary role (no superuser, owns nothing) with the grants today's code
+// needs: it reads everything and writes every table except those the database keeps itself.
+// Tests that attack the schema connect as it. The job roles of DESIGN.md §6 replace it.
+const (
+	ClientRole     = "oms_test_client"
+	clientPassword = "oms-test-client"
+)
+
+// keptTables are written only by the schema's own trigger functions.
+var keptTables = []string{"stock_balances", "order_counts", "order_count_deltas", "invoice_counters"}
+
+func grantClient(ctx context.Context, d *db.DB) error {
+	// Roles belong to the whole server: another test binary may create it at the same moment.
+	_, err := d.ExecContext(ctx, `DO $$ BEGIN
+		CREATE ROLE `+ClientRole+` LOGIN PASSWORD '`+clientPassword+`' NOSUPERUSER NOCREATEDB NOCREATEROLE;
+	EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`)
+	if err != nil {
+		return err
+	}
+	for _, stmt := range []string{
+		`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ` + ClientRole,
+		`REVOKE INSERT, UPDATE, DELETE ON ` + strings.Join(keptTables, ", ") + ` FROM ` + ClientRole,
+		`GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ` + ClientRole,
+	} {
+		if _, err := d.ExecContext(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ClientURL is url with the test client role as its user.
+func ClientURL(t testing.TB, raw string) string {
+	t.Helper()
+	if !strings.Contains(raw, "://") { // a libpq key=value string: later keys win
+		return raw + " user=" + ClientRole + " password=" + clientPassword
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatalf("test database URL %q: %v", raw, err)
+	}
+	u.User = url.UserPassword(ClientRole, clientPassword)
+	return u.String()
+}
+
+// NewWithClient opens a fresh, migrated database twice: as the owner that migrated it, and as
+// the ordinary test client role.
+func NewWithClient(t testing.TB) (owner, client *db.DB) {
+	raw := URL(t)
+	return Open(t, raw), Open(t, ClientURL(t, raw))
 }
 
 func (s *server) close() {
@@ -184,6 +239,8 @@ func (s *server) filledTemplate(name string, fill func(ctx context.Context, d *d
 	err = fill(ctx, d)
 	d.Close()
 	if err != nil {
+		// Drop the half-filled template so the next caller gets the same error, not a name clash.
+		_, _ = s.admin.Exec(`DROP DATABASE IF EXISTS ` + tpl + ` WITH (FORCE)`)
 		return "", err
 	}
 	if s.filled == nil {

@@ -1,0 +1,57 @@
+package db
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// ErrKeyReused means an idempotency key came back with a different command or different
+// parameters: a bug in the caller, never a retry.
+var ErrKeyReused = errors.New("this command key was already used for something else")
+
+// ClaimKey claims an idempotency key for command in tx, the transaction that applies the
+// command's effect (DESIGN.md §3.5). It returns done = true when the same command with the same
+// request already committed under this key: the caller must then return without applying it
+// again. A concurrent claim of the same key waits for the first to commit or roll back. An empty
+// key claims nothing, for work no person or file triggered.
+func ClaimKey(ctx context.Context, tx *sqlx.Tx, key, command string, request any) (done bool, err error) {
+	if key == "" {
+		return false, nil
+	}
+	body, err := json.Marshal(request)
+	if err != nil {
+		return false, fmt.Errorf("hashing the request of %s: %w", command, err)
+	}
+	sum := sha256.Sum256(body)
+	hash := hex.EncodeToString(sum[:])
+	res, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (key, command, request_hash)
+		VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING`, key, command, hash)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return false, err
+	}
+	var was struct {
+		Command string `db:"command"`
+		Hash    string `db:"request_hash"`
+	}
+	err = tx.GetContext(ctx, &was, `SELECT command, request_hash FROM idempotency_keys WHERE key = $1`, key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, fmt.Errorf("command key %s vanished while claiming it", key)
+	}
+	if err != nil {
+		return false, err
+	}
+	if was.Command != command || was.Hash != hash {
+		return false, fmt.Errorf("%w (key %s was %s)", ErrKeyReused, key, was.Command)
+	}
+	return true, nil
+}
