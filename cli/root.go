@@ -71,7 +71,7 @@ database server, run: oms demo`,
 	root.PersistentFlags().StringVar(&g.dbURL, "db", "", "database URL (postgres://user:pass@host:5432/oms) or libpq key=value string")
 	addTUIFlags(root)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newMigrateCmd(g), newSeedCmd(g), newCheckCmd(g), newVersionCmd(), newDemoCmd(), newTUICmd(g))
+	root.AddCommand(newMigrateCmd(g), newSeedCmd(g), newCheckCmd(g), newVersionCmd(), newDemoCmd(), newTUICmd(g), newBenchCmd(g))
 	return root
 }
 

@@ -1,0 +1,116 @@
+package cli
+
+import (
+	"encoding/json"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"oms/db/bench"
+	"oms/db/dbtest"
+)
+
+var benchLineFormat = regexp.MustCompile(`^([a-z0-9-]+) clients=(\d+) oms=(\d+)/s raw=(\d+)/s ratio=(\d+\.\d\d) target=(\d+\.\d\d) (ok|FAIL) deadlocks=(\d+)$`)
+
+// TestBenchRunsAndReportsEachPoint runs two cases end to end on a scratch database of the test
+// server, briefly: every line has the documented format, nothing deadlocked or broke, and a
+// line says FAIL only when its ratio is below its target (speed itself is not asserted).
+func TestBenchRunsAndReportsEachPoint(t *testing.T) {
+	url := dbtest.URL(t)
+	code, stdout, stderr := oms(t, "bench", "--db", url, "--duration", "300ms", "--clients", "3",
+		"ledger-random-1", "status-2")
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want one line per case at one client count, got:\n%s", stdout)
+	}
+	for i, want := range []string{"ledger-random-1", "status-2"} {
+		m := benchLineFormat.FindStringSubmatch(lines[i])
+		if m == nil {
+			t.Fatalf("line %q does not match NAME clients=N oms=X/s raw=Y/s ratio=R target=T ok|FAIL deadlocks=D", lines[i])
+		}
+		if m[1] != want || m[2] != "3" || m[8] != "0" {
+			t.Errorf("line %q: want %s at 3 clients with 0 deadlocks", lines[i], want)
+		}
+		if m[3] == "0" || m[4] == "0" {
+			t.Errorf("line %q: a path committed nothing", lines[i])
+		}
+		ratio, _ := strconv.ParseFloat(m[5], 64)
+		target, _ := strconv.ParseFloat(m[6], 64)
+		if (m[7] == "ok") != (ratio >= target) {
+			t.Errorf("line %q: the verdict must follow the ratio when nothing broke", lines[i])
+		}
+	}
+	if stderr != "" { // progress is for terminals only
+		t.Errorf("stderr should stay empty when not a terminal: %q", stderr)
+	}
+
+	// The database the URL names is left alone, and the scratch database is gone.
+	d := dbtest.Open(t, url)
+	var left, schemas int
+	if err := d.Get(&left, `SELECT count(*) FROM pg_database WHERE datname LIKE 'oms\_bench\_%'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Get(&schemas, `SELECT count(*) FROM pg_namespace WHERE nspname = 'oms_bench'`); err != nil {
+		t.Fatal(err)
+	}
+	if left != 0 || schemas != 0 {
+		t.Errorf("after the run: %d scratch databases left, %d oms_bench schemas in the named database", left, schemas)
+	}
+}
+
+func TestBenchUnknownNameIsUsageError(t *testing.T) {
+	code, stdout, stderr := oms(t, "bench", "--db", "postgres://x@127.0.0.1:1/x", "ledger", "ledger-cold-3")
+	if code != 2 || stdout != "" {
+		t.Fatalf("exit %d, stdout %q", code, stdout)
+	}
+	for _, name := range bench.Names() {
+		if !strings.Contains(stderr, name) {
+			t.Errorf("the message should list %s: %q", name, stderr)
+		}
+	}
+	if code, _, stderr := oms(t, "bench", "--clients", "0", "ledger"); code != 2 || !strings.Contains(stderr, "--clients") {
+		t.Errorf("--clients 0: exit %d, %q", code, stderr)
+	}
+}
+
+func TestBenchLineAndJSONFormat(t *testing.T) {
+	r := bench.Result{Name: "ledger-hot-2", Clients: 32, OMS: 1234, Raw: 2980, Ratio: 0.41, Target: 0.5,
+		OK: false, Deadlocks: 0, SerializationRetries: 7, OMSTxns: 24680, RawTxns: 59600}
+	if got, want := benchLine(r), "ledger-hot-2 clients=32 oms=1234/s raw=2980/s ratio=0.41 target=0.50 FAIL deadlocks=0"; got != want {
+		t.Errorf("text:\n got %q\nwant %q", got, want)
+	}
+	r = bench.Result{Name: "status-1", Clients: 8, OMS: 905, Raw: 1003, Ratio: 0.90, Target: 0.5, OK: true, Deadlocks: 0}
+	if got, want := benchLine(r), "status-1 clients=8 oms=905/s raw=1003/s ratio=0.90 target=0.50 ok deadlocks=0"; got != want {
+		t.Errorf("text:\n got %q\nwant %q", got, want)
+	}
+	r.Deadlocks, r.OK, r.Violations = 2, false, []string{"raw ledger: product 1 at location 2 holds 5, but …"}
+	if got := benchLine(r); !strings.HasSuffix(got, " FAIL deadlocks=2") {
+		t.Errorf("a deadlock must print FAIL and the count: %q", got)
+	}
+
+	var b strings.Builder
+	writeBenchJSON(&b, r)
+	if !strings.HasSuffix(b.String(), "}\n") || strings.Count(b.String(), "\n") != 1 {
+		t.Fatalf("want one JSON object on one line: %q", b.String())
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(b.String()), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"name": "status-1", "clients": 8.0, "oms": 905.0, "raw": 1003.0, "ratio": 0.9,
+		"target": 0.5, "ok": false, "deadlocks": 2.0}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("JSON %s = %v, want %v", k, got[k], v)
+		}
+	}
+	for _, k := range []string{"serialization_retries", "lock_timeouts", "violations", "pg_stat_deadlocks"} {
+		if _, ok := got[k]; !ok {
+			t.Errorf("JSON lacks %s: %s", k, b.String())
+		}
+	}
+}

@@ -1,0 +1,17 @@
+// Package bench is the benchmark suite behind `oms bench` (reference/performance.md, "The
+// suite"). It owns the workloads, the fixtures they run on, the raw-SQL baselines they are
+// compared with, the runner that measures both in the same run on the same database, and the
+// throwaway databases a run works in (a private server, or a scratch database on a given one).
+//
+// A benchmark is a Case: a name, the suite it belongs to, a target ratio, and a Setup that builds
+// its fixture and returns a Workload: one transaction through the project's own code (OMS), one
+// transaction doing the same effect by hand in plain tables of the oms_bench schema (Raw), and
+// the invariants to check afterwards (Check). The runner measures every case at each client
+// count in alternating halves (raw, oms, raw, oms) so the machine's drift cancels, counts
+// deadlocks, lock timeouts and other errors of both paths, and checks the invariants after each
+// point.
+//
+// A suite lives in its own file and adds its cases from an init function with register
+// (ledger.go, status.go). The raw baselines write only the oms_bench schema; the project paths
+// write the real tables through the data layer's commands, exactly as the application does.
+package bench
