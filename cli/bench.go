@@ -19,6 +19,7 @@ func newBenchCmd(g *globals) *cobra.Command {
 		quick, asJSON bool
 		clients       []int
 		duration      time.Duration
+		stress        bench.StressOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "bench [NAME…]",
@@ -39,18 +40,36 @@ broken invariant prints FAIL too, and makes the command exit 1.
 NAME is a suite (` + suiteList() + `) or one of their cases; none runs everything. The cases:
   ` + caseList() + `
 
+stress is not a speed figure but a proof: --workers goroutines (32) each run --ops mixed operations
+(2,000; --quick 500) — movements, reservations, picks, packs, shipments, invoices, credit notes —
+on 5 SKUs and 3 bins, through oms's commands; then oms check must find nothing and no deadlock may
+have happened. It prints one line:
+
+  stress workers=W ops=N done=D refused=R retries=S deadlocks=0 check=ok ok seed=X
+
 Without --db it starts a private PostgreSQL server (fsync on) and removes it afterwards. With --db
 it leaves the database the URL names alone: it creates a scratch database on that server
 (oms_bench_<pid>_<random>), which the URL's role must be allowed to do, and drops it afterwards.
 OMS_DATABASE_URL and DATABASE_URL are not used: the bench creates databases, so say where.`,
 		Example: "  oms bench --quick\n  oms bench ledger status-1 --clients 16\n  oms bench --json --db postgres://me@dbhost/postgres",
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-			return bench.Names(), cobra.ShellCompDirectiveNoFileComp
+			return append(bench.Names(), stressName), cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cases, err := bench.Select(args)
-			if err != nil {
-				return usageError{err}
+			withStress := len(args) == 0 || slices.Contains(args, stressName)
+			rest := slices.DeleteFunc(slices.Clone(args), func(n string) bool { return n == stressName })
+			var cases []bench.Case
+			if len(args) == 0 || len(rest) > 0 {
+				var err error
+				if cases, err = bench.Select(rest); err != nil {
+					return usageError{fmt.Errorf("%w, %s", err, stressName)}
+				}
+			}
+			if !cmd.Flags().Changed("ops") && quick {
+				stress.Ops = 500
+			}
+			if stress.Workers < 1 || stress.Ops < 1 {
+				return usageError{fmt.Errorf("--workers and --ops must be positive")}
 			}
 			if !cmd.Flags().Changed("duration") && quick {
 				duration = 5 * time.Second
@@ -61,9 +80,14 @@ OMS_DATABASE_URL and DATABASE_URL are not used: the bench creates databases, so 
 			if len(clients) == 0 || slices.ContainsFunc(clients, func(n int) bool { return n < 1 || n > 150 }) {
 				return usageError{fmt.Errorf("--clients takes client counts from 1 to 150, such as 8,32")}
 			}
-			return runBench(cmd, g.dbURL, cases, bench.Options{Clients: clients, Duration: duration}, asJSON)
+			if !withStress {
+				stress.Workers = 0
+			}
+			return runBench(cmd, g.dbURL, cases, bench.Options{Clients: clients, Duration: duration}, stress, asJSON)
 		},
 	}
+	cmd.Flags().IntVar(&stress.Workers, "workers", 32, "stress: concurrent workers")
+	cmd.Flags().IntVar(&stress.Ops, "ops", 2000, "stress: operations per worker (--quick: 500)")
 	cmd.Flags().BoolVar(&quick, "quick", false, "measure each point for 5 s instead of 20 s")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per line instead of text")
 	cmd.Flags().IntSliceVar(&clients, "clients", []int{8, 32}, "concurrent clients to measure at, each with its own connection")
@@ -92,7 +116,10 @@ func caseList() string {
 // errBenchBroken makes oms bench exit 1 once every line is printed.
 var errBenchBroken = errors.New("the benchmark found deadlocks, failed transactions or broken invariants (see above)")
 
-func runBench(cmd *cobra.Command, dbURL string, cases []bench.Case, opts bench.Options, asJSON bool) (err error) {
+// stressName selects the stress run, which is not a Case: it proves, it does not time.
+const stressName = "stress"
+
+func runBench(cmd *cobra.Command, dbURL string, cases []bench.Case, opts bench.Options, stress bench.StressOptions, asJSON bool) (err error) {
 	ctx := cmd.Context()
 	out, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	progress := newProgressLine(stderr)
@@ -140,11 +167,38 @@ func runBench(cmd *cobra.Command, dbURL string, cases []bench.Case, opts bench.O
 			fmt.Fprintln(out, benchLine(r))
 		}
 	}
-	if _, err := bench.Run(ctx, d, cases, opts); err != nil {
-		if ctx.Err() != nil {
-			return errors.New("interrupted")
+	if len(cases) > 0 {
+		if _, err := bench.Run(ctx, d, cases, opts); err != nil {
+			if ctx.Err() != nil {
+				return errors.New("interrupted")
+			}
+			return err
 		}
-		return err
+	}
+	if stress.Workers > 0 {
+		progress.Update(fmt.Sprintf("stress: %d workers × %d operations", stress.Workers, stress.Ops), 0, 0)
+		rep, err := bench.Stress(ctx, d, stress)
+		progress.Done()
+		if err != nil {
+			if ctx.Err() != nil {
+				return errors.New("interrupted")
+			}
+			return fmt.Errorf("stress (seed %d): %w", rep.Seed, err)
+		}
+		if !rep.OK() {
+			broken++
+			for _, u := range rep.Unexpected {
+				fmt.Fprintf(stderr, "stress: %s\n", u)
+			}
+			for _, v := range rep.Check.Violations {
+				fmt.Fprintf(stderr, "stress: oms check: %s\n", v.Message)
+			}
+		}
+		if asJSON {
+			writeJSON(out, stressJSON(stress, rep))
+		} else {
+			fmt.Fprintln(out, stressLine(stress, rep))
+		}
 	}
 	if broken > 0 {
 		return errBenchBroken
@@ -162,10 +216,41 @@ func benchLine(r bench.Result) string {
 		r.Name, r.Clients, r.OMS, r.Raw, r.Ratio, r.Target, verdict, r.Deadlocks)
 }
 
-func writeBenchJSON(w io.Writer, r bench.Result) {
-	b, err := json.Marshal(r)
-	if err != nil { // a Result is plain data
+func writeBenchJSON(w io.Writer, r bench.Result) { writeJSON(w, r) }
+
+func writeJSON(w io.Writer, v any) {
+	b, err := json.Marshal(v)
+	if err != nil { // results are plain data
 		panic(err)
 	}
 	fmt.Fprintf(w, "%s\n", b)
+}
+
+// stressLine is the text form of a stress run.
+func stressLine(o bench.StressOptions, r bench.StressReport) string {
+	verdict, check := "FAIL", "FAIL"
+	if r.OK() {
+		verdict = "ok"
+	}
+	if r.Check.OK() {
+		check = "ok"
+	}
+	return fmt.Sprintf("stress workers=%d ops=%d done=%d refused=%d retries=%d deadlocks=%d check=%s %s seed=%d",
+		o.Workers, o.Ops, sum(r.Done), sum(r.Refused), r.Retries.SerializationFailures,
+		r.Retries.Deadlocks+r.ServerDeadlocks, check, verdict, r.Seed)
+}
+
+func stressJSON(o bench.StressOptions, r bench.StressReport) map[string]any {
+	return map[string]any{"name": stressName, "workers": o.Workers, "ops": o.Ops, "done": r.Done,
+		"refused": r.Refused, "serialization_retries": r.Retries.SerializationFailures,
+		"deadlocks": r.Retries.Deadlocks + r.ServerDeadlocks, "check_ok": r.Check.OK(), "ok": r.OK(),
+		"unexpected": r.Unexpected, "seed": r.Seed, "seconds": r.Elapsed.Seconds()}
+}
+
+func sum(m map[string]int64) int64 {
+	var n int64
+	for _, v := range m {
+		n += v
+	}
+	return n
 }

@@ -114,3 +114,20 @@ func TestBenchLineAndJSONFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestBenchStressProvesAndSaysSo runs a small stress through the command: one line that says
+// how much was done, that oms check found nothing and that nothing deadlocked.
+func TestBenchStressProvesAndSaysSo(t *testing.T) {
+	code, stdout, stderr := oms(t, "bench", "--db", dbtest.URL(t), "--workers", "4", "--ops", "40", "stress")
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	line := regexp.MustCompile(`^stress workers=4 ops=40 done=(\d+) refused=\d+ retries=\d+ deadlocks=0 check=ok ok seed=-?\d+$`)
+	m := line.FindStringSubmatch(strings.TrimSpace(stdout))
+	if m == nil {
+		t.Fatalf("output %q does not match %s", stdout, line)
+	}
+	if done, _ := strconv.Atoi(m[1]); done < 40 {
+		t.Errorf("only %d of 160 operations succeeded: the run proved little", done)
+	}
+}
