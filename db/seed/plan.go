@@ -60,7 +60,8 @@ func statusMix() [][]int {
 }
 
 // forcedStatus guarantees every status appears in any run: the newest orders cover the open
-// statuses, a few around the first third the finished ones.
+// statuses, a few around the first third the finished ones (the oldest, when there are too few
+// orders for the two groups not to overlap).
 func forcedStatus(idx, n int) (model.OrderStatus, bool) {
 	recent := []model.OrderStatus{model.StatusPending, model.StatusAllocated, model.StatusPicking,
 		model.StatusOnHold, model.StatusBackordered, model.StatusPicked, model.StatusPacked,
@@ -70,7 +71,7 @@ func forcedStatus(idx, n int) (model.OrderStatus, bool) {
 	if k := n - 1 - idx; k < len(recent) {
 		return recent[k], true
 	}
-	if k := idx - n/3; k >= 0 && k < len(old) {
+	if k := idx - min(n/3, n-len(recent)-len(old)); k >= 0 && k < len(old) {
 		return old[k], true
 	}
 	return "", false

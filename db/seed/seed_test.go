@@ -382,6 +382,20 @@ func TestSeedDefaultsLookLikeABusiness(t *testing.T) {
 		 WHERE p.lot_tracked <> (m.lot_id IS NOT NULL)`)
 }
 
+// The smallest data set the options allow still has an order in every status.
+func TestSeedFewestOrdersHaveEveryStatus(t *testing.T) {
+	d, sum := seeded(t, seed.Options{Orders: len(model.AllStatuses), SKUs: 50, Now: fixedNow})
+	for _, s := range model.AllStatuses {
+		if sum.ByStatus[string(s)] != 1 {
+			t.Errorf("%d %s orders among %d, want 1 of each status", sum.ByStatus[string(s)], s, sum.Orders)
+		}
+	}
+	checkDerivedStatuses(t, d)
+	checkStockInvariants(t, d)
+	checkDocuments(t, d)
+	audit(t, d)
+}
+
 // Every warehouse of the list, the store and the Japanese marketplace included.
 func TestSeedAllWarehouses(t *testing.T) {
 	d, sum := seeded(t, seed.Options{Orders: 400, SKUs: 80, Warehouses: 8, Seed: 3, Now: fixedNow})
