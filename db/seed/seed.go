@@ -125,9 +125,9 @@ func (s *seeder) inTx(ctx context.Context, d *db.DB) error {
 	return tx.Commit()
 }
 
-// fill runs the stages in an order that respects foreign keys and the ledger: a dry run of the
-// orders to learn the demand, places and products, then stock, customers, and the orders that
-// consume the stock.
+// fill runs the stages: a dry run of the orders to learn the demand, places and products, then
+// stock, customers, and the orders that consume the stock (parents before children, the ledger
+// in time order), and finally what the database derives from them.
 func (s *seeder) fill(ctx context.Context) error {
 	if err := s.prepare(ctx); err != nil {
 		return err
