@@ -289,11 +289,14 @@ BEGIN
         END;
     END LOOP;
     PERFORM set_config('lock_timeout', saved, true);
-    UPDATE invoices SET seq = n, number = s.prefix || inv.year || '-' || lpad(n::text, s.width, '0')
+    UPDATE invoices SET seq = n, number = s.prefix || inv.year || '-' || lpad(n::text, greatest(s.width, length(n::text)), '0')
      WHERE id = inv.id;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
+-- A credit note's check sums the credits on its invoice while holding that invoice's lock.
+CREATE INDEX invoices_credited ON invoices (credited_invoice_id) WHERE credited_invoice_id IS NOT NULL;
+
 CREATE CONSTRAINT TRIGGER invoices_issue AFTER INSERT ON invoices
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION oms_issue_invoice();
 
