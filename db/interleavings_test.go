@@ -182,3 +182,32 @@ func mustSelect(t *testing.T, d *db.DB, dest any, query string, args ...any) {
 		t.Fatal(err)
 	}
 }
+
+// TestABalanceCreatedOutOfOrderDoesNotDeadlock: the same, where the row the out-of-order
+// session needs does not exist yet and the other session is creating it. Creating a row makes
+// a session wait for whoever else is creating it; out of order, it waits only a moment and then
+// gives way with 40001.
+func TestABalanceCreatedOutOfOrderDoesNotDeadlock(t *testing.T) {
+	s := newShop(t)
+	receive := `INSERT INTO stock_movements (product_id, lot_id, from_location_id, to_location_id, qty, kind)
+		VALUES ($1, nullif($2::bigint, 0), $3, $4, 1, 'receipt')`
+	newMugRow := []any{s.mug, 0, s.supplier, s.binB} // no MUG-01 at B-02-01-1 yet
+	tea := []any{s.tea, s.teaLot, s.supplier, s.binA}
+	creator, other := begin(t, s.owner), begin(t, s.owner)
+	creator.must(receive, newMugRow...) // creates the MUG-01 row at B-02-01-1, not committed
+	other.must(receive, tea...)         // holds TEA-01 at A-01-01-1
+	waited := make(chan error, 1)
+	go func() { waited <- creator.exec(receive, tea...) }() // in order: waits for the other
+	waitUntilBlocked(t, s.owner, creator.pid)
+	err := other.exec(receive, newMugRow...) // out of order, and the row is being created
+	if state := sqlState(err); state != "40001" {
+		t.Fatalf("got %v (SQLSTATE %s), want a serialization failure (40001)", err, state)
+	}
+	_ = other.tx.Rollback()
+	if err := <-waited; err != nil {
+		t.Fatalf("the in-order session failed too: %v", err)
+	}
+	if err := creator.tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}

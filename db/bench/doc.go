@@ -14,4 +14,8 @@
 // A suite lives in its own file and adds its cases from an init function with register
 // (ledger.go, status.go). The raw baselines write only the oms_bench schema; the project paths
 // write the real tables through the data layer's commands, exactly as the application does.
+//
+// Stress (stress.go) is not a Case: it proves rather than times. Many workers mix every stock,
+// order and invoicing command on a tiny hot set; afterwards no deadlock may have happened and
+// `oms check` must find nothing (reference/reliability.md, the first proof).
 package bench

@@ -310,9 +310,10 @@ type line struct {
 // bin or the packing station when join says so).
 func (s *stressWorker) pickLine(ctx context.Context, join, cond string, args ...any) (line, error) {
 	var l line
+	// Only the stress orders: the database may hold other benchmarks' fixtures.
 	err := s.d.GetContext(ctx, &l, `SELECT ol.id, ol.order_id, ol.product_id, ol.qty_packed, `+
-		`coalesce(r.location_id, 0) AS location_id FROM order_lines ol `+join+` WHERE `+cond+
-		` ORDER BY random() LIMIT 1`, args...)
+		`coalesce(r.location_id, 0) AS location_id FROM order_lines ol JOIN orders o ON o.id = ol.order_id `+
+		join+` WHERE o.number LIKE 'ST-%' AND `+cond+` ORDER BY random() LIMIT 1`, args...)
 	if err != nil {
 		return l, errNothingToDo
 	}
@@ -387,7 +388,8 @@ func (s *stressWorker) credit(ctx context.Context) error {
 		ID    int64 `db:"id"`
 		Order int64 `db:"order_id"`
 	}
-	err := s.d.GetContext(ctx, &inv, `SELECT id, order_id FROM invoices WHERE kind = 'invoice' ORDER BY random() LIMIT 1`)
+	err := s.d.GetContext(ctx, &inv, `SELECT i.id, i.order_id FROM invoices i JOIN orders o ON o.id = i.order_id
+		WHERE i.kind = 'invoice' AND o.number LIKE 'ST-%' ORDER BY random() LIMIT 1`)
 	if err != nil {
 		return errNothingToDo
 	}

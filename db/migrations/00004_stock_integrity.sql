@@ -133,6 +133,61 @@ CREATE TRIGGER stock_balances_no_truncate BEFORE TRUNCATE ON stock_balances
 CREATE TYPE oms_balance_delta AS (product_id bigint, location_id bigint, lot_id bigint,
                                   on_hand bigint, reserved bigint);
 
+-- Locks one balance row: waiting for it when in order, and otherwise only if no one else holds
+-- it, failing with a serialization failure when someone does. False when there is no such row.
+-- +goose StatementBegin
+CREATE FUNCTION oms_take_balance(k oms_balance_delta, in_order boolean) RETURNS boolean
+LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$
+BEGIN
+    IF in_order THEN
+        PERFORM 1 FROM stock_balances
+          WHERE product_id = k.product_id AND location_id = k.location_id AND lot_id IS NOT DISTINCT FROM k.lot_id
+            FOR UPDATE;
+        RETURN FOUND;
+    END IF;
+    PERFORM 1 FROM stock_balances
+      WHERE product_id = k.product_id AND location_id = k.location_id AND lot_id IS NOT DISTINCT FROM k.lot_id
+        FOR UPDATE SKIP LOCKED;
+    IF FOUND THEN
+        RETURN true;
+    END IF;
+    IF EXISTS (SELECT 1 FROM stock_balances
+                WHERE product_id = k.product_id AND location_id = k.location_id
+                  AND lot_id IS NOT DISTINCT FROM k.lot_id) THEN
+        RAISE EXCEPTION 'stock of % at % is being changed by another transaction: try again',
+            oms_stock_item(k.product_id, k.lot_id), oms_place(k.location_id)
+            USING ERRCODE = 'serialization_failure',
+                  HINT = 'this transaction touched stock in a different order than a concurrent one';
+    END IF;
+    RETURN false;
+END $$;
+-- +goose StatementEnd
+
+-- Creates a missing balance row out of lock order. If another transaction is creating the same
+-- row, waiting for it could close a cycle of waiters, so wait only a moment and then ask the
+-- caller to try again (40001) rather than risk a deadlock.
+-- +goose StatementBegin
+CREATE FUNCTION oms_create_balance_or_give_way(k oms_balance_delta) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$
+DECLARE
+    saved text := current_setting('lock_timeout');
+BEGIN
+    PERFORM set_config('lock_timeout', '50ms', true);
+    BEGIN
+        INSERT INTO stock_balances (location_id, location_virtual, product_id, lot_id)
+        VALUES (k.location_id, false, k.product_id, k.lot_id)
+        ON CONFLICT DO NOTHING;
+    EXCEPTION WHEN lock_not_available THEN
+        PERFORM set_config('lock_timeout', saved, true);
+        RAISE EXCEPTION 'stock of % at % is being changed by another transaction: try again',
+            oms_stock_item(k.product_id, k.lot_id), oms_place(k.location_id)
+            USING ERRCODE = 'serialization_failure',
+                  HINT = 'this transaction touched stock in a different order than a concurrent one';
+    END;
+    PERFORM set_config('lock_timeout', saved, true);
+END $$;
+-- +goose StatementEnd
+
 -- Locks the balance rows of the given keys, creating missing ones at zero, in one global
 -- (product, location, lot) order across every statement of the transaction. The deltas must come
 -- sorted that way. The highest key locked so far is remembered in a transaction-local setting;
@@ -149,40 +204,34 @@ DECLARE
     max_key bigint[];
     k oms_balance_delta;
     key bigint[];
+    in_order boolean;
 BEGIN
     IF held IS NOT NULL THEN
         max_key := string_to_array(held, ':')::bigint[];
     END IF;
     FOREACH k IN ARRAY deltas LOOP
         key := ARRAY[k.product_id, k.location_id, coalesce(k.lot_id, 0)];
-        IF key <= max_key THEN
-            PERFORM 1 FROM stock_balances
-              WHERE product_id = k.product_id AND location_id = k.location_id
-                AND lot_id IS NOT DISTINCT FROM k.lot_id
-                FOR UPDATE SKIP LOCKED;
-            IF NOT FOUND AND EXISTS (SELECT 1 FROM stock_balances
-                                      WHERE product_id = k.product_id AND location_id = k.location_id
-                                        AND lot_id IS NOT DISTINCT FROM k.lot_id) THEN
-                RAISE EXCEPTION 'stock of % at % is being changed by another transaction: try again',
-                    oms_stock_item(k.product_id, k.lot_id), oms_place(k.location_id)
-                    USING ERRCODE = 'serialization_failure',
-                          HINT = 'this transaction touched stock in a different order than a concurrent one';
-            END IF;
-        ELSE
-            PERFORM 1 FROM stock_balances
-              WHERE product_id = k.product_id AND location_id = k.location_id
-                AND lot_id IS NOT DISTINCT FROM k.lot_id
-                FOR UPDATE;
+        in_order := max_key IS NULL OR key > max_key;
+        IF in_order THEN
             max_key := key;
         END IF;
-        IF NOT FOUND THEN
+        IF oms_take_balance(k, in_order) THEN
+            CONTINUE;
+        END IF;
+        -- No row yet: create it at zero. Another transaction creating the same row makes this
+        -- one wait for it, which out of order could close a cycle; so out of order, wait only
+        -- briefly.
+        IF in_order THEN
             INSERT INTO stock_balances (location_id, location_virtual, product_id, lot_id)
             VALUES (k.location_id, false, k.product_id, k.lot_id)
             ON CONFLICT DO NOTHING;
-            PERFORM 1 FROM stock_balances
-              WHERE product_id = k.product_id AND location_id = k.location_id
-                AND lot_id IS NOT DISTINCT FROM k.lot_id
-                FOR UPDATE;
+        ELSE
+            PERFORM oms_create_balance_or_give_way(k);
+        END IF;
+        IF NOT oms_take_balance(k, in_order) THEN
+            RAISE EXCEPTION 'stock of % at % is being changed by another transaction: try again',
+                oms_stock_item(k.product_id, k.lot_id), oms_place(k.location_id)
+                USING ERRCODE = 'serialization_failure';
         END IF;
     END LOOP;
     IF max_key IS NOT NULL THEN
