@@ -101,41 +101,41 @@ func TestParseErrors(t *testing.T) {
 		want       []string
 	}{
 		{"unknown scope", "quue:\n  search: x\n",
-			[]string{`keys.yaml: quue: unknown scope (valid: global, list, queue, order, input, dialog)`}},
+			[]string{`keys.yaml: line 1: quue: unknown scope (valid: global, list, queue, order, input, dialog)`}},
 		{"unknown action", "queue:\n  serch: x\n",
-			[]string{`keys.yaml: queue.serch: unknown action (valid: search, clearFilter, filterStatus, filterChannel, filterWarehouse, sortToggle, nextStatus, prevStatus, refresh)`}},
+			[]string{`keys.yaml: line 2: queue.serch: unknown action (valid: search, clearFilter, filterStatus, filterChannel, filterWarehouse, sortToggle, nextStatus, prevStatus, refresh)`}},
 		{"unknown key", "queue:\n  search: [\"/\", \"ctrl+shift+x\"]\n",
-			[]string{`keys.yaml: queue.search: unknown key "ctrl+shift+x"`}},
+			[]string{`keys.yaml: line 2: queue.search: unknown key "ctrl+shift+x"`}},
 		{"unknown key in a single string", "queue:\n  search: Entr\n",
-			[]string{`keys.yaml: queue.search: unknown key "Entr"`}},
+			[]string{`keys.yaml: line 2: queue.search: unknown key "Entr"`}},
 		{"non-ASCII key", "queue:\n  search: ä\n",
-			[]string{`keys.yaml: queue.search: unknown key "ä"`}},
+			[]string{`keys.yaml: line 2: queue.search: unknown key "ä"`}},
 		{"empty list", "queue:\n  search: []\n",
-			[]string{`keys.yaml: queue.search: no keys given (an action needs at least one key)`}},
+			[]string{`keys.yaml: line 2: queue.search: no keys given (an action needs at least one key)`}},
 		{"null", "queue:\n  search:\n",
-			[]string{`keys.yaml: queue.search: no keys given (an action needs at least one key)`}},
+			[]string{`keys.yaml: line 2: queue.search: no keys given (an action needs at least one key)`}},
 		{"key listed twice", "queue:\n  search: [\"/\", \"/\"]\n",
-			[]string{`keys.yaml: queue.search: "/" is listed twice`}},
+			[]string{`keys.yaml: line 2: queue.search: "/" is listed twice`}},
 		{"alias listed twice", "queue:\n  search: [tab, ctrl+i]\n",
-			[]string{`keys.yaml: queue.search: "tab" is listed twice`}},
+			[]string{`keys.yaml: line 2: queue.search: "tab" is listed twice`}},
 		{"conflict within a scope", "queue:\n  search: s\n",
-			[]string{`keys.yaml: queue.search: "s" is already bound to queue.filterStatus`}},
+			[]string{`keys.yaml: line 2: queue.search: "s" is already bound to queue.filterStatus`}},
 		{"conflict with a scope active at the same time", "queue:\n  search: j\n",
-			[]string{`keys.yaml: queue.search: "j" is already bound to list.down`}},
+			[]string{`keys.yaml: line 2: queue.search: "j" is already bound to list.down`}},
 		{"conflict with global", "queue:\n  refresh: f3\n",
-			[]string{`keys.yaml: queue.refresh: "f3" is already bound to global.queue`}},
+			[]string{`keys.yaml: line 2: queue.refresh: "f3" is already bound to global.queue`}},
 		{"global override against a scope's default", "global:\n  help: s\n",
-			[]string{`keys.yaml: global.help: "s" is already bound to queue.filterStatus`}},
+			[]string{`keys.yaml: line 2: global.help: "s" is already bound to queue.filterStatus`}},
 		{"conflict while typing", "input:\n  clear: ctrl+c\n",
-			[]string{`keys.yaml: input.clear: "ctrl+c" is already bound to global.quit`}},
+			[]string{`keys.yaml: line 2: input.clear: "ctrl+c" is already bound to global.quit`}},
 		{"two overrides on the same key", "queue:\n  search: v\n  refresh: v\n",
-			[]string{`keys.yaml: queue.refresh: "v" is already bound to queue.search`}},
+			[]string{`keys.yaml: line 3: queue.refresh: "v" is already bound to queue.search`}},
 		{"space is named space", "list:\n  open: space\nqueue:\n  search: \" \"\n",
-			[]string{`keys.yaml: queue.search: "space" is already bound to list.open`}},
+			[]string{`keys.yaml: line 4: queue.search: "space" is already bound to list.open`}},
 		{"quit needs a key that works while typing", "global:\n  quit: q\n",
-			[]string{`keys.yaml: global.quit: needs at least one key that works while a text field is focused (a function key, or a ctrl key fields do not use, such as ctrl+g)`}},
+			[]string{`keys.yaml: line 2: global.quit: needs at least one key that works while a text field is focused (a function key, or a ctrl key fields do not use, such as ctrl+g)`}},
 		{"menu needs a key that works while typing", "global:\n  menu: m\n",
-			[]string{`keys.yaml: global.menu: needs at least one key that works while a text field is focused (a function key, or a ctrl key fields do not use, such as ctrl+g)`}},
+			[]string{`keys.yaml: line 2: global.menu: needs at least one key that works while a text field is focused (a function key, or a ctrl key fields do not use, such as ctrl+g)`}},
 		{"scope is not a mapping", "queue: [a]\n",
 			[]string{`keys.yaml: line 1: queue: expected a mapping of actions, got a list`}},
 		{"action value is a mapping", "queue:\n  search:\n    a: b\n",
@@ -156,10 +156,10 @@ func TestParseErrors(t *testing.T) {
 			[]string{`keys.yaml: line 2: found character that cannot start any token`}},
 		{"all errors at once", "queue:\n  search: s\n  serch: x\nlist:\n  up: [\"hyper+k\", \"k\"]\n  down: []\n",
 			[]string{
-				`keys.yaml: queue.serch: unknown action (valid: search, clearFilter, filterStatus, filterChannel, filterWarehouse, sortToggle, nextStatus, prevStatus, refresh)`,
-				`keys.yaml: list.up: unknown key "hyper+k"`,
-				`keys.yaml: list.down: no keys given (an action needs at least one key)`,
-				`keys.yaml: queue.search: "s" is already bound to queue.filterStatus`,
+				`keys.yaml: line 3: queue.serch: unknown action (valid: search, clearFilter, filterStatus, filterChannel, filterWarehouse, sortToggle, nextStatus, prevStatus, refresh)`,
+				`keys.yaml: line 5: list.up: unknown key "hyper+k"`,
+				`keys.yaml: line 6: list.down: no keys given (an action needs at least one key)`,
+				`keys.yaml: line 2: queue.search: "s" is already bound to queue.filterStatus`,
 			}},
 	}
 	for _, tt := range tests {
@@ -178,7 +178,48 @@ func TestParseErrors(t *testing.T) {
 			if !errors.As(err, &ce) || ce.File != "keys.yaml" {
 				t.Errorf("error is not a *ConfigError naming the file: %#v", err)
 			}
+			// The README promises the file, the line and the field in every message.
+			problems := []error{err}
+			if j, ok := err.(interface{ Unwrap() []error }); ok {
+				problems = j.Unwrap()
+			}
+			for _, e := range problems {
+				if !errors.As(e, &ce) || ce.Line < 1 {
+					t.Errorf("problem without a line: %v", e)
+				}
+			}
 		})
+	}
+}
+
+// A conflict is reported at the line that sets the key, wherever that is in a longer file, and
+// a problem with one key of a block list at that key's own line.
+func TestProblemsNameTheLineThatCausesThem(t *testing.T) {
+	yaml := `# my keys
+global:
+  help: f1
+
+queue:
+  refresh: u
+  search:
+    - ctrl+s
+    - s          # taken by queue.filterStatus
+list:
+  top:
+    - home
+    - hyper+h
+`
+	_, err := keymaps.Parse("keys.yaml", []byte(yaml))
+	want := []string{
+		`keys.yaml: line 13: list.top: unknown key "hyper+h"`,
+		`keys.yaml: line 7: queue.search: "s" is already bound to queue.filterStatus`,
+	}
+	if err == nil || err.Error() != strings.Join(want, "\n") {
+		t.Fatalf("got:\n%v\nwant:\n%s", err, strings.Join(want, "\n"))
+	}
+	var ce *keymaps.ConfigError
+	if !errors.As(err, &ce) || ce.Line != 13 || ce.Path != "list.top" {
+		t.Fatalf("first problem: %#v", ce)
 	}
 }
 
@@ -495,7 +536,7 @@ func TestLoadAndLoadDefault(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = keymaps.LoadDefault()
-	if err == nil || err.Error() != path+`: queue.refresh: unknown key "ctrl+shift+x"` {
+	if err == nil || err.Error() != path+`: line 2: queue.refresh: unknown key "ctrl+shift+x"` {
 		t.Fatalf("error does not name the file: %v", err)
 	}
 }

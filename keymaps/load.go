@@ -16,13 +16,13 @@ import (
 // errors.As or the Unwrap() []error method to get them one by one.
 type ConfigError struct {
 	File string // the file as named to Load or Parse; empty for Validate
-	Line int    // 1-based line, when the problem is tied to one (YAML syntax and shape)
+	Line int    // 1-based line in File; 0 only for a key map not read from a file (Validate)
 	Path string // "scope" or "scope.action"; empty for the whole file
 	Msg  string
 }
 
 // Error formats the problem as "file: [line N: ][path: ]message", e.g.
-// `keys.yaml: queue.search: unknown key "ctrl+shift+x"`.
+// `keys.yaml: line 2: queue.search: unknown key "ctrl+shift+x"`.
 func (e *ConfigError) Error() string {
 	var b strings.Builder
 	if e.File != "" {
@@ -95,7 +95,7 @@ func Parse(file string, data []byte) (km KeyMap, err error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return Default(), syntaxError(file, err)
 	}
-	p := parser{file: file, km: &km, overridden: map[string]bool{}}
+	p := parser{file: file, km: &km, overridden: map[string]int{}}
 	p.document(&doc)
 	p.errs = append(p.errs, validate(km, file, p.overridden)...)
 	if len(p.errs) > 0 {
@@ -139,7 +139,7 @@ func syntaxError(file string, err error) error {
 type parser struct {
 	file       string
 	km         *KeyMap
-	overridden map[string]bool // "scope.action" set by the file
+	overridden map[string]int // "scope.action" set by the file → the line that sets it
 	errs       []*ConfigError
 }
 
@@ -201,7 +201,7 @@ func (p *parser) document(doc *yaml.Node) {
 		name := kn.Value
 		s := lookupScope(name)
 		if s == nil {
-			p.fail(0, name, "unknown scope (valid: %s)", strings.Join(scopeNames(), ", "))
+			p.fail(kn.Line, name, "unknown scope (valid: %s)", strings.Join(scopeNames(), ", "))
 			continue
 		}
 		if seen[name] {
@@ -231,7 +231,7 @@ func (p *parser) scope(s *scopeDef, kn, vn *yaml.Node) {
 		path := s.name + "." + an.Value
 		a := s.lookup(an.Value)
 		if a == nil {
-			p.fail(0, path, "unknown action (valid: %s)", strings.Join(s.actionNames(), ", "))
+			p.fail(an.Line, path, "unknown action (valid: %s)", strings.Join(s.actionNames(), ", "))
 			continue
 		}
 		if seen[a.name] {
@@ -239,16 +239,20 @@ func (p *parser) scope(s *scopeDef, kn, vn *yaml.Node) {
 			continue
 		}
 		seen[a.name] = true
-		p.action(s, a, path, val)
+		p.action(a, path, an.Line, val)
 	}
 }
 
-func (p *parser) action(s *scopeDef, a *actionDef, path string, val *yaml.Node) {
-	var raw []string
+func (p *parser) action(a *actionDef, path string, line int, val *yaml.Node) {
+	type named struct {
+		name string
+		line int
+	}
+	var raw []named
 	switch {
 	case isNull(val):
 	case val.Kind == yaml.ScalarNode:
-		raw = []string{val.Value}
+		raw = []named{{val.Value, val.Line}}
 	case val.Kind == yaml.SequenceNode:
 		for _, item := range val.Content {
 			item = resolve(item)
@@ -260,26 +264,26 @@ func (p *parser) action(s *scopeDef, a *actionDef, path string, val *yaml.Node) 
 				p.fail(line, path, "expected a key name, got %s", kindName(item))
 				return
 			}
-			raw = append(raw, item.Value)
+			raw = append(raw, named{item.Value, item.Line})
 		}
 	default:
 		p.fail(val.Line, path, "expected a key name or a list of key names, got %s", kindName(val))
 		return
 	}
 	if len(raw) == 0 {
-		p.fail(0, path, "no keys given (an action needs at least one key)")
+		p.fail(line, path, "no keys given (an action needs at least one key)")
 		return
 	}
 	var keys []string
 	seen := map[string]bool{}
 	for _, r := range raw {
-		c, ok := Canonical(r)
+		c, ok := Canonical(r.name)
 		if !ok {
-			p.fail(0, path, "unknown key %q", r)
+			p.fail(r.line, path, "unknown key %q", r.name)
 			continue
 		}
 		if seen[c] {
-			p.fail(0, path, "%q is listed twice", DisplayName(c))
+			p.fail(r.line, path, "%q is listed twice", DisplayName(c))
 			continue
 		}
 		seen[c] = true
@@ -290,5 +294,5 @@ func (p *parser) action(s *scopeDef, a *actionDef, path string, val *yaml.Node) 
 	}
 	b := a.field(p.km)
 	setKeys(b, b.Help().Desc, keys)
-	p.overridden[path] = true
+	p.overridden[path] = line
 }

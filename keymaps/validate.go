@@ -39,12 +39,14 @@ var mustWorkWhileTyping = []string{"quit", "menu"}
 type owner struct {
 	path       string
 	overridden bool
+	line       int // where the file sets it; 0 for a default
 }
 
 // validate reports conflicts and unreachable quit/menu in km. overridden
-// marks the "scope.action" paths the user set; in a conflict between a set
-// and an unset action the set one is reported, otherwise the later one.
-func validate(km KeyMap, file string, overridden map[string]bool) []*ConfigError {
+// maps the "scope.action" paths the user set to the line that sets them; in
+// a conflict between a set and an unset action the set one is reported, at
+// its line, otherwise the later one.
+func validate(km KeyMap, file string, overridden map[string]int) []*ConfigError {
 	var errs []*ConfigError
 	reported := map[string]bool{}
 	for _, g := range groups {
@@ -61,7 +63,8 @@ func validate(km KeyMap, file string, overridden map[string]bool) []*ConfigError
 					if _, ok := owners[k]; !ok {
 						order = append(order, k)
 					}
-					owners[k] = append(owners[k], owner{path: path, overridden: overridden[path]})
+					line, set := overridden[path]
+					owners[k] = append(owners[k], owner{path: path, overridden: set, line: line})
 				}
 			}
 		}
@@ -84,7 +87,7 @@ func validate(km KeyMap, file string, overridden map[string]bool) []*ConfigError
 				msg := fmt.Sprintf("%q is already bound to %s", DisplayName(k), holder.path)
 				if id := o.path + "\x00" + msg; !reported[id] {
 					reported[id] = true
-					errs = append(errs, &ConfigError{File: file, Path: o.path, Msg: msg})
+					errs = append(errs, &ConfigError{File: file, Line: o.line, Path: o.path, Msg: msg})
 				}
 			}
 		}
@@ -96,7 +99,7 @@ func validate(km KeyMap, file string, overridden map[string]bool) []*ConfigError
 			ok = ok || worksWhileTyping(k)
 		}
 		if !ok {
-			errs = append(errs, &ConfigError{File: file, Path: ScopeGlobal + "." + name,
+			errs = append(errs, &ConfigError{File: file, Line: overridden[ScopeGlobal+"."+name], Path: ScopeGlobal + "." + name,
 				Msg: "needs at least one key that works while a text field is focused " +
 					"(a function key, or a ctrl key fields do not use, such as ctrl+g)"})
 		}
