@@ -28,6 +28,9 @@ func newCheckCmd(g *globals) *cobra.Command {
 Prints every violation as a sentence and exits 1 if there is any, 0 if all hold.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if limit < 0 {
+				return usageError{fmt.Errorf("--limit must be 0 (show all) or more, not %d", limit)}
+			}
 			d, err := g.openMigrated(cmd.Context(), db.Config{AppName: "oms check", MaxConns: 2})
 			if err != nil {
 				return err

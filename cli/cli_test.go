@@ -2,13 +2,19 @@ package cli
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 
 	"oms/db/dbtest"
 )
 
-func TestMain(m *testing.M) { dbtest.Main(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv(asOMS) != "" {
+		os.Exit(Execute(os.Args[1:]))
+	}
+	dbtest.Main(m)
+}
 
 // oms runs the command line in-process and returns its exit status and output.
 func oms(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -80,7 +86,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 	code, _, stderr = oms(t, "seed", "--orders", "-5", "--db", "postgres://x@127.0.0.1:1/x")
-	if code != 2 || !strings.Contains(stderr, "cannot be negative") {
+	if code != 2 || !strings.Contains(stderr, "--orders must be from 12 to 10,000,000, not -5") {
 		t.Fatalf("negative orders: exit %d, stderr %q", code, stderr)
 	}
 }

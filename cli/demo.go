@@ -1,7 +1,13 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -10,7 +16,7 @@ import (
 	"oms/db/seed"
 )
 
-func newDemoCmd() *cobra.Command {
+func newDemoCmd(g *globals) *cobra.Command {
 	var opts seed.Options
 	var noTUI bool
 	cmd := &cobra.Command{
@@ -18,15 +24,20 @@ func newDemoCmd() *cobra.Command {
 		Short: "Start a private throwaway database full of demo data and open oms on it",
 		Long: `Starts a private PostgreSQL server from the installed server binaries (no running server
 needed), migrates it, loads a realistic demo business and opens the TUI. It prints the database
-URL so other terminals can join (oms --db URL) or look inside (psql URL). Everything is removed
-when it stops. With --no-tui it keeps the database running until interrupted (Ctrl-C).`,
+URL, and writes it to a file only you can read, so other terminals can join
+(oms --db "$(cat /tmp/oms-demo-PORT.url)") or look inside (psql URL). Everything is removed
+when it stops: on quitting, Ctrl-C, kill, or when its terminal is closed. With --no-tui it
+keeps the database running until interrupted.`,
 		Example: "  oms demo\n  oms demo --no-tui --orders 50000",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cmd.Flags().Changed("db") {
 				return usageError{fmt.Errorf("demo always runs on its own private database; to fill an existing one use `oms migrate` and `oms seed`")}
 			}
-			return runDemo(cmd, opts, noTUI)
+			if err := checkSeedFlags(opts); err != nil {
+				return err
+			}
+			return runDemo(cmd, g, opts, noTUI)
 		},
 	}
 	addSeedFlags(cmd, &opts, 2000)
@@ -35,17 +46,26 @@ when it stops. With --no-tui it keeps the database running until interrupted (Ct
 	return cmd
 }
 
-func runDemo(cmd *cobra.Command, opts seed.Options, noTUI bool) error {
+func runDemo(cmd *cobra.Command, g *globals, opts seed.Options, noTUI bool) error {
 	ctx := cmd.Context()
 	stderr := cmd.ErrOrStderr()
+	var s screen
+	if !noTUI {
+		var err error
+		if s, err = prepareScreen(cmd, tuiOptionsFromFlags(cmd), errDemoNoTerminal); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintln(stderr, "starting a private PostgreSQL server…")
 	cluster, err := pgcluster.Start(ctx, pgcluster.Options{})
 	if err != nil {
 		return err
 	}
+	g.log.Info("demo server started", "dir", cluster.Dir(), "port", cluster.Port())
 	defer func() {
 		cluster.Stop()
 		fmt.Fprintln(stderr, "demo database stopped and removed")
+		g.log.Info("demo server stopped and removed", "dir", cluster.Dir())
 	}()
 	admin, err := db.Open(ctx, db.Config{URL: cluster.URL("postgres"), AppName: "oms demo", MaxConns: 1})
 	if err != nil {
@@ -71,16 +91,76 @@ func runDemo(cmd *cobra.Command, opts seed.Options, noTUI bool) error {
 	if err != nil {
 		return err
 	}
-	out := cmd.OutOrStdout()
-	fmt.Fprintf(out, "\ndemo database: %s\n", url)
-	fmt.Fprintf(out, "  join from another terminal:  oms --db '%s'\n", url)
-	fmt.Fprintf(out, "  look inside:                 psql '%s'\n", url)
+	file, err := writeURLFile(cluster.Port(), url)
+	if err != nil {
+		return err
+	}
+	unhook := onForcedExit(func() { os.Remove(file) })
+	defer func() {
+		unhook()
+		os.Remove(file)
+	}()
+	printJoin(cmd.OutOrStdout(), url, file)
 	if noTUI {
-		fmt.Fprintln(out, "running until interrupted (Ctrl-C stops it and removes everything)")
+		fmt.Fprintln(cmd.OutOrStdout(), "running until interrupted (Ctrl-C stops it and removes everything)")
 		<-ctx.Done()
 		return nil
 	}
-	tuiOpts := tuiOptionsFromFlags(cmd)
-	tuiOpts.notice = "Demo database, join from another terminal: oms --db '" + url + "'"
-	return runTUIOn(cmd, url, tuiOpts)
+	return g.runTUIOn(cmd, s, url, "", joinNotice(file))
+}
+
+// joinCommand is the command that joins the demo from another terminal, short enough for an
+// 80-column status line because it reads the address from file.
+func joinCommand(file string) string {
+	return `oms --db "$(cat ` + shellWord(file) + `)"`
+}
+
+// joinNotice is what the TUI's status line shows at start and its help page keeps on top.
+func joinNotice(file string) string {
+	return "Demo: join with " + joinCommand(file)
+}
+
+// printJoin says, before the TUI takes the screen, where the demo database is and how to join it.
+func printJoin(w io.Writer, url, file string) {
+	fmt.Fprintf(w, "\ndemo database: %s\n", url)
+	fmt.Fprintf(w, "  join from another terminal:  %s\n", joinCommand(file))
+	fmt.Fprintf(w, "                           or  oms --db '%s'\n", url)
+	fmt.Fprintf(w, "  look inside:                 psql \"$(cat %s)\"\n", shellWord(file))
+	fmt.Fprintf(w, "  %s holds the address until the demo stops\n", file)
+	if exe, err := os.Executable(); err == nil && strings.Contains(exe, string(filepath.Separator)+"go-build") {
+		fmt.Fprintln(w, "  no oms binary to join with? `go build -o oms .` makes one (or `go install .`)")
+	}
+}
+
+// writeURLFile writes the demo's address (which holds its password) to a file only this user
+// can read: oms-demo-PORT.url in the temporary directory. A file of that name left by a killed
+// demo, or made by someone else, is never opened or replaced: the name then gets a random part.
+func writeURLFile(port int, url string) (string, error) {
+	dir := os.TempDir()
+	f, err := os.OpenFile(filepath.Join(dir, fmt.Sprintf("oms-demo-%d.url", port)), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		f, err = os.CreateTemp(dir, fmt.Sprintf("oms-demo-%d-*.url", port))
+	}
+	if err != nil {
+		return "", fmt.Errorf("writing the demo database's address to a file: %w", err)
+	}
+	_, err = f.WriteString(url + "\n")
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return "", fmt.Errorf("writing the demo database's address to a file: %w", err)
+	}
+	return f.Name(), nil
+}
+
+// shellWord quotes s for a POSIX shell when it holds anything but letters, digits and /._-.
+func shellWord(s string) string {
+	for _, r := range s {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("/._-", r)) {
+			return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+		}
+	}
+	return s
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // progressLine redraws one status line on a terminal and stays silent when output is piped, so
-// long commands can be watched by people and logged by scripts (DESIGN.md §8).
+// long commands can be watched by people and their output piped into logs by scripts.
 type progressLine struct {
 	w     io.Writer
 	tty   bool

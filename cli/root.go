@@ -5,9 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
+	"strings"
+	"sync"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -17,13 +21,24 @@ import (
 // Version is set at build time with -ldflags "-X oms/cli.Version=…".
 var Version = "dev"
 
-// globals are the flags every command shares.
+// globals are the flags every command shares, and the session's logger.
 type globals struct {
-	dbURL string
+	dbURL   string
+	logPath string
+	log     *session
 }
 
 // usageError marks a mistake in how the command was called (exit 2).
 type usageError struct{ error }
+
+// stopSignals end every command the same way: Ctrl-C, kill and a hung-up terminal (closing a
+// terminal window or an SSH session, tmux kill-session) cancel the command's context, so it
+// restores the terminal, stops what it started and removes what it made.
+var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+
+// stopGrace is how long a command may take to stop after a signal before the process exits
+// anyway: a dropped handheld must never leave a process behind.
+const stopGrace = 15 * time.Second
 
 // Execute runs the command line and returns the process exit status.
 func Execute(args []string) int {
@@ -31,26 +46,104 @@ func Execute(args []string) int {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	defer stop()
-	root := newRoot()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, stopSignals...)
+	done := make(chan struct{})
+	var watchdog sync.WaitGroup
+	watchdog.Go(func() { stopOnSignal(sigs, cancel, done, stderr) })
+	defer func() {
+		signal.Stop(sigs)
+		close(done)
+		watchdog.Wait()
+	}()
+
+	g := &globals{log: noSession()}
+	root := newRoot(g)
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
-	if err == nil {
-		return 0
+	started := time.Now()
+	cmd, err := root.ExecuteContextC(ctx)
+	code := exitStatus(err)
+	if err != nil {
+		fmt.Fprintln(stderr, "oms: "+err.Error())
 	}
-	fmt.Fprintln(stderr, "oms: "+err.Error())
+	g.log.end(cmd, code, err, time.Since(started))
+	return code
+}
+
+func exitStatus(err error) int {
 	var ue usageError
-	if errors.As(err, &ue) {
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
 		return 2
 	}
 	return 1
 }
 
-func newRoot() *cobra.Command {
-	g := &globals{}
+// stopOnSignal cancels the command on the first stop signal. If the command has not returned
+// stopGrace later, whatever it is stuck in, it runs the exit hooks (removing files the command
+// made) and ends the process.
+func stopOnSignal(sigs <-chan os.Signal, cancel context.CancelFunc, done <-chan struct{}, stderr io.Writer) {
+	var sig os.Signal
+	select {
+	case sig = <-sigs:
+	case <-done:
+		return
+	}
+	cancel()
+	grace := time.NewTimer(stopGrace)
+	defer grace.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-sigs: // a hang-up often comes twice (the shell passes it on); keep stopping
+		case <-grace.C:
+			runExitHooks()
+			fmt.Fprintf(stderr, "oms: still not stopped %s after %s; exiting\n", stopGrace, sig)
+			os.Exit(1)
+		}
+	}
+}
+
+var exitHooks struct {
+	sync.Mutex
+	fns map[int]func()
+	n   int
+}
+
+// onForcedExit registers fn to run if the process has to exit without the command returning;
+// the returned function unregisters it.
+func onForcedExit(fn func()) (unregister func()) {
+	exitHooks.Lock()
+	defer exitHooks.Unlock()
+	if exitHooks.fns == nil {
+		exitHooks.fns = map[int]func(){}
+	}
+	exitHooks.n++
+	id := exitHooks.n
+	exitHooks.fns[id] = fn
+	return func() {
+		exitHooks.Lock()
+		defer exitHooks.Unlock()
+		delete(exitHooks.fns, id)
+	}
+}
+
+func runExitHooks() {
+	exitHooks.Lock()
+	defer exitHooks.Unlock()
+	for _, fn := range exitHooks.fns {
+		fn()
+	}
+}
+
+func newRoot(g *globals) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "oms",
 		Short: "Order management for warehouses and back offices, in the terminal",
@@ -64,42 +157,91 @@ database server, run: oms demo`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := g.startLog(cmd); err != nil {
+				return err
+			}
+			if f := cmd.Flags().Lookup("db"); f != nil && f.Changed && strings.TrimSpace(g.dbURL) == "" {
+				return usageError{errors.New("--db is empty: give the database's address " +
+					"(postgres://user@host:5432/oms or a libpq key=value string), or leave --db out " +
+					"to use OMS_DATABASE_URL, DATABASE_URL or libpq's PG* variables")}
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runTUI(cmd, g, tuiOptionsFromFlags(cmd))
 		},
 	}
 	root.PersistentFlags().StringVar(&g.dbURL, "db", "", "database URL (postgres://user:pass@host:5432/oms) or libpq key=value string")
+	root.PersistentFlags().StringVar(&g.logPath, "log", "", "append a log of this run to `FILE` (JSON lines; default $OMS_LOG, else no log)")
 	addTUIFlags(root)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newMigrateCmd(g), newSeedCmd(g), newCheckCmd(g), newVersionCmd(), newDemoCmd(), newTUICmd(g), newBenchCmd(g))
+	root.AddCommand(newMigrateCmd(g), newSeedCmd(g), newCheckCmd(g), newVersionCmd(), newDemoCmd(g), newTUICmd(g), newBenchCmd(g))
 	return root
 }
 
-// databaseURL applies the documented precedence; "" leaves it to libpq's PG* variables.
-func (g *globals) databaseURL() string {
-	for _, u := range []string{g.dbURL, os.Getenv("OMS_DATABASE_URL"), os.Getenv("DATABASE_URL")} {
-		if u != "" {
-			return u
+// databaseURL applies the documented precedence; "" leaves it to libpq's PG* variables. from
+// names where the address came from, for messages.
+func (g *globals) databaseURL() (url, from string) {
+	for _, s := range []struct{ url, from string }{
+		{g.dbURL, "--db"},
+		{os.Getenv("OMS_DATABASE_URL"), "OMS_DATABASE_URL"},
+		{os.Getenv("DATABASE_URL"), "DATABASE_URL"},
+	} {
+		if s.url != "" {
+			return s.url, s.from
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // open connects with cfg's URL filled in from the flags and environment.
 func (g *globals) open(ctx context.Context, cfg db.Config) (*db.DB, error) {
-	cfg.URL = g.databaseURL()
-	return openDB(ctx, cfg)
+	var from string
+	cfg.URL, from = g.databaseURL()
+	return g.openDB(ctx, cfg, from)
 }
 
-// openDB connects; when nothing at all says where the database is, the error says how to say
-// it, and how to try oms without one.
-func openDB(ctx context.Context, cfg db.Config) (*db.DB, error) {
-	d, err := db.Open(ctx, cfg)
-	var ue *db.UnreachableError
-	if errors.As(err, &ue) && cfg.URL == "" && os.Getenv("PGHOST") == "" && os.Getenv("PGPORT") == "" {
-		return nil, fmt.Errorf("%w\nno database is configured: use --db URL or set OMS_DATABASE_URL; to try oms without one, run `oms demo`", err)
+// openDB connects to cfg.URL, which came from where from says (empty: libpq's PG* variables).
+// An address that cannot be read is a usage mistake, said without repeating the password; when
+// nothing at all says where the database is, the error says how to say it, and how to try oms
+// without one.
+func (g *globals) openDB(ctx context.Context, cfg db.Config, from string) (*db.DB, error) {
+	if err := checkAddress(cfg.URL, from); err != nil {
+		g.log.Error("database address not valid", "from", from, "err", err.Error())
+		return nil, usageError{err}
 	}
-	return d, err
+	d, err := db.Open(ctx, cfg)
+	if err != nil {
+		var ue *db.UnreachableError
+		if errors.As(err, &ue) && cfg.URL == "" && !pgVariablesSet() {
+			err = fmt.Errorf("no database is configured (and none answers at %s, libpq's default: %v): use --db URL or set OMS_DATABASE_URL; to try oms without one, run `oms demo`",
+				strings.TrimSuffix(ue.Target, "/"), rootCause(ue.Err))
+		}
+		g.log.Error("database open failed", "from", from, "err", err.Error())
+		return nil, err
+	}
+	g.log.Debug("database opened", "target", d.Target(), "app", cfg.AppName)
+	return d, nil
+}
+
+// pgVariablesSet says whether libpq's variables name a server.
+func pgVariablesSet() bool {
+	for _, v := range []string{"PGHOST", "PGHOSTADDR", "PGPORT", "PGSERVICE"} {
+		if os.Getenv(v) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// rootCause is the part of a connection error worth showing ("connect: connection refused").
+func rootCause(err error) error {
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Err != nil {
+		return opErr.Err
+	}
+	return err
 }
 
 // openMigrated connects and insists on the schema this binary knows.

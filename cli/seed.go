@@ -4,12 +4,15 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"oms/db"
 	"oms/db/seed"
+	"oms/model"
 )
 
 func newSeedCmd(g *globals) *cobra.Command {
@@ -26,8 +29,8 @@ empty, migrated database. Everything is one transaction: an error leaves nothing
 		Example: "  oms seed --orders 2000\n  oms seed --orders 1000000 --skus 5000 --warehouses 5",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if opts.Orders < 0 || opts.SKUs < 0 || opts.Warehouses < 0 {
-				return usageError{fmt.Errorf("--orders, --skus and --warehouses cannot be negative")}
+			if err := checkSeedFlags(opts); err != nil {
+				return err
 			}
 			d, err := g.openMigrated(cmd.Context(), db.Config{AppName: "oms seed", MaxConns: 2})
 			if err != nil {
@@ -41,11 +44,67 @@ empty, migrated database. Everything is one transaction: an error leaves nothing
 	return cmd
 }
 
+// The seed's limits (db/seed checks them too, but reads 0 as "the default"): every status needs
+// its orders, the channels' fixed-width ids bound the orders, and the seed knows 8 warehouses.
+var (
+	minOrders     = len(model.AllStatuses)
+	maxOrders     = 10_000_000
+	minSKUs       = 50
+	minWarehouses = 3
+	maxWarehouses = 8
+)
+
 func addSeedFlags(cmd *cobra.Command, opts *seed.Options, defaultOrders int) {
-	cmd.Flags().IntVar(&opts.Orders, "orders", defaultOrders, "number of orders")
-	cmd.Flags().IntVar(&opts.SKUs, "skus", 600, "number of products")
-	cmd.Flags().IntVar(&opts.Warehouses, "warehouses", 3, "number of warehouses (at least 3 for a realistic spread)")
-	cmd.Flags().Int64Var(&opts.Seed, "seed", 1, "random seed: the same seed gives the same data")
+	cmd.Flags().IntVar(&opts.Orders, "orders", defaultOrders,
+		fmt.Sprintf("number of orders, %s to %s", thousands(minOrders), thousands(maxOrders)))
+	cmd.Flags().IntVar(&opts.SKUs, "skus", 600, fmt.Sprintf("number of products, at least %d", minSKUs))
+	cmd.Flags().IntVar(&opts.Warehouses, "warehouses", 3,
+		fmt.Sprintf("number of warehouses, %d to %d", minWarehouses, maxWarehouses))
+	cmd.Flags().Int64Var(&opts.Seed, "seed", 1, "random seed, any number but 0: the same seed gives the same data")
+}
+
+// checkSeedFlags refuses what the seed would refuse, or would silently replace by its default,
+// before anything is started.
+func checkSeedFlags(opts seed.Options) error {
+	if err := inRange("--orders", opts.Orders, minOrders, maxOrders); err != nil {
+		return err
+	}
+	if err := inRange("--skus", opts.SKUs, minSKUs, -1); err != nil {
+		return err
+	}
+	if err := inRange("--warehouses", opts.Warehouses, minWarehouses, maxWarehouses); err != nil {
+		return err
+	}
+	if opts.Seed == 0 {
+		return usageError{fmt.Errorf("--seed cannot be 0 (it would mean 1): use any other whole number")}
+	}
+	return nil
+}
+
+// inRange is a usage error naming the flag and its allowed range when v is outside lo…hi
+// (hi < 0: no upper bound).
+func inRange(flag string, v, lo, hi int) error {
+	switch {
+	case hi < 0 && v < lo:
+		return usageError{fmt.Errorf("%s must be at least %s, not %s", flag, thousands(lo), thousands(v))}
+	case hi >= 0 && (v < lo || v > hi):
+		return usageError{fmt.Errorf("%s must be from %s to %s, not %s", flag, thousands(lo), thousands(hi), thousands(v))}
+	}
+	return nil
+}
+
+// thousands writes n with commas: 10,000,000.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
 }
 
 func runSeed(cmd *cobra.Command, d *db.DB, opts seed.Options) error {

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
+	"syscall"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/mattn/go-isatty"
 
 	"oms/db"
 	"oms/keymaps"
@@ -34,9 +37,17 @@ type Config struct {
 	// Notice is shown in the status line at start and at the top of the help page, e.g. how to
 	// join `oms demo`'s database from another terminal.
 	Notice string
+	// Logger receives the session's records (the caller's, with its session id); nil discards
+	// them.
+	Logger *slog.Logger
 }
 
 // Run shows the UI until the user quits or ctx ends.
+//
+// Signals are the caller's: it cancels ctx on SIGINT, SIGTERM and SIGHUP, and the program then
+// restores the terminal and returns. Bubble Tea's own signal handler is off, because with both
+// a signal could be taken by it while the program had already stopped for ctx, and its shutdown
+// then waited forever for that handler: the process stayed, polling, until SIGKILL.
 func Run(ctx context.Context, cfg Config) error {
 	if cfg.Out == nil {
 		cfg.Out = os.Stdout
@@ -47,19 +58,55 @@ func Run(ctx context.Context, cfg Config) error {
 	if cfg.Env == nil {
 		cfg.Env = os.Getenv
 	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if f, ok := cfg.In.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+		cfg.In = terminalInput{f}
+	}
 	c, err := NewContext(ctx, cfg)
 	if err != nil {
+		cfg.Logger.Error("tui start failed", "err", err.Error())
 		return err
 	}
 	m := New(c, cfg.DB.OrdersChangedSince, LiveEvery)
 	m.SetNotice(cfg.Notice)
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx),
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithoutSignalHandler(),
 		tea.WithInput(cfg.In), tea.WithOutput(cfg.Out))
+	cfg.Logger.Info("tui start", "target", cfg.DB.Target())
 	_, err = p.Run()
-	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
-		return nil // interrupted from outside (Ctrl-C on `oms demo`, SSH hang-up)
+	switch {
+	case errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:
+		cfg.Logger.Info("tui end", "by", "signal")
+		return nil // stopped from outside: Ctrl-C on `oms demo`, kill, a hang-up's SIGHUP
+	case errors.Is(err, errHungUp) || errors.Is(err, syscall.EIO):
+		cfg.Logger.Info("tui end", "by", "hang-up")
+		return nil // the terminal went away before or without a SIGHUP
+	}
+	if err != nil {
+		cfg.Logger.Error("tui end", "err", err.Error())
+	} else {
+		cfg.Logger.Info("tui end", "by", "user")
 	}
 	return err
+}
+
+// terminalInput is the terminal's input, with its end made an error. A terminal that hangs up
+// reads as end of file, which Bubble Tea takes as "no more input" while it keeps running (and
+// polling); when no SIGHUP reaches the process, because the terminal is not its controlling
+// terminal or it is not in the terminal's foreground process group, nothing would stop it.
+// It stays an *os.File underneath, so Bubble Tea still puts the terminal in raw mode, restores
+// it and can cancel a read.
+type terminalInput struct{ *os.File }
+
+var errHungUp = errors.New("the terminal hung up")
+
+func (t terminalInput) Read(p []byte) (int, error) {
+	n, err := t.File.Read(p)
+	if n == 0 && errors.Is(err, io.EOF) {
+		return 0, errHungUp
+	}
+	return n, err
 }
 
 // NewContext builds a session's context: styles on the session's own renderer, the user's
