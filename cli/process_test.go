@@ -391,6 +391,14 @@ func TestDemoCleansUpOnEverySignalAndHangUp(t *testing.T) {
 			p.waitFor(t, p.screen, fmt.Sprintf("%q in the status line", want), func(s string) bool {
 				return strings.Contains(ansi.Strip(s), want)
 			})
+			// The first key clears the status line; the help page keeps the notice on top, whole.
+			before := len(p.screen.String())
+			if _, err := p.term.Write([]byte("?")); err != nil {
+				t.Fatal(err)
+			}
+			p.waitFor(t, p.screen, fmt.Sprintf("%q on the help page", want), func(s string) bool {
+				return strings.Contains(ansi.Strip(s[before:]), want)
+			})
 			e.do(p)
 			if code := p.waitExit(t, e.name); code != 0 {
 				t.Errorf("exit status %d after %s, want 0\nstderr:\n%s", code, e.name, p.stderr)
