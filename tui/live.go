@@ -11,8 +11,15 @@ import (
 )
 
 // Poller asks the database whether anything the screens show changed since a snapshot
-// (db.DB.OrdersChangedSince).
+// (db.DB.ChangedSince).
 type Poller func(ctx context.Context, since db.Snapshot) (db.Snapshot, bool, error)
+
+// OrdersFeed polls d for changes to orders and their lines, which is what today's screens show.
+func OrdersFeed(d *db.DB) Poller {
+	return func(ctx context.Context, since db.Snapshot) (db.Snapshot, bool, error) {
+		return d.ChangedSince(ctx, since, db.Orders, db.OrderLines)
+	}
+}
 
 type (
 	pollTickMsg   struct{}

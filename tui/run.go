@@ -69,7 +69,7 @@ func Run(ctx context.Context, cfg Config) error {
 		cfg.Logger.Error("tui start failed", "err", err.Error())
 		return err
 	}
-	m := New(c, cfg.DB.OrdersChangedSince, LiveEvery)
+	m := New(c, OrdersFeed(cfg.DB), LiveEvery)
 	m.SetNotice(cfg.Notice)
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithoutSignalHandler(),
 		tea.WithInput(cfg.In), tea.WithOutput(cfg.Out))

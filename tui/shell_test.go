@@ -28,7 +28,7 @@ func (f *feed) poll(ctx context.Context, since db.Snapshot) (db.Snapshot, bool, 
 	if f.down.Load() {
 		return "", false, errors.New("dial tcp 127.0.0.1:5432: connect: connection refused")
 	}
-	return f.d.OrdersChangedSince(ctx, since)
+	return OrdersFeed(f.d)(ctx, since)
 }
 
 func newShell(t *testing.T, d *db.DB, w, h int) (*Model, *tuitest.Driver, *feed) {
