@@ -71,7 +71,7 @@ func runDemo(cmd *cobra.Command, g *globals, opts seed.Options, noTUI bool) erro
 	if err != nil {
 		return err
 	}
-	_, err = admin.ExecContext(ctx, `CREATE DATABASE oms`)
+	err = admin.CreateDatabase(ctx, "oms")
 	admin.Close()
 	if err != nil {
 		return err

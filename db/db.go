@@ -40,6 +40,7 @@ type DB struct {
 	*sqlx.DB
 	target  string // host:port/database, for messages
 	retries *retryCounter
+	stmts   stmtCache
 }
 
 // Open connects and pings. A database that cannot be reached gives an *UnreachableError.
@@ -105,6 +106,13 @@ func describe(c pq.Config) string {
 
 // Target is host:port/database, safe to show (no password).
 func (d *DB) Target() string { return d.target }
+
+// CreateDatabase creates an empty database called name on d's server, owned by d's role (which
+// must be allowed to create databases). The name is quoted, never spliced in raw.
+func (d *DB) CreateDatabase(ctx context.Context, name string) error {
+	_, err := d.ExecContext(ctx, `CREATE DATABASE `+pq.QuoteIdentifier(name))
+	return MapError(err)
+}
 
 // UnreachableError says the database could not be reached at all.
 type UnreachableError struct {

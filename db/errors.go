@@ -8,6 +8,9 @@ import (
 	"github.com/lib/pq"
 )
 
+// ErrNotFound means the thing asked for does not exist.
+var ErrNotFound = errors.New("not found")
+
 // ConstraintKind says which kind of database rule refused a write.
 type ConstraintKind int
 

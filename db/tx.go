@@ -66,6 +66,21 @@ func (d *DB) tryTx(ctx context.Context, level sql.IsolationLevel, fn func(tx *sq
 // readOnlySnapshot is for audits and reports: one consistent view, no writes.
 var readOnlySnapshot = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
 
+// InSnapshot runs fn in one read-only REPEATABLE READ transaction, so that several queries see
+// one consistent state (an order with its lines and history). Nothing is retried: a read-only
+// snapshot cannot fail to serialize. Errors come back mapped.
+func (d *DB) InSnapshot(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := d.BeginTxx(ctx, readOnlySnapshot)
+	if err != nil {
+		return MapError(err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return MapError(err)
+	}
+	return MapError(tx.Commit())
+}
+
 // queryer is what both *sqlx.DB and *sqlx.Tx offer for reading.
 type queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)

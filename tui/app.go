@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -8,6 +9,9 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"oms/db"
+	"oms/db/orders"
+	"oms/db/staff"
 	"oms/keymaps"
 	"oms/tui/order"
 	"oms/tui/ui"
@@ -45,6 +49,12 @@ type Model struct {
 	askQuit    bool
 	help       help.Model
 }
+
+// storeOf is the data the screens read from d.
+func storeOf(d *db.DB) ui.Store { return orders.New(d) }
+
+// whoami is who d's session runs as.
+func whoami(ctx context.Context, d *db.DB) (staff.Identity, error) { return staff.New(d).Whoami(ctx) }
 
 // New builds the root model on a context; the first screen is the order queue.
 func New(c *ui.Context, poll Poller, pollEvery time.Duration) *Model {

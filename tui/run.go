@@ -115,11 +115,11 @@ func NewContext(ctx context.Context, cfg Config) (*ui.Context, error) {
 	renderer := themes.NewRenderer(cfg.Out, cfg.Theme, cfg.Env)
 	qctx, cancel := context.WithTimeout(ctx, ui.DefaultTimeout)
 	defer cancel()
-	who, err := cfg.DB.Whoami(qctx)
+	who, err := whoami(qctx, cfg.DB)
 	if err != nil {
 		return nil, fmt.Errorf("reading who you are: %w", err)
 	}
-	lookups, err := cfg.DB.LoadLookups(qctx)
+	lookups, err := storeOf(cfg.DB).LoadLookups(qctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading channels and warehouses: %w", err)
 	}
@@ -127,7 +127,7 @@ func NewContext(ctx context.Context, cfg Config) (*ui.Context, error) {
 	return &ui.Context{
 		Styles:   themes.NewStyles(renderer, cfg.Theme),
 		Keys:     &keys,
-		Store:    cfg.DB,
+		Store:    storeOf(cfg.DB),
 		User:     who,
 		Lookups:  lookups,
 		Now:      time.Now,

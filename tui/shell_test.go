@@ -33,8 +33,8 @@ func (f *feed) poll(ctx context.Context, since db.Snapshot) (db.Snapshot, bool, 
 
 func newShell(t *testing.T, d *db.DB, w, h int) (*Model, *tuitest.Driver, *feed) {
 	t.Helper()
-	c := tuitest.NewContext(d)
-	lookups, err := d.LoadLookups(context.Background())
+	c := tuitest.NewContext(storeOf(d))
+	lookups, err := c.Store.LoadLookups(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 
-	"oms/db"
+	"oms/db/orders"
 	"oms/model"
 	"oms/tui/ui"
 )
@@ -32,7 +32,7 @@ var (
 // where, when) above the lines. Handhelds get only what the person holding one acts on —
 // status, exceptions, promise, warehouse, service, notes — then the lines, with the
 // customer and channel details after them, so the first screenful shows what to pick.
-func (w *writer) orderPage(od *db.OrderDetail, stale bool) (linesAt, historyAt int) {
+func (w *writer) orderPage(od *orders.Detail, stale bool) (linesAt, historyAt int) {
 	h := &od.Header
 	w.titleRow(h, stale)
 	w.exceptions(h)
@@ -56,7 +56,7 @@ func (w *writer) orderPage(od *db.OrderDetail, stale bool) (linesAt, historyAt i
 }
 
 // exceptions are why a supervisor opens an order: they come right under the title.
-func (w *writer) exceptions(h *db.OrderHeader) {
+func (w *writer) exceptions(h *orders.Header) {
 	switch {
 	case h.HoldReason == "":
 	case model.OrderStatus(h.Status) == model.StatusOnHold:
@@ -74,12 +74,12 @@ func (w *writer) exceptions(h *db.OrderHeader) {
 }
 
 // origin: where the order came from (channel and its order id).
-func (w *writer) origin(h *db.OrderHeader) {
+func (w *writer) origin(h *orders.Header) {
 	w.field(lblChannel, " · ", w.channel(h)...)
 }
 
 // customer: who and where to, and who pays when that is someone else.
-func (w *writer) customer(od *db.OrderDetail) {
+func (w *writer) customer(od *orders.Detail) {
 	h := &od.Header
 	w.field(lblCustomer, " · ", h.CustomerName, h.CustomerEmail, h.CustomerPhone)
 	w.field(lblShipTo, ", ", addressParts(od.ShipTo)...)
@@ -89,7 +89,7 @@ func (w *writer) customer(od *db.OrderDetail) {
 }
 
 // handling: where and how the order is fulfilled, and what the customer asked for.
-func (w *writer) handling(h *db.OrderHeader) {
+func (w *writer) handling(h *orders.Header) {
 	w.field(lblWarehouse, " ", orMuted(w, h.Warehouse, "not assigned"))
 	if h.Service != "" {
 		w.field(lblService, " ", h.Service)
@@ -101,7 +101,7 @@ func (w *writer) handling(h *db.OrderHeader) {
 
 // titleRow: the number and the status as glyph and words, so the status never depends on
 // colour; tiny screens use the short status.
-func (w *writer) titleRow(h *db.OrderHeader, stale bool) {
+func (w *writer) titleRow(h *orders.Header, stale bool) {
 	status := model.OrderStatus(h.Status)
 	name := status.Label()
 	if w.class == tiny {
@@ -109,7 +109,7 @@ func (w *writer) titleRow(h *db.OrderHeader, stale bool) {
 	}
 	parts := []string{
 		w.st.Title.Render(h.Number),
-		w.st.Status(h.Status).Render(string(status.Glyph()) + " " + name),
+		w.st.Status(string(h.Status)).Render(string(status.Glyph()) + " " + name),
 	}
 	if stale {
 		parts = append(parts, w.st.Muted.Render("(stale)"))
@@ -117,7 +117,7 @@ func (w *writer) titleRow(h *db.OrderHeader, stale bool) {
 	w.addAll(wrapParts(parts, "  ", w.inner()))
 }
 
-func (w *writer) channel(h *db.OrderHeader) []string {
+func (w *writer) channel(h *orders.Header) []string {
 	parts := []string{h.Channel, h.ExternalID}
 	if w.class >= medium && h.ChannelName != "" && h.ChannelName != h.Channel {
 		parts = append(parts, w.st.Muted.Render(h.ChannelName))
@@ -127,7 +127,7 @@ func (w *writer) channel(h *db.OrderHeader) []string {
 
 // promise is the promised date and where the order stands against it. Orders with nothing
 // left to ship have no SLA: only the date is shown.
-func (w *writer) promise(h *db.OrderHeader) []string {
+func (w *writer) promise(h *orders.Header) []string {
 	sla, text := ui.Due(w.now, h.PromisedAt, done(model.OrderStatus(h.Status)))
 	switch sla {
 	case ui.SLALate:
@@ -188,7 +188,7 @@ func orMuted(w *writer, s, missing string) string {
 }
 
 // addressParts is an address in the order it is written on a label, one part per item.
-func addressParts(a db.Address) []string {
+func addressParts(a orders.Address) []string {
 	return []string{a.Name, a.Company, a.Line1, a.Line2,
 		strings.TrimSpace(a.PostalCode + " " + a.City), a.Region, a.Country}
 }

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"oms/db"
+	"oms/db/orders"
 	"oms/tui/ui"
 )
 
@@ -21,7 +21,7 @@ const historyLimit = 200
 // historySection writes the events, newest first, and returns the section's index. On wide
 // screens each event is one row (time, actor, kind, message) with the message wrapping under
 // itself; narrower screens drop the kind, and compact ones put the message under the time.
-func (w *writer) historySection(events []db.OrderEvent) int {
+func (w *writer) historySection(events []orders.Event) int {
 	count := plural(len(events), "event")
 	if w.class == tiny {
 		count = strconv.Itoa(len(events))
@@ -42,7 +42,7 @@ func (w *writer) historySection(events []db.OrderEvent) int {
 	return at
 }
 
-func (w *writer) historyTable(events []db.OrderEvent) {
+func (w *writer) historyTable(events []orders.Event) {
 	actorW, kindW := 0, 0
 	for i := range events {
 		actorW = max(actorW, min(ui.Width(events[i].Actor), maxActorWidth))
@@ -72,7 +72,7 @@ func (w *writer) historyTable(events []db.OrderEvent) {
 	}
 }
 
-func (w *writer) historyStacked(events []db.OrderEvent) {
+func (w *writer) historyStacked(events []orders.Event) {
 	for i := range events {
 		e := &events[i]
 		w.addAll(wrapParts([]string{w.st.Muted.Render(w.date(e.At)), e.Actor}, " ", w.inner()))
@@ -84,7 +84,7 @@ func (w *writer) historyStacked(events []db.OrderEvent) {
 
 // message is an event's text as words to wrap; an event without one shows its kind, so no
 // event is a blank row.
-func message(e *db.OrderEvent) []string {
+func message(e *orders.Event) []string {
 	if words := strings.Fields(e.Message); len(words) > 0 {
 		return words
 	}

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"oms/db"
+	"oms/db/orders"
 	"oms/themes"
 	"oms/tui/ui"
 )
@@ -78,7 +78,7 @@ func (w *writer) date(t time.Time) string { return t.In(w.now.Location()).Format
 
 // layOut builds the page for the state the screen is in: loading, failed before any data, or
 // showing an order (possibly stale).
-func layOut(c *ui.Context, width int, now time.Time, number string, od *db.OrderDetail, err error) page {
+func layOut(c *ui.Context, width int, now time.Time, number string, od *orders.Detail, err error) page {
 	p := page{linesAt: -1, historyAt: -1}
 	if width <= 0 {
 		return p

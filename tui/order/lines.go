@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"oms/db"
+	"oms/db/orders"
 	"oms/model"
 	"oms/tui/ui"
 )
@@ -12,26 +12,26 @@ import (
 // stage is one quantity of a line, with its labels for each width class.
 type stage struct {
 	head, label, short string // table heading, compact label, tiny label
-	qty                func(l *db.OrderLine) int64
+	qty                func(l *orders.Line) int64
 	optional           bool // only shown when some line has a non-zero quantity
 }
 
 // stages in the order goods move. Cancelled and returned are exceptions: they take room only
 // on orders that have them (except in the wide table, which always shows returns).
 var stages = []stage{
-	{"Ord", "ord", "o", func(l *db.OrderLine) int64 { return l.Ordered }, false},
-	{"Cxl", "cxl", "c", func(l *db.OrderLine) int64 { return l.Cancelled }, true},
-	{"Alc", "alc", "a", func(l *db.OrderLine) int64 { return l.Allocated }, false},
-	{"Pick", "pick", "p", func(l *db.OrderLine) int64 { return l.Picked }, false},
-	{"Pack", "pack", "k", func(l *db.OrderLine) int64 { return l.Packed }, false},
-	{"Ship", "ship", "s", func(l *db.OrderLine) int64 { return l.Shipped }, false},
-	{"Ret", "ret", "r", func(l *db.OrderLine) int64 { return l.Returned }, true},
+	{"Ord", "ord", "o", func(l *orders.Line) int64 { return l.Ordered }, false},
+	{"Cxl", "cxl", "c", func(l *orders.Line) int64 { return l.Cancelled }, true},
+	{"Alc", "alc", "a", func(l *orders.Line) int64 { return l.Allocated }, false},
+	{"Pick", "pick", "p", func(l *orders.Line) int64 { return l.Picked }, false},
+	{"Pack", "pack", "k", func(l *orders.Line) int64 { return l.Packed }, false},
+	{"Ship", "ship", "s", func(l *orders.Line) int64 { return l.Shipped }, false},
+	{"Ret", "ret", "r", func(l *orders.Line) int64 { return l.Returned }, true},
 }
 
 const returnedStage = 6 // index of Ret in stages
 
 // shownStages are the stages this order's lines need.
-func shownStages(lines []db.OrderLine, alwaysReturns bool) []stage {
+func shownStages(lines []orders.Line, alwaysReturns bool) []stage {
 	out := make([]stage, 0, len(stages))
 	for i, st := range stages {
 		if !st.optional || (alwaysReturns && i == returnedStage) || anyQty(lines, st) {
@@ -41,7 +41,7 @@ func shownStages(lines []db.OrderLine, alwaysReturns bool) []stage {
 	return out
 }
 
-func anyQty(lines []db.OrderLine, st stage) bool {
+func anyQty(lines []orders.Line, st stage) bool {
 	for i := range lines {
 		if st.qty(&lines[i]) != 0 {
 			return true
@@ -57,12 +57,12 @@ func money(minor int64, currency string) string {
 // lineTotal is unit price × units ordered: the order's subtotal is the sum of these, and its
 // discount and tax (summed from the lines) come below it in the totals, as on an invoice, so
 // the column adds up to the subtotal a clerk checks it against.
-func lineTotal(l *db.OrderLine) int64 {
-	return l.UnitPriceMinor * l.Ordered
+func lineTotal(l *orders.Line) int64 {
+	return l.UnitPrice.Minor * l.Ordered
 }
 
 // linesSection writes the lines and the totals and returns the section's index.
-func (w *writer) linesSection(od *db.OrderDetail) int {
+func (w *writer) linesSection(od *orders.Detail) int {
 	var units, cancelled int64
 	for i := range od.Lines {
 		units += od.Lines[i].Ordered
@@ -96,7 +96,7 @@ func plural64(n int64, word string) string {
 // compactLines writes each line as "1 SKU  name  amount" over its stage quantities, wrapped
 // when they do not fit. Tiny screens drop the amount (a picker needs the units) and explain
 // their one-letter labels once.
-func (w *writer) compactLines(od *db.OrderDetail) {
+func (w *writer) compactLines(od *orders.Detail) {
 	shown := shownStages(od.Lines, false)
 	if w.class == tiny {
 		w.legend(shown)
@@ -105,7 +105,7 @@ func (w *writer) compactLines(od *db.OrderDetail) {
 	indent := strings.Repeat(" ", noW+1)
 	for i := range od.Lines {
 		l := &od.Lines[i]
-		w.compactHead(l, noW, indent, od.Header.Currency)
+		w.compactHead(l, noW, indent, string(od.Header.Total.Currency))
 		for _, row := range wrapParts(w.stageTokens(l, shown), " ", w.inner()-len(indent)) {
 			w.add(indent + row)
 		}
@@ -118,7 +118,7 @@ const minNameRoom = 10
 
 // compactHead writes "1 SKU  name  amount", or the name on a row of its own under the SKU
 // when a long SKU leaves it too little room. Tiny screens show no amount.
-func (w *writer) compactHead(l *db.OrderLine, noW int, indent, currency string) {
+func (w *writer) compactHead(l *orders.Line, noW int, indent, currency string) {
 	var amount string
 	if w.class != tiny {
 		amount = " " + money(lineTotal(l), currency)
@@ -135,7 +135,7 @@ func (w *writer) compactHead(l *db.OrderLine, noW int, indent, currency string) 
 
 // stageTokens are a line's quantities as "ord 2" (compact) or "o2" (tiny). Quantities of
 // optional stages show only where non-zero, so a line without returns does not say "ret 0".
-func (w *writer) stageTokens(l *db.OrderLine, shown []stage) []string {
+func (w *writer) stageTokens(l *orders.Line, shown []stage) []string {
 	tokens := make([]string, 0, len(shown))
 	for _, st := range shown {
 		q := st.qty(l)
@@ -162,7 +162,7 @@ func (w *writer) legend(shown []stage) {
 	}
 }
 
-func maxLineNo(lines []db.OrderLine) int {
+func maxLineNo(lines []orders.Line) int {
 	n := 1
 	for i := range lines {
 		n = max(n, lines[i].LineNo)
@@ -172,19 +172,19 @@ func maxLineNo(lines []db.OrderLine) int {
 
 // totals writes subtotal, shipping, discount (if any), tax and the total with its currency,
 // the amounts right-aligned at the right edge, where the line totals above end too.
-func (w *writer) totals(h *db.OrderHeader) {
+func (w *writer) totals(h *orders.Header) {
 	type row struct {
 		label  string
 		amount int64
 	}
-	rows := []row{{"Subtotal", h.SubtotalMinor}, {"Shipping", h.ShippingMinor}}
-	if h.DiscountMinor != 0 {
-		rows = append(rows, row{"Discount", -h.DiscountMinor})
+	rows := []row{{"Subtotal", h.Subtotal.Minor}, {"Shipping", h.Shipping.Minor}}
+	if h.Discount.Minor != 0 {
+		rows = append(rows, row{"Discount", -h.Discount.Minor})
 	}
-	rows = append(rows, row{"Tax", h.TaxMinor}, row{"Total " + h.Currency, h.TotalMinor})
+	rows = append(rows, row{"Tax", h.Tax.Minor}, row{"Total " + string(h.Total.Currency), h.Total.Minor})
 	amountW := 0
 	for _, r := range rows {
-		amountW = max(amountW, ui.Width(money(r.amount, h.Currency)))
+		amountW = max(amountW, ui.Width(money(r.amount, string(h.Total.Currency))))
 	}
 	right, labelW := w.inner(), 10 // desktops: a block under the table's money columns
 	if w.class < medium {
@@ -192,7 +192,7 @@ func (w *writer) totals(h *db.OrderHeader) {
 	}
 	lead := strings.Repeat(" ", max(right-labelW-amountW, 0))
 	for i, r := range rows {
-		text := ui.Fit(r.label, labelW) + ui.FitRight(money(r.amount, h.Currency), amountW)
+		text := ui.Fit(r.label, labelW) + ui.FitRight(money(r.amount, string(h.Total.Currency)), amountW)
 		if i == len(rows)-1 {
 			text = w.st.Title.Render(text)
 		}

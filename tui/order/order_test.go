@@ -12,6 +12,7 @@ import (
 
 	"oms/db"
 	"oms/db/dbtest"
+	"oms/db/orders"
 	"oms/db/seed"
 	"oms/keymaps"
 	"oms/tui/tuitest"
@@ -61,15 +62,15 @@ func open(t testing.TB, store ui.Store, id int64, number string, w, h int) (*tui
 func TestGoldenFrames(t *testing.T) {
 	t.Parallel()
 	d := seeded(t)
-	orders := []struct{ name, where string }{
+	cases := []struct{ name, where string }{
 		{"picking", whPicking}, {"shipped", whShipped}, {"held", whHeld},
 	}
-	for _, o := range orders {
+	for _, o := range cases {
 		id, number := pick(t, d, o.where)
 		for _, sz := range bodySizes {
 			name := fmt.Sprintf("%s_%dx%d", o.name, sz.w, sz.h)
 			t.Run(name, func(t *testing.T) {
-				drv, _ := open(t, d, id, number, sz.w, sz.h)
+				drv, _ := open(t, orders.New(d), id, number, sz.w, sz.h)
 				frame := drv.Frame()
 				tuitest.Exactly(t, frame, sz.w, sz.h)
 				if !strings.Contains(frame, number) {
@@ -88,7 +89,7 @@ func TestGoldenWholePage(t *testing.T) {
 	d := seeded(t)
 	id, number := pick(t, d, whPicking)
 	for _, w := range []int{80, 60, 40, 20} {
-		drv, s := open(t, d, id, number, w, 13)
+		drv, s := open(t, orders.New(d), id, number, w, 13)
 		drv.Resize(w, len(s.page.lines))
 		frame := drv.Frame()
 		tuitest.Exactly(t, frame, w, len(s.page.lines))
@@ -109,7 +110,7 @@ func TestEveryOrderFits(t *testing.T) {
 		t.Fatal("the seed wrote no orders")
 	}
 	for _, id := range ids {
-		drv, s := open(t, d, id, "order", 80, 21)
+		drv, s := open(t, orders.New(d), id, "order", 80, 21)
 		if s.detail == nil {
 			t.Fatalf("order %d did not load: %v", id, s.err)
 		}
@@ -128,7 +129,7 @@ func TestLoadingFrame(t *testing.T) {
 	t.Parallel()
 	d := seeded(t)
 	id, number := pick(t, d, whPicking)
-	s := New(tuitest.NewContext(d), id, number)
+	s := New(tuitest.NewContext(orders.New(d)), id, number)
 	s.SetSize(40, 13)
 	frame := s.View()
 	tuitest.Exactly(t, frame, 40, 13)
@@ -141,7 +142,7 @@ func TestScroll(t *testing.T) {
 	t.Parallel()
 	d := seeded(t)
 	id, number := pick(t, d, whShipped)
-	drv, s := open(t, d, id, number, 80, 21)
+	drv, s := open(t, orders.New(d), id, number, 80, 21)
 	top := lines(drv.Frame())
 	if len(s.page.lines) <= 21 {
 		t.Fatalf("the order fits in one screen (%d lines); pick a longer one", len(s.page.lines))
@@ -182,7 +183,7 @@ func TestToggleSection(t *testing.T) {
 	t.Parallel()
 	d := seeded(t)
 	id, number := pick(t, d, whShipped)
-	drv, s := open(t, d, id, number, 80, 21)
+	drv, s := open(t, orders.New(d), id, number, 80, 21)
 
 	drv.Press(keymaps.ScopeOrder, "toggleSection")
 	frame := drv.Frame()
@@ -211,7 +212,7 @@ func TestToggleSectionHandheld(t *testing.T) {
 	d := seeded(t)
 	id, number := pick(t, d, whShipped)
 	for _, sz := range bodySizes[1:] {
-		drv, _ := open(t, d, id, number, sz.w, sz.h)
+		drv, _ := open(t, orders.New(d), id, number, sz.w, sz.h)
 		seen := map[string]bool{}
 		for range 2 {
 			drv.Press(keymaps.ScopeOrder, "toggleSection")
@@ -229,7 +230,7 @@ func TestChangeInDatabaseAppears(t *testing.T) {
 	t.Parallel()
 	d := seeded(t)
 	id, number := pick(t, d, whPicking)
-	drv, _ := open(t, d, id, number, 80, 21)
+	drv, _ := open(t, orders.New(d), id, number, 80, 21)
 	if strings.Contains(drv.Frame(), "Fraud review") {
 		t.Fatal("the order is already held for fraud review")
 	}
@@ -250,23 +251,23 @@ func TestChangeInDatabaseAppears(t *testing.T) {
 
 // flakyStore is the real database behind a network that fails on demand.
 type flakyStore struct {
-	*db.DB
+	*orders.Store
 	fail  atomic.Bool
 	calls atomic.Int64
 }
 
-func (f *flakyStore) OrderDetail(ctx context.Context, id int64) (db.OrderDetail, error) {
+func (f *flakyStore) OrderDetail(ctx context.Context, id int64) (orders.Detail, error) {
 	f.calls.Add(1)
 	if f.fail.Load() {
-		return db.OrderDetail{}, fmt.Errorf("read tcp 10.0.0.5:5432: %w", syscall.ECONNRESET)
+		return orders.Detail{}, fmt.Errorf("read tcp 10.0.0.5:5432: %w", syscall.ECONNRESET)
 	}
-	return f.DB.OrderDetail(ctx, id)
+	return f.Store.OrderDetail(ctx, id)
 }
 
 func TestRefreshErrorKeepsData(t *testing.T) {
 	t.Parallel()
 	d := seeded(t)
-	store := &flakyStore{DB: d}
+	store := &flakyStore{Store: orders.New(d)}
 	id, number := pick(t, d, whPicking)
 	drv, _ := open(t, store, id, number, 80, 21)
 	good := drv.Frame()
@@ -292,7 +293,7 @@ func TestRefreshErrorKeepsData(t *testing.T) {
 func TestErrorBeforeAnyData(t *testing.T) {
 	t.Parallel()
 	d := seeded(t)
-	store := &flakyStore{DB: d}
+	store := &flakyStore{Store: orders.New(d)}
 	store.fail.Store(true)
 	id, number := pick(t, d, whPicking)
 	drv, _ := open(t, store, id, number, 40, 13)
@@ -308,7 +309,7 @@ func TestErrorBeforeAnyData(t *testing.T) {
 func TestNoOverlappingFetches(t *testing.T) {
 	t.Parallel()
 	d := seeded(t)
-	store := &flakyStore{DB: d}
+	store := &flakyStore{Store: orders.New(d)}
 	id, number := pick(t, d, whPicking)
 	drv, _ := open(t, store, id, number, 80, 21)
 	store.calls.Store(0)
@@ -337,9 +338,9 @@ func TestStaleAnswerDropped(t *testing.T) {
 	t.Parallel()
 	d := seeded(t)
 	id, number := pick(t, d, whPicking)
-	drv, s := open(t, d, id, number, 80, 21)
+	drv, s := open(t, orders.New(d), id, number, 80, 21)
 	before := drv.Frame()
-	bogus := db.OrderDetail{Header: db.OrderHeader{Number: "SO-BOGUS", Status: "cancelled"}}
+	bogus := orders.Detail{Header: orders.Header{Number: "SO-BOGUS", Status: "cancelled"}}
 	drv.Send(ui.Result{To: s.ID(), Req: 0, Payload: bogus})
 	drv.Send(ui.Result{To: s.ID() + 1, Req: 1, Payload: bogus})
 	if got := drv.Frame(); got != before {
@@ -374,14 +375,14 @@ func TestCurrencyExponent(t *testing.T) {
 		if _, err := d.ExecContext(context.Background(), `UPDATE orders SET currency = $1 WHERE id = $2`, c, id); err != nil {
 			t.Fatal(err)
 		}
-		drv, s := open(t, d, id, number, 80, 21)
+		drv, s := open(t, orders.New(d), id, number, 80, 21)
 		drv.Press(keymaps.ScopeOrder, "toggleSection") // History at the top
 		drv.Press(keymaps.ScopeOrder, "toggleSection") // Lines at the top: table and totals
 		h, l := s.detail.Header, s.detail.Lines[0]
 		frame := drv.Frame()
 		for _, want := range []string{
-			"Total " + c + " " + money(h.TotalMinor, c),
-			money(l.UnitPriceMinor*l.Ordered, c),
+			"Total " + c + " " + money(h.Total.Minor, c),
+			money(l.UnitPrice.Minor*l.Ordered, c),
 		} {
 			if !strings.Contains(strings.Join(strings.Fields(frame), " "), want) {
 				t.Errorf("%s: frame does not show %q:\n%s", c, want, frame)
@@ -410,7 +411,7 @@ func lines(frame string) []string { return strings.Split(frame, "\n") }
 func BenchmarkOrderScroll(b *testing.B) {
 	d := seeded(b)
 	id, number := pick(b, d, whShipped)
-	_, s := open(b, d, id, number, 80, 21)
+	_, s := open(b, orders.New(d), id, number, 80, 21)
 	down := keymaps.Press(*s.c.Keys, keymaps.ScopeOrder, "scrollDown")
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -7,7 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"oms/db"
+	"oms/db/orders"
 	"oms/tui/ui"
 )
 
@@ -22,8 +22,8 @@ type Screen struct {
 	inFlight bool // a fetch is running; never start a second one (tui-style.md, live refresh)
 	again    bool // something changed while fetching: fetch once more when the answer comes
 
-	detail *db.OrderDetail // the last good answer; nil until the first one
-	err    error           // the last fetch's error; cleared by the next good answer
+	detail *orders.Detail // the last good answer; nil until the first one
+	err    error          // the last fetch's error; cleared by the next good answer
 
 	width, height int
 	page          page  // the whole order laid out for width, built outside View
@@ -89,7 +89,7 @@ func (s *Screen) receive(r ui.Result) tea.Cmd {
 	s.inFlight = false
 	if r.Err != nil {
 		s.err = r.Err
-	} else if od, ok := r.Payload.(db.OrderDetail); ok {
+	} else if od, ok := r.Payload.(orders.Detail); ok {
 		s.detail, s.err = &od, nil
 	}
 	s.rebuild()

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"oms/db"
+	"oms/db/orders"
 	"oms/tui/ui"
 )
 
@@ -26,7 +26,7 @@ type column struct {
 	cells []string
 }
 
-func newColumn(head string, gap int, right bool, lines []db.OrderLine, cell func(l *db.OrderLine) string) *column {
+func newColumn(head string, gap int, right bool, lines []orders.Line, cell func(l *orders.Line) string) *column {
 	c := &column{head: head, gap: gap, right: right, width: ui.Width(head), cells: make([]string, len(lines))}
 	for i := range lines {
 		c.cells[i] = cell(&lines[i])
@@ -45,13 +45,13 @@ func (c *column) fit(s string) string {
 // table writes the lines as a table with a column per stage, the item name taking the slack
 // so the totals column ends at the right edge. It reports false when even without the unit
 // price the names would be unreadable; the caller then uses the compact form.
-func (w *writer) table(od *db.OrderDetail) bool {
-	lines, cur := od.Lines, od.Header.Currency
+func (w *writer) table(od *orders.Detail) bool {
+	lines, cur := od.Lines, string(od.Header.Total.Currency)
 	noW := len(strconv.Itoa(maxLineNo(lines)))
 	cols := []*column{
-		newColumn("#", 0, true, lines, func(l *db.OrderLine) string { return strconv.Itoa(l.LineNo) }),
-		newColumn("SKU", 1, false, lines, func(l *db.OrderLine) string { return l.SKU }),
-		newColumn("Item", 2, false, lines, func(l *db.OrderLine) string { return l.Name }),
+		newColumn("#", 0, true, lines, func(l *orders.Line) string { return strconv.Itoa(l.LineNo) }),
+		newColumn("SKU", 1, false, lines, func(l *orders.Line) string { return l.SKU }),
+		newColumn("Item", 2, false, lines, func(l *orders.Line) string { return l.Name }),
 	}
 	cols[0].width = max(noW, 1)
 	cols[1].width = min(cols[1].width, maxSKUWidth)
@@ -60,10 +60,10 @@ func (w *writer) table(od *db.OrderDetail) bool {
 		if i == 0 {
 			gap = 2
 		}
-		cols = append(cols, newColumn(st.head, gap, true, lines, func(l *db.OrderLine) string { return qtyCell(st.qty(l)) }))
+		cols = append(cols, newColumn(st.head, gap, true, lines, func(l *orders.Line) string { return qtyCell(st.qty(l)) }))
 	}
-	unit := newColumn("Unit", 2, true, lines, func(l *db.OrderLine) string { return money(l.UnitPriceMinor, cur) })
-	total := newColumn("Total", 2, true, lines, func(l *db.OrderLine) string { return money(lineTotal(l), cur) })
+	unit := newColumn("Unit", 2, true, lines, func(l *orders.Line) string { return money(l.UnitPrice.Minor, cur) })
+	total := newColumn("Total", 2, true, lines, func(l *orders.Line) string { return money(lineTotal(l), cur) })
 	cols = append(cols, unit, total)
 	name := cols[2]
 	name.width = w.inner() - fixedWidth(cols, name)

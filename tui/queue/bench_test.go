@@ -11,6 +11,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"oms/db"
+	"oms/db/orders"
 	"oms/keymaps"
 	"oms/model"
 	"oms/themes"
@@ -25,18 +26,18 @@ type memStore struct {
 	base time.Time
 }
 
-func (m memStore) row(i int) db.QueueRow {
+func (m memStore) row(i int) orders.QueueRow {
 	st := model.AllStatuses[i%len(model.AllStatuses)]
 	at := m.base.Add(time.Duration(i) * time.Second)
-	return db.QueueRow{ID: int64(i + 1), Number: fmt.Sprintf("SO-%07d", i+1), Status: string(st),
+	return orders.QueueRow{ID: int64(i + 1), Number: fmt.Sprintf("SO-%07d", i+1), Status: st,
 		Channel: "web-eu", Warehouse: "RTM1", CustomerName: "Customer " + fmt.Sprint(i%997),
-		Currency: "EUR", TotalMinor: int64(1000 + i%50000), Lines: 2, Units: 3,
+		Total: model.Money{Minor: int64(1000 + i%50000), Currency: "EUR"}, Lines: 2, Units: 3,
 		OrderedAt: at, PromisedAt: at.Add(48 * time.Hour)}
 }
 
-func (m memStore) QueuePage(_ context.Context, r db.PageRequest) ([]db.QueueRow, error) {
+func (m memStore) QueuePage(_ context.Context, r orders.PageRequest) ([]orders.QueueRow, error) {
 	// Rows are sorted by (ordered_at, id) = index, so a key is an index.
-	idx := func(k *db.QueueKey) int { return int(k.ID) - 1 }
+	idx := func(k *orders.QueueKey) int { return int(k.ID) - 1 }
 	lo, hi := 0, m.n
 	switch {
 	case r.After != nil:
@@ -50,28 +51,28 @@ func (m memStore) QueuePage(_ context.Context, r db.PageRequest) ([]db.QueueRow,
 		lo = max(m.n-r.Limit, 0)
 	}
 	hi = min(hi, lo+r.Limit)
-	rows := make([]db.QueueRow, 0, max(hi-lo, 0))
+	rows := make([]orders.QueueRow, 0, max(hi-lo, 0))
 	for i := lo; i < hi; i++ {
 		rows = append(rows, m.row(i))
 	}
 	return rows, nil
 }
 
-func (m memStore) QueueCounts(context.Context, db.QueueFilter) (db.StatusCounts, error) {
-	c := db.StatusCounts{}
+func (m memStore) QueueCounts(context.Context, orders.QueueFilter) (orders.StatusCounts, error) {
+	c := orders.StatusCounts{ByStatus: map[model.OrderStatus]int64{}}
 	for i, st := range model.AllStatuses {
-		c[string(st)] = int64(m.n / len(model.AllStatuses))
+		c.ByStatus[st] = int64(m.n / len(model.AllStatuses))
 		if i < m.n%len(model.AllStatuses) {
-			c[string(st)]++
+			c.ByStatus[st]++
 		}
 	}
 	return c, nil
 }
 
-func (memStore) OrderDetail(context.Context, int64) (db.OrderDetail, error) {
-	return db.OrderDetail{}, db.ErrNotFound
+func (memStore) OrderDetail(context.Context, int64) (orders.Detail, error) {
+	return orders.Detail{}, db.ErrNotFound
 }
-func (memStore) LoadLookups(context.Context) (db.Lookups, error) { return db.Lookups{}, nil }
+func (memStore) LoadLookups(context.Context) (orders.Lookups, error) { return orders.Lookups{}, nil }
 
 // BenchmarkQueueKeyPress is BM8 of reference/performance.md: one key press (Update + View) on
 // the queue with 40 visible rows. Time and allocations must not grow with the queue's size.
@@ -118,7 +119,7 @@ func benchKeyPress(b *testing.B, n int, colour bool) {
 // BenchmarkPlainRows is BM8's baseline: 40 rows of the same width, padded and joined.
 func BenchmarkPlainRows(b *testing.B) {
 	m := memStore{n: 40, base: tuitest.Now}
-	rows := make([]db.QueueRow, 40)
+	rows := make([]orders.QueueRow, 40)
 	for i := range rows {
 		rows[i] = m.row(i)
 	}
@@ -127,7 +128,7 @@ func BenchmarkPlainRows(b *testing.B) {
 		var sb strings.Builder
 		for i := range rows {
 			r := &rows[i]
-			line := fmt.Sprintf(" %-10s %-5s %-40s %-11s %5d %14d %-4s", r.Number, r.Status, r.CustomerName, "late", r.Units, r.TotalMinor, r.Warehouse)
+			line := fmt.Sprintf(" %-10s %-5s %-40s %-11s %5d %14d %-4s", r.Number, r.Status, r.CustomerName, "late", r.Units, r.Total.Minor, r.Warehouse)
 			sb.WriteString(ui.Fit(line, 120))
 			sb.WriteByte('\n')
 		}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"oms/db"
+	"oms/db/orders"
 	"oms/model"
 	"oms/tui/ui"
 )
@@ -18,7 +18,7 @@ type column struct {
 	priority int
 	right    bool
 	grow     bool
-	cell     func(r *db.QueueRow, c *cellCtx) string
+	cell     func(r *orders.QueueRow, c *cellCtx) string
 }
 
 // cellCtx is what cells need besides the row: the clock and whether labels are short.
@@ -27,7 +27,7 @@ type cellCtx struct {
 	short bool
 }
 
-func statusOf(r *db.QueueRow) model.OrderStatus { return model.OrderStatus(r.Status) }
+func statusOf(r *orders.QueueRow) model.OrderStatus { return r.Status }
 
 func done(s model.OrderStatus) bool {
 	switch s {
@@ -38,15 +38,15 @@ func done(s model.OrderStatus) bool {
 }
 
 var allColumns = []column{
-	{title: "Order", width: 10, priority: 0, cell: func(r *db.QueueRow, _ *cellCtx) string { return r.Number }},
-	{title: "State", width: 5, priority: 0, cell: func(r *db.QueueRow, c *cellCtx) string {
+	{title: "Order", width: 10, priority: 0, cell: func(r *orders.QueueRow, _ *cellCtx) string { return r.Number }},
+	{title: "State", width: 5, priority: 0, cell: func(r *orders.QueueRow, c *cellCtx) string {
 		st := statusOf(r)
 		if c.short {
 			return st.Short()
 		}
 		return string(st.Glyph()) + " " + st.Label()
 	}},
-	{title: "", width: 1, priority: 1, cell: func(r *db.QueueRow, c *cellCtx) string {
+	{title: "", width: 1, priority: 1, cell: func(r *orders.QueueRow, c *cellCtx) string {
 		switch sla, _ := ui.Due(c.now, r.PromisedAt, done(statusOf(r))); sla {
 		case ui.SLALate:
 			return "!"
@@ -55,22 +55,22 @@ var allColumns = []column{
 		}
 		return " "
 	}},
-	{title: "Customer", width: growMin, priority: 3, grow: true, cell: func(r *db.QueueRow, _ *cellCtx) string { return r.CustomerName }},
-	{title: "Due", width: 11, priority: 2, cell: func(r *db.QueueRow, c *cellCtx) string {
+	{title: "Customer", width: growMin, priority: 3, grow: true, cell: func(r *orders.QueueRow, _ *cellCtx) string { return r.CustomerName }},
+	{title: "Due", width: 11, priority: 2, cell: func(r *orders.QueueRow, c *cellCtx) string {
 		_, text := ui.Due(c.now, r.PromisedAt, done(statusOf(r)))
 		return text
 	}},
-	{title: "Age", width: 5, priority: 4, right: true, cell: func(r *db.QueueRow, c *cellCtx) string {
+	{title: "Age", width: 5, priority: 4, right: true, cell: func(r *orders.QueueRow, c *cellCtx) string {
 		return ui.Age(c.now.Sub(r.OrderedAt))
 	}},
-	{title: "Total", width: 14, priority: 5, right: true, cell: func(r *db.QueueRow, _ *cellCtx) string {
-		return model.Money{Minor: r.TotalMinor, Currency: model.Currency(r.Currency)}.FormatGrouped() + " " + r.Currency
+	{title: "Total", width: 14, priority: 5, right: true, cell: func(r *orders.QueueRow, _ *cellCtx) string {
+		return r.Total.FormatGrouped() + " " + string(r.Total.Currency)
 	}},
-	{title: "WH", width: 4, priority: 6, cell: func(r *db.QueueRow, _ *cellCtx) string { return r.Warehouse }},
-	{title: "Items", width: 5, priority: 8, right: true, cell: func(r *db.QueueRow, _ *cellCtx) string {
+	{title: "WH", width: 4, priority: 6, cell: func(r *orders.QueueRow, _ *cellCtx) string { return r.Warehouse }},
+	{title: "Items", width: 5, priority: 8, right: true, cell: func(r *orders.QueueRow, _ *cellCtx) string {
 		return strconv.Itoa(r.Units)
 	}},
-	{title: "Channel", width: 10, priority: 7, cell: func(r *db.QueueRow, _ *cellCtx) string { return r.Channel }},
+	{title: "Channel", width: 10, priority: 7, cell: func(r *orders.QueueRow, _ *cellCtx) string { return r.Channel }},
 }
 
 // layout is the columns that fit a width, with their final widths.
@@ -201,7 +201,7 @@ func (l layout) headerLine() string {
 }
 
 // rowCells renders a row's cells, unstyled, fitted to their widths.
-func (l layout) rowCells(r *db.QueueRow, c *cellCtx) []string {
+func (l layout) rowCells(r *orders.QueueRow, c *cellCtx) []string {
 	cells := make([]string, len(l.cols))
 	for i, col := range l.cols {
 		text := col.cell(r, c)

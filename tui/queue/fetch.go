@@ -5,7 +5,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"oms/db"
+	"oms/db/orders"
 	"oms/tui/ui"
 )
 
@@ -23,16 +23,16 @@ const (
 // pageWant is a page the screen wants; the request is built from it when it is sent.
 type pageWant struct {
 	kind  fetchKind
-	req   db.PageRequest
+	req   orders.PageRequest
 	limit int
 }
 
 type pagePayload struct {
 	want pageWant
-	rows []db.QueueRow
+	rows []orders.QueueRow
 }
 
-type countsPayload struct{ counts db.StatusCounts }
+type countsPayload struct{ counts orders.StatusCounts }
 
 // fetcher keeps at most one query of each kind in flight, so refreshes never run two at a time
 // and a burst of keys or changes costs one query plus one more with the latest wish. Wishes are

@@ -7,7 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"oms/db"
+	"oms/db/orders"
 	"oms/model"
 	"oms/tui/ui"
 )
@@ -55,11 +55,11 @@ func (s *Screen) pickerView() string {
 	for i := first; i < min(first+visible, len(choices)); i++ {
 		choice := choices[i]
 		label, count := filterLabel(choice, false), s.count(choice)
-		if choice != "" && choice != db.StatusOpen {
+		if choice != "" && choice != string(orders.StatusOpen) {
 			status := model.OrderStatus(choice)
 			label = string(status.Glyph()) + " " + status.Label()
 		}
-		line := ui.Fit("  "+label, min(s.width-10, 20)) + ui.FitRight(strconv.FormatInt(count, 10), 8)
+		line := ui.Fit("  "+label, min(s.width-10, 20)) + ui.FitRight(strconv.FormatInt(count, 10)+s.more(), 8)
 		if i == s.picker.cursor {
 			b.WriteString(st.Selected.Render(ui.Fit(">"+line[1:], s.width)) + "\n")
 		} else {

@@ -12,6 +12,8 @@ import (
 
 	"oms/db"
 	"oms/db/dbtest"
+	"oms/db/orders"
+	"oms/model"
 	"oms/tui/tuitest"
 	"oms/tui/ui"
 )
@@ -23,7 +25,7 @@ func seeded(t *testing.T) *db.DB { return tuitest.DemoDB(t) }
 // flakyStore is the real database behind a switch that makes every call fail as a dropped
 // connection would, and that counts queries in flight at once.
 type flakyStore struct {
-	*db.DB
+	*orders.Store
 	down        atomic.Bool
 	inFlight    atomic.Int32
 	maxInFlight atomic.Int32
@@ -43,20 +45,20 @@ func (f *flakyStore) track() func() {
 	return func() { f.inFlight.Add(-1) }
 }
 
-func (f *flakyStore) QueuePage(ctx context.Context, r db.PageRequest) ([]db.QueueRow, error) {
+func (f *flakyStore) QueuePage(ctx context.Context, r orders.PageRequest) ([]orders.QueueRow, error) {
 	defer f.track()()
 	f.pageCalls.Add(1)
 	if f.down.Load() {
 		return nil, errDropped
 	}
-	return f.DB.QueuePage(ctx, r)
+	return f.Store.QueuePage(ctx, r)
 }
 
-func (f *flakyStore) QueueCounts(ctx context.Context, q db.QueueFilter) (db.StatusCounts, error) {
+func (f *flakyStore) QueueCounts(ctx context.Context, q orders.QueueFilter) (orders.StatusCounts, error) {
 	if f.down.Load() {
-		return nil, errDropped
+		return orders.StatusCounts{}, errDropped
 	}
-	return f.DB.QueueCounts(ctx, q)
+	return f.Store.QueueCounts(ctx, q)
 }
 
 func newQueue(t *testing.T, store ui.Store, w, h int) (*Screen, *tuitest.Driver, *ui.Context) {
@@ -92,7 +94,7 @@ func sqlNumbers(t *testing.T, d *db.DB, query string, args ...any) []string {
 func TestGoldenFrames(t *testing.T) {
 	d := seeded(t)
 	for _, size := range []struct{ w, h int }{{80, 21}, {120, 37}, {40, 13}, {20, 13}} {
-		_, drv, _ := newQueue(t, d, size.w, size.h)
+		_, drv, _ := newQueue(t, orders.New(d), size.w, size.h)
 		frame := drv.Frame()
 		tuitest.Fits(t, frame, size.w, size.h)
 		tuitest.Golden(t, fmt.Sprintf("queue-%dx%d", size.w, size.h), frame)
@@ -101,7 +103,7 @@ func TestGoldenFrames(t *testing.T) {
 
 func TestOpensOnOpenOrdersOldestFirst(t *testing.T) {
 	d := seeded(t)
-	s, _, _ := newQueue(t, d, 80, 21)
+	s, _, _ := newQueue(t, orders.New(d), 80, 21)
 	want := sqlNumbers(t, d, `SELECT number FROM orders WHERE status NOT IN ('shipped', 'partially_returned', 'returned', 'cancelled')
 		ORDER BY ordered_at, id LIMIT 5`)
 	if got := orderNumbers(s)[:5]; strings.Join(got, " ") != strings.Join(want, " ") {
@@ -111,8 +113,8 @@ func TestOpensOnOpenOrdersOldestFirst(t *testing.T) {
 	if err := d.Get(&open, `SELECT count(*) FROM orders WHERE status NOT IN ('shipped', 'partially_returned', 'returned', 'cancelled')`); err != nil {
 		t.Fatal(err)
 	}
-	if s.count(db.StatusOpen) != open {
-		t.Fatalf("open count %d, want %d", s.count(db.StatusOpen), open)
+	if s.count(string(orders.StatusOpen)) != open {
+		t.Fatalf("open count %d, want %d", s.count(string(orders.StatusOpen)), open)
 	}
 }
 
@@ -121,7 +123,7 @@ func TestOpensOnOpenOrdersOldestFirst(t *testing.T) {
 // more than its window.
 func TestPagingVisitsEveryOrderOnceInABoundedWindow(t *testing.T) {
 	d := seeded(t)
-	s, drv, _ := newQueue(t, d, 40, 13)
+	s, drv, _ := newQueue(t, orders.New(d), 40, 13)
 	drv.Press("queue", "prevStatus") // open → all (the choices wrap: open, all, statuses…)
 	drv.Press("queue", "nextStatus")
 	drv.Press("queue", "nextStatus")
@@ -168,7 +170,7 @@ func TestPagingVisitsEveryOrderOnceInABoundedWindow(t *testing.T) {
 
 func TestFiltersSortAndSearch(t *testing.T) {
 	d := seeded(t)
-	s, drv, c := newQueue(t, d, 80, 21)
+	s, drv, c := newQueue(t, orders.New(d), 80, 21)
 
 	drv.Press("queue", "filterStatus")
 	if !strings.Contains(drv.Frame(), "Show orders that are") {
@@ -234,17 +236,17 @@ func TestFiltersSortAndSearch(t *testing.T) {
 
 func TestSearchFieldTakesKeysThatAreShortcutsElsewhere(t *testing.T) {
 	d := seeded(t)
-	s, drv, _ := newQueue(t, d, 80, 21)
+	s, drv, _ := newQueue(t, orders.New(d), 80, 21)
 	drv.Press("queue", "search")
 	drv.Type("sox") // s, o and x are filter, sort and clear outside the field
-	if s.search.Value() != "sox" || s.sort != db.ByAge || s.status != db.StatusOpen {
+	if s.search.Value() != "sox" || s.sort != orders.ByAge || s.status != string(orders.StatusOpen) {
 		t.Fatalf("typing went to shortcuts: search %q, sort %v, status %q", s.search.Value(), s.sort, s.status)
 	}
 }
 
 func TestChangesInTheDatabaseShowAfterAChangeNotice(t *testing.T) {
 	d := seeded(t)
-	s, drv, _ := newQueue(t, d, 80, 21)
+	s, drv, _ := newQueue(t, orders.New(d), 80, 21)
 	first := s.rows[0]
 	if _, err := d.Exec(`UPDATE orders SET status = 'on_hold', on_hold = true, hold_reason = 'HOLD_FRAUD'
 		WHERE id = $1`, first.ID); err != nil {
@@ -258,7 +260,7 @@ func TestChangesInTheDatabaseShowAfterAChangeNotice(t *testing.T) {
 
 func TestErrorDuringRefreshKeepsSearchAndRows(t *testing.T) {
 	d := seeded(t)
-	store := &flakyStore{DB: d}
+	store := &flakyStore{Store: orders.New(d)}
 	s, drv, _ := newQueue(t, store, 80, 21)
 	drv.Press("queue", "search")
 	drv.Type("an")
@@ -289,7 +291,7 @@ func TestErrorDuringRefreshKeepsSearchAndRows(t *testing.T) {
 // keep one page query in flight and queue the latest wish.
 func TestNeverTwoQueriesAtOnce(t *testing.T) {
 	d := seeded(t)
-	store := &flakyStore{DB: d}
+	store := &flakyStore{Store: orders.New(d)}
 	s, drv, _ := newQueue(t, store, 80, 21)
 	calls := store.pageCalls.Load()
 	drv.Hold = func(msg tea.Msg) bool { _, ok := msg.(ui.Result); return ok }
@@ -309,10 +311,10 @@ func TestNeverTwoQueriesAtOnce(t *testing.T) {
 }
 
 func TestCountsBarFitsEveryStatusAtAMillionOrders(t *testing.T) {
-	counts := db.StatusCounts{}
-	for i, st := range []string{"pending", "backordered", "allocated", "picking", "picked", "packed",
+	counts := orders.StatusCounts{ByStatus: map[model.OrderStatus]int64{}}
+	for i, st := range []model.OrderStatus{"pending", "backordered", "allocated", "picking", "picked", "packed",
 		"partially_shipped", "shipped", "partially_returned", "returned", "on_hold", "cancelled"} {
-		counts[st] = int64(88_888 + i*100_000) // the widest figures a million orders give
+		counts.ByStatus[st] = int64(88_888 + i*100_000) // the widest figures a million orders give
 	}
 	c := tuitest.NewContext(nil)
 	s := New(c)
@@ -329,6 +331,28 @@ func TestCountsBarFitsEveryStatusAtAMillionOrders(t *testing.T) {
 	for _, want := range []string{"88.9k", "188k", "1.19M"} {
 		if !strings.Contains(bar, want) {
 			t.Errorf("the counts bar does not show %s:\n%s", want, bar)
+		}
+	}
+}
+
+// TestCappedCountsSayAtLeast: a search's counts stop at a cap; the figures are then lower
+// bounds and say so with a +.
+func TestCappedCountsSayAtLeast(t *testing.T) {
+	for _, w := range []int{80, 40} {
+		s := New(tuitest.NewContext(nil))
+		s.SetSize(w, 16)
+		s.status = ""
+		s.counts = orders.StatusCounts{ByStatus: map[model.OrderStatus]int64{"shipped": 900, "pending": 101}, Capped: true}
+		var b strings.Builder
+		s.writeCounts(&b)
+		if !strings.Contains(b.String(), "1,001+") {
+			t.Errorf("at %d columns, capped counts do not say \"1,001+\":\n%s", w, b.String())
+		}
+		s.counts.Capped = false
+		b.Reset()
+		s.writeCounts(&b)
+		if strings.Contains(b.String(), "+") {
+			t.Errorf("at %d columns, exact counts carry a +:\n%s", w, b.String())
 		}
 	}
 }

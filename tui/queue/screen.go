@@ -8,7 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"oms/db"
+	"oms/db/orders"
 	"oms/model"
 	"oms/tui/ui"
 )
@@ -22,21 +22,21 @@ type Screen struct {
 	layout        layout
 
 	// What the user chose; never touched by refreshes or errors.
-	status    string // db.StatusOpen (the default), "" for all, or one status
+	status    string // string(orders.StatusOpen) (the default), "" for all, or one status
 	channel   int    // index into ctx.Lookups.Channels, -1 = all
 	warehouse int    // index into ctx.Lookups.Warehouses, -1 = all
-	sort      db.QueueSort
+	sort      orders.QueueSort
 	search    textinput.Model
 	picker    *statusPicker
 
 	// The window: a bounded slice of the result set, paged by keyset.
-	rows             []db.QueueRow
+	rows             []orders.QueueRow
 	lines            []string // rendered rows, parallel to rows
 	linesMinute      time.Time
 	cursor, offset   int
 	atStart, atEnd   bool
 	loaded, stale    bool
-	counts           db.StatusCounts
+	counts           orders.StatusCounts
 	pages, countReqs fetcher
 }
 
@@ -49,7 +49,7 @@ func New(c *ui.Context) *Screen {
 	// A steady cursor: blinking redraws the screen twice a second, which costs handhelds on
 	// slow links (and every test) for nothing.
 	ti.Cursor.SetMode(cursor.CursorStatic)
-	return &Screen{ctx: c, id: ui.NewInstanceID(), status: db.StatusOpen, channel: -1, warehouse: -1, search: ti}
+	return &Screen{ctx: c, id: ui.NewInstanceID(), status: string(orders.StatusOpen), channel: -1, warehouse: -1, search: ti}
 }
 
 func (s *Screen) ID() ui.InstanceID { return s.id }
@@ -69,8 +69,8 @@ func (s *Screen) pageSize() int { return min(max(2*s.visibleRows(), 20), 200) }
 // maxWindow bounds the rows held in memory whatever the size of the queue.
 func (s *Screen) maxWindow() int { return 3 * s.pageSize() }
 
-func (s *Screen) filter() db.QueueFilter {
-	f := db.QueueFilter{Status: s.status, Search: s.search.Value()}
+func (s *Screen) filter() orders.QueueFilter {
+	f := orders.QueueFilter{Status: orders.StatusFilter(s.status), Search: s.search.Value()}
 	if s.channel >= 0 {
 		f.ChannelID = s.ctx.Lookups.Channels[s.channel].ID
 	}
@@ -90,7 +90,7 @@ func (s *Screen) fetch(kind fetchKind) tea.Cmd { return s.pages.want(kind, s.sen
 
 // pageWant builds the request for a kind of page from the window as it is now.
 func (s *Screen) pageWant(kind fetchKind) pageWant {
-	w := pageWant{kind: kind, req: db.PageRequest{Filter: s.filter(), Sort: s.sort}, limit: s.pageSize()}
+	w := pageWant{kind: kind, req: orders.PageRequest{Filter: s.filter(), Sort: s.sort}, limit: s.pageSize()}
 	switch kind {
 	case fetchLast:
 		w.req.Last = true
@@ -175,7 +175,7 @@ func (s *Screen) apply(p pagePayload) {
 		s.lines = s.appendLines(s.lines, p.rows)
 		s.trimFront()
 	case fetchPrev:
-		s.rows = append(append(make([]db.QueueRow, 0, len(p.rows)+len(s.rows)), p.rows...), s.rows...)
+		s.rows = append(append(make([]orders.QueueRow, 0, len(p.rows)+len(s.rows)), p.rows...), s.rows...)
 		s.lines = append(s.appendLines(make([]string, 0, len(p.rows)+len(s.lines)), p.rows), s.lines...)
 		s.cursor += len(p.rows)
 		s.offset += len(p.rows)
@@ -281,7 +281,7 @@ func (s *Screen) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, q.Search):
 		return s.search.Focus()
 	case key.Matches(msg, q.ClearFilter):
-		s.status, s.channel, s.warehouse = db.StatusOpen, -1, -1
+		s.status, s.channel, s.warehouse = string(orders.StatusOpen), -1, -1
 		s.search.SetValue("")
 		return s.reload(fetchFirst)
 	case key.Matches(msg, q.FilterStatus):
@@ -364,7 +364,9 @@ func cycleStatus(current string, step int) string {
 }
 
 // statusChoices are the status filters: open orders, all orders, then each status.
-func statusChoices() []string { return append([]string{db.StatusOpen, ""}, statusNames()...) }
+func statusChoices() []string {
+	return append([]string{string(orders.StatusOpen), ""}, statusNames()...)
+}
 
 func statusNames() []string {
 	names := make([]string, len(model.AllStatuses))

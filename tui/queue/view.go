@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"oms/db"
+	"oms/db/orders"
 	"oms/model"
 	"oms/tui/ui"
 )
@@ -36,7 +36,7 @@ func (s *Screen) renderLines() {
 }
 
 // appendLines renders rows onto lines.
-func (s *Screen) appendLines(lines []string, rows []db.QueueRow) []string {
+func (s *Screen) appendLines(lines []string, rows []orders.QueueRow) []string {
 	now := s.ctx.Clock()
 	c := cellCtx{now: now, short: s.layout.short}
 	st := s.ctx.Styles
@@ -46,7 +46,7 @@ func (s *Screen) appendLines(lines []string, rows []db.QueueRow) []string {
 		for j, col := range s.layout.cols {
 			switch col.title {
 			case "Status", "State":
-				cells[j] = st.Status(r.Status).Render(cells[j])
+				cells[j] = st.Status(string(r.Status)).Render(cells[j])
 			case "Due", "":
 				switch sla, _ := ui.Due(now, r.PromisedAt, done(statusOf(r))); sla {
 				case ui.SLALate:
@@ -117,19 +117,19 @@ func (s *Screen) writeRows(b *strings.Builder) {
 func (s *Screen) writeCounts(b *strings.Builder) {
 	st := s.ctx.Styles
 	if !s.wide() {
-		line := " " + filterLabel(s.status, true) + " " + group(s.count(s.status))
+		line := " " + filterLabel(s.status, true) + " " + group(s.count(s.status)) + s.more()
 		if s.status != "" {
-			line += "/" + group(s.counts.Total())
+			line += "/" + group(s.counts.Total()) + s.more()
 		}
 		b.WriteString(st.Title.Render(ui.Fit(line, s.width)))
 		b.WriteByte('\n')
 		return
 	}
 	items := make([]string, 0, len(model.AllStatuses)+2)
-	items = append(items, countItem("Open", s.count(db.StatusOpen), s.status == db.StatusOpen))
-	items = append(items, countItem("All", s.counts.Total(), s.status == ""))
+	items = append(items, countItem("Open", s.count(string(orders.StatusOpen)), s.status == string(orders.StatusOpen), s.more()))
+	items = append(items, countItem("All", s.counts.Total(), s.status == "", s.more()))
 	for _, status := range model.AllStatuses {
-		items = append(items, countItem(status.Short(), s.counts[string(status)], s.status == string(status)))
+		items = append(items, countItem(status.Short(), s.counts.Of(status), s.status == string(status), s.more()))
 	}
 	lines, ok := wrapItems(items, "  ", s.width-1, 2)
 	if !ok { // a million orders make wide figures: close up rather than leave statuses out
@@ -146,14 +146,14 @@ func (s *Screen) count(filter string) int64 {
 	switch filter {
 	case "":
 		return s.counts.Total()
-	case db.StatusOpen:
+	case string(orders.StatusOpen):
 		var n int64
 		for _, st := range model.OpenStatuses() {
-			n += s.counts[string(st)]
+			n += s.counts.Of(st)
 		}
 		return n
 	}
-	return s.counts[filter]
+	return s.counts.Of(model.OrderStatus(filter))
 }
 
 // filterLabel names a status filter; short for handheld screens.
@@ -161,7 +161,7 @@ func filterLabel(filter string, short bool) string {
 	switch {
 	case filter == "":
 		return "All"
-	case filter == db.StatusOpen:
+	case filter == string(orders.StatusOpen):
 		return "Open"
 	case short:
 		return model.OrderStatus(filter).Short()
@@ -169,8 +169,16 @@ func filterLabel(filter string, short bool) string {
 	return model.OrderStatus(filter).Label()
 }
 
-func countItem(label string, n int64, selected bool) string {
-	item := label + " " + compact(n)
+// more marks counts that stopped at a search's cap: each is "at least".
+func (s *Screen) more() string {
+	if s.counts.Capped {
+		return "+"
+	}
+	return ""
+}
+
+func countItem(label string, n int64, selected bool, more string) string {
+	item := label + " " + compact(n) + more
 	if selected {
 		return "[" + item + "]"
 	}
@@ -206,7 +214,7 @@ func wrapItems(items []string, sep string, width, maxLines int) (lines []string,
 func (s *Screen) writeFilters(b *strings.Builder) {
 	st := s.ctx.Styles
 	sortLabel := "oldest first"
-	if s.sort == db.ByPromised {
+	if s.sort == orders.ByPromised {
 		sortLabel = "promised first"
 	}
 	var line string
@@ -221,7 +229,7 @@ func (s *Screen) writeFilters(b *strings.Builder) {
 		}
 	default:
 		short := "by age"
-		if s.sort == db.ByPromised {
+		if s.sort == orders.ByPromised {
 			short = "by due"
 		}
 		if s.width < 30 {
@@ -237,7 +245,7 @@ func (s *Screen) writeFilters(b *strings.Builder) {
 	b.WriteByte('\n')
 }
 
-func (s *Screen) lookupName(list []db.Lookup, i int) string {
+func (s *Screen) lookupName(list []orders.Lookup, i int) string {
 	if i < 0 || i >= len(list) {
 		return "all"
 	}

@@ -4,7 +4,7 @@ import (
 	"io"
 	"time"
 
-	"oms/db"
+	"oms/db/staff"
 	"oms/keymaps"
 	"oms/themes"
 	"oms/tui/ui"
@@ -32,7 +32,7 @@ func NewContext(store ui.Store) *ui.Context {
 		Styles:   themes.NewStyles(themes.NewRenderer(io.Discard, theme, noColor), theme),
 		Keys:     &keys,
 		Store:    store,
-		User:     db.Identity{Login: "anna", Name: "Anna Jansen", Job: "supervisor", Warehouse: "RTM1"},
+		User:     staff.Identity{Login: "anna", Name: "Anna Jansen", Job: "supervisor", Warehouse: "RTM1"},
 		Now:      func() time.Time { return Now },
 		Location: time.UTC,
 	}

@@ -4,18 +4,19 @@ import (
 	"context"
 	"time"
 
-	"oms/db"
+	"oms/db/orders"
+	"oms/db/staff"
 	"oms/keymaps"
 	"oms/themes"
 )
 
-// Store is the part of the database the screens use. *db.DB implements it; benchmarks use an
-// in-memory one so that they measure drawing, not PostgreSQL.
+// Store is the part of the database the screens use. *orders.Store implements it; benchmarks
+// use an in-memory one so that they measure drawing, not PostgreSQL.
 type Store interface {
-	QueuePage(ctx context.Context, req db.PageRequest) ([]db.QueueRow, error)
-	QueueCounts(ctx context.Context, f db.QueueFilter) (db.StatusCounts, error)
-	OrderDetail(ctx context.Context, id int64) (db.OrderDetail, error)
-	LoadLookups(ctx context.Context) (db.Lookups, error)
+	QueuePage(ctx context.Context, req orders.PageRequest) ([]orders.QueueRow, error)
+	QueueCounts(ctx context.Context, f orders.QueueFilter) (orders.StatusCounts, error)
+	OrderDetail(ctx context.Context, id int64) (orders.Detail, error)
+	LoadLookups(ctx context.Context) (orders.Lookups, error)
 }
 
 // Context is what every component is given: no globals (DESIGN.md §7). Under SSH each session
@@ -24,8 +25,8 @@ type Context struct {
 	Styles  *themes.Styles
 	Keys    *keymaps.KeyMap
 	Store   Store
-	User    db.Identity
-	Lookups db.Lookups
+	User    staff.Identity
+	Lookups orders.Lookups
 	// Now is the clock; tests fix it so frames are reproducible.
 	Now func() time.Time
 	// Location is the time zone for clock times and "due today".
