@@ -50,13 +50,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, stopSignals...)
-	done := make(chan struct{})
-	var watchdog sync.WaitGroup
-	watchdog.Go(func() { stopOnSignal(sigs, cancel, done, stderr) })
+	w := &watchdog{sigs: sigs, cancel: cancel, done: make(chan struct{}), stopped: make(chan os.Signal, 1),
+		grace: stopGrace, stderr: stderr, exit: os.Exit}
+	var running sync.WaitGroup
+	running.Go(w.run)
 	defer func() {
 		signal.Stop(sigs)
-		close(done)
-		watchdog.Wait()
+		close(w.done)
+		running.Wait()
 	}()
 
 	g := &globals{log: noSession()}
@@ -67,7 +68,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	started := time.Now()
 	cmd, err := root.ExecuteContextC(ctx)
 	code := exitStatus(err)
-	if err != nil {
+	switch {
+	case err == nil:
+	case w.signalled() != nil:
+		// What failed is the signal's doing ("canceling statement due to user request"): say
+		// what happened instead; the log keeps the error.
+		fmt.Fprintf(stderr, "oms: stopped by a signal (%s) before it finished\n", w.signalled())
+	default:
 		fmt.Fprintln(stderr, "oms: "+err.Error())
 	}
 	g.log.end(cmd, code, err, time.Since(started))
@@ -85,29 +92,52 @@ func exitStatus(err error) int {
 	return 1
 }
 
-// stopOnSignal cancels the command on the first stop signal. If the command has not returned
-// stopGrace later, whatever it is stuck in, it runs the exit hooks (removing files the command
-// made) and ends the process.
-func stopOnSignal(sigs <-chan os.Signal, cancel context.CancelFunc, done <-chan struct{}, stderr io.Writer) {
+// watchdog cancels the command on the first stop signal. If the command has not returned grace
+// later, whatever it is stuck in, it runs the exit hooks (removing files the command made) and
+// ends the process.
+type watchdog struct {
+	sigs    <-chan os.Signal
+	cancel  context.CancelFunc
+	done    chan struct{}  // closed when the command has returned
+	stopped chan os.Signal // the first signal, once it came
+	grace   time.Duration
+	stderr  io.Writer
+	exit    func(int)
+}
+
+func (w *watchdog) run() {
 	var sig os.Signal
 	select {
-	case sig = <-sigs:
-	case <-done:
+	case sig = <-w.sigs:
+	case <-w.done:
 		return
 	}
-	cancel()
-	grace := time.NewTimer(stopGrace)
+	w.stopped <- sig
+	w.cancel()
+	grace := time.NewTimer(w.grace)
 	defer grace.Stop()
 	for {
 		select {
-		case <-done:
+		case <-w.done:
 			return
-		case <-sigs: // a hang-up often comes twice (the shell passes it on); keep stopping
+		case <-w.sigs: // a hang-up often comes twice (the shell passes it on); keep stopping
 		case <-grace.C:
 			runExitHooks()
-			fmt.Fprintf(stderr, "oms: still not stopped %s after %s; exiting\n", stopGrace, sig)
-			os.Exit(1)
+			fmt.Fprintf(w.stderr, "oms: still running %s after a signal (%s); exiting\n", w.grace, sig)
+			w.exit(1)
+			return
 		}
+	}
+}
+
+// signalled is the signal that stopped the command, or nil.
+func (w *watchdog) signalled() os.Signal {
+	select {
+	case sig := <-w.stopped:
+		w.stopped <- sig
+		return sig
+	default:
+		return nil
 	}
 }
 
