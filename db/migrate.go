@@ -42,6 +42,13 @@ func (d *DB) Migrate(ctx context.Context) (MigrationResult, error) {
 		return res, err
 	}
 	defer conn.Close()
+	// The wait lasts as long as the other run: a session's lock_timeout (the terminal profile's
+	// 3 s) must not turn a concurrent migration into a failure. Only this connection's setting
+	// changes, and only until it goes back to the pool.
+	if _, err := conn.ExecContext(ctx, `SET lock_timeout = 0`); err != nil {
+		return res, err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `RESET lock_timeout`)
 	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLockKey); err != nil {
 		return res, fmt.Errorf("waiting for other migrations to finish: %w", err)
 	}
