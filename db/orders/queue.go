@@ -70,8 +70,9 @@ type QueueFilter struct {
 	Status      StatusFilter
 	ChannelID   int64
 	WarehouseID int64
-	// Search matches an order number (with or without its prefix and zeros), a channel's
-	// external id, or part of the customer's name.
+	// Search finds orders by number (with or without its prefix and zeros), channel external
+	// id, parcel tracking number, customer name (any part, accents and case ignored), e-mail,
+	// phone number (its digits, from the end) or postcode.
 	Search string
 }
 
@@ -340,28 +341,9 @@ func (w *whereBuilder) filter(f QueueFilter, withStatus bool) error {
 	if f.WarehouseID != 0 {
 		w.add("o.warehouse_id = %s", f.WarehouseID)
 	}
-	if s := strings.TrimSpace(f.Search); s != "" {
+	if q := parseSearch(f.Search); q.text != "" {
 		w.searching = true
-		w.add(`(o.number = upper(%s) OR o.external_id = %s
-			OR o.number = (SELECT prefix || lpad(%s, width, '0') FROM number_series WHERE code = 'order')
-			OR o.customer_name ILIKE %s)`, s, s, digitsOnly(s), "%"+escapeLike(s)+"%")
+		w.search(q)
 	}
 	return nil
-}
-
-// digitsOnly returns s if it is all digits (so "123" finds SO-0000123), else NULL (matches nothing).
-func digitsOnly(s string) any {
-	if len(s) > 12 {
-		return nil
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return nil
-		}
-	}
-	return s
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
