@@ -242,8 +242,8 @@ var checkQueries = []checkQuery{
 	 ORDER BY 1`},
 }
 
-// Check audits every invariant of DESIGN.md §3 and reports each violation as a sentence, at
-// most limit per rule (0 means no limit). It only reads; it runs in one REPEATABLE READ
+// Check audits every invariant of ARCHITECTURE.md §2 and reports each violation as a sentence,
+// at most limit per rule (0 means no limit). It only reads; it runs in one REPEATABLE READ
 // snapshot so work going on meanwhile cannot produce false alarms.
 func (d *DB) Check(ctx context.Context, limit int) (CheckReport, error) {
 	var rep CheckReport

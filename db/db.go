@@ -20,7 +20,7 @@ type Config struct {
 	// AppName shows in pg_stat_activity so an administrator can tell terminals apart.
 	AppName string
 	// StatementTimeout, LockTimeout and IdleInTxTimeout bound what a lost or slow client can
-	// hold; zero leaves the server's setting (DESIGN.md §4).
+	// hold; zero leaves the server's setting (ARCHITECTURE.md §3).
 	StatementTimeout time.Duration
 	LockTimeout      time.Duration
 	IdleInTxTimeout  time.Duration

@@ -155,7 +155,8 @@ func IsConstraint(err error, kind ConstraintKind) bool {
 }
 
 // retryable says whether rerunning the whole transaction may succeed: serialization failures
-// and deadlocks (DESIGN.md §4). Effects are safe to rerun because commands carry idempotency keys.
+// and deadlocks (ARCHITECTURE.md §3). Effects are safe to rerun because commands carry
+// idempotency keys.
 func retryable(err error) bool {
 	var pqErr *pq.Error
 	return errors.As(err, &pqErr) && (pqErr.Code == "40001" || pqErr.Code == "40P01")

@@ -17,10 +17,10 @@ import (
 var ErrKeyReused = errors.New("this command key was already used for something else")
 
 // ClaimKey claims an idempotency key for command in tx, the transaction that applies the
-// command's effect (DESIGN.md §3.5). It returns done = true when the same command with the same
-// request already committed under this key: the caller must then return without applying it
-// again. A concurrent claim of the same key waits for the first to commit or roll back. An empty
-// key claims nothing, for work no person or file triggered.
+// command's effect (ARCHITECTURE.md §2.5). It returns done = true when the same command with the
+// same request already committed under this key: the caller must then return without applying
+// it again. A concurrent claim of the same key waits for the first to commit or roll back. An
+// empty key claims nothing, for work no person or file triggered.
 func ClaimKey(ctx context.Context, tx *sqlx.Tx, key, command string, request any) (done bool, err error) {
 	if key == "" {
 		return false, nil

@@ -102,7 +102,7 @@ func (s *server) createTemplate(ctx context.Context) error {
 
 // ClientRole is an ordinary role (no superuser, owns nothing) with the grants today's code
 // needs: it reads everything and writes every table except those the database keeps itself.
-// Tests that attack the schema connect as it. The job roles of DESIGN.md §6 replace it.
+// Tests that attack the schema connect as it. One group role per job function will replace it.
 const (
 	ClientRole     = "oms_test_client"
 	clientPassword = "oms-test-client"

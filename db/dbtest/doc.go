@@ -1,4 +1,4 @@
-// Package dbtest gives each test its own freshly migrated PostgreSQL database (DESIGN.md §9).
+// Package dbtest gives each test its own freshly migrated PostgreSQL database (ARCHITECTURE.md §6).
 //
 // It uses OMS_TEST_DATABASE_URL when set (the role needs CREATEDB; a superuser is best because
 // `oms seed` writes backdated history), and otherwise starts a private cluster from the installed

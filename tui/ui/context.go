@@ -19,7 +19,7 @@ type Store interface {
 	LoadLookups(ctx context.Context) (orders.Lookups, error)
 }
 
-// Context is what every component is given: no globals (DESIGN.md §7). Under SSH each session
+// Context is what every component is given: no globals (ARCHITECTURE.md §5). Under SSH each session
 // has its own Context with its own renderer's styles.
 type Context struct {
 	Styles  *themes.Styles
