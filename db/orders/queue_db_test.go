@@ -255,8 +255,8 @@ func TestQueuePagesUseAnIndexInsteadOfSorting(t *testing.T) {
 	for _, c := range []struct {
 		q string
 		// exact: the index finds exactly the rows wanted, no Filter reads past others. Open
-		// orders of one warehouse read 2,800 rows of other warehouses for a last page of 50
-		// at 200k orders without the partial indexes of 00007.
+		// orders of one warehouse by promise date read 2,800 rows of other warehouses for a
+		// last page of 50 at 200k orders without the partial index of 00007.
 		exact bool
 	}{
 		{q: `SELECT id FROM orders o WHERE o.status = 'shipped' ORDER BY o.ordered_at, o.id LIMIT 50`},
@@ -266,9 +266,11 @@ func TestQueuePagesUseAnIndexInsteadOfSorting(t *testing.T) {
 		{q: `SELECT id FROM orders o WHERE ` + open + ` ORDER BY o.promised_at, o.id LIMIT 50`},
 		{q: `SELECT id FROM orders o WHERE ` + open + ` AND o.warehouse_id = 2 ORDER BY o.promised_at DESC, o.id DESC LIMIT 50`, exact: true},
 		{q: `SELECT id FROM orders o WHERE ` + open + ` AND o.warehouse_id = 2 ORDER BY o.promised_at, o.id LIMIT 50`, exact: true},
-		{q: `SELECT id FROM orders o WHERE ` + open + ` AND o.warehouse_id = 2 ORDER BY o.ordered_at DESC, o.id DESC LIMIT 50`, exact: true},
 		{q: `SELECT id FROM orders o WHERE ` + open + ` AND o.warehouse_id = 2
-		      AND (o.ordered_at, o.id) > ('2026-01-01', 7) ORDER BY o.ordered_at, o.id LIMIT 50`, exact: true},
+		      AND (o.promised_at, o.id) > ('2026-01-01', 7) ORDER BY o.promised_at, o.id LIMIT 50`, exact: true},
+		// By age there is no such index (00008: it cost writers more than the 330 rows a last page
+		// read at most); the pages still come in order from orders_open_age.
+		{q: `SELECT id FROM orders o WHERE ` + open + ` AND o.warehouse_id = 2 ORDER BY o.ordered_at DESC, o.id DESC LIMIT 50`},
 	} {
 		tx, err := d.Beginx()
 		if err != nil {

@@ -92,6 +92,27 @@ func TestSearchIgnoresAccentsCaseAndNormalForm(t *testing.T) {
 	}
 }
 
+// TestSearchFollowsARenamedCustomer: the folded name the search reads is kept by the database,
+// whoever writes the name and whatever else they write.
+func TestSearchFollowsARenamedCustomer(t *testing.T) {
+	d, o := seeded(t)
+	var id int64
+	var number string
+	mustGet(t, d, &id, `SELECT max(id) FROM orders`)
+	mustGet(t, d, &number, `SELECT number FROM orders WHERE id = $1`, id)
+	mustExec(t, d, fmt.Sprintf(`UPDATE orders SET customer_name = 'Zoë Ångström' WHERE id = %d`, id))
+	if got := search(t, o, "zoe angstrom"); !slices.Equal(got, []string{number}) {
+		t.Errorf("after a rename, search \"zoe angstrom\" found %v, want %s", got, number)
+	}
+	mustExec(t, d, fmt.Sprintf(`UPDATE orders SET search_name = 'forged', notes = 'x' WHERE id = %d`, id))
+	if got := search(t, o, "forged"); len(got) != 0 {
+		t.Errorf("a client wrote the folded name: search \"forged\" found %v", got)
+	}
+	if got := search(t, o, "ngstr"); !slices.Equal(got, []string{number}) {
+		t.Errorf("after a write of search_name, search \"ngstr\" found %v, want %s", got, number)
+	}
+}
+
 func TestSearchFindsOrderNumbersTypedLoosely(t *testing.T) {
 	d, o := seeded(t)
 	var id int64
