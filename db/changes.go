@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -76,9 +75,62 @@ var changeChecks = [...][]string{
 	},
 }
 
-// ChangedSince says whether any row of the given tables was committed after snapshot since was
-// taken, and returns the current snapshot to ask with next time. An empty since always reports a
-// change (there is no baseline yet); no tables never does.
+// TableSet is a set of Tables (bit i = Table i).
+type TableSet uint32
+
+// SetOf is the set of the given tables. A value no Table has (0, or 32 and above, which do not
+// fit a bit) sets bit 0, Table 0, which is no table either, so that ChangesSince refuses it
+// rather than ignoring it.
+func SetOf(tables ...Table) TableSet {
+	var s TableSet
+	for _, t := range tables {
+		if t >= 32 {
+			t = 0
+		}
+		s |= 1 << t
+	}
+	return s
+}
+
+// Has says whether t is in s.
+func (s TableSet) Has(t Table) bool { return t < 32 && s&(1<<t) != 0 }
+
+// Intersects says whether s and o have a table in common.
+func (s TableSet) Intersects(o TableSet) bool { return s&o != 0 }
+
+// Tables lists the tables in s, ascending.
+func (s TableSet) Tables() []Table {
+	var out []Table
+	for t := Table(0); t < 32; t++ {
+		if s.Has(t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// String lists the tables' names, ascending: "orders, order lines"; the empty set is "none".
+func (s TableSet) String() string {
+	if s == 0 {
+		return "none"
+	}
+	var names []string
+	for _, t := range s.Tables() {
+		names = append(names, t.String())
+	}
+	return strings.Join(names, ", ")
+}
+
+// known is every table the feed can watch.
+const known = TableSet(1<<(lastTable+1)) - 2
+
+// ChangesSince returns the current snapshot and which of the watched tables had a row committed
+// that snapshot since could not see. An empty since reports every watched table changed (there
+// is no baseline yet); an empty watch reports none. A table the feed does not know is an error.
+//
+// One process can serve many screens with it: one poll for the union of what they watch, then
+// each screen wakes when the result intersects its own set. It is one round trip, one SELECT
+// with one boolean column per watched table.
 //
 // This is the polled change feed of ARCHITECTURE.md §4: writers only stamp rows with their
 // transaction id (a trigger or a column default, no NOTIFY, so nothing serializes commits), and
@@ -88,32 +140,54 @@ var changeChecks = [...][]string{
 //
 // The poll runs unprepared on purpose: a generic plan cannot know that the snapshot's xmin is
 // recent, and would scan the tables instead of reading the few newest entries of their indexes.
+func (d *DB) ChangesSince(ctx context.Context, since Snapshot, watch TableSet) (Snapshot, TableSet, error) {
+	if bad := watch &^ known; bad != 0 {
+		return since, 0, fmt.Errorf("change feed: unknown table %v", bad.Tables()[0])
+	}
+	var now Snapshot
+	if since == "" || watch == 0 {
+		err := d.GetContext(ctx, &now, `SELECT pg_current_snapshot()::text`)
+		if err != nil || since == "" {
+			return now, watch, err
+		}
+		return now, 0, nil
+	}
+	tables := watch.Tables()
+	cols := make([]string, len(tables))
+	for i, t := range tables {
+		checks := make([]string, len(changeChecks[t]))
+		for j, c := range changeChecks[t] {
+			checks[j] = "EXISTS (" + c + ")"
+		}
+		cols[i] = strings.Join(checks, "\n\t\tOR ")
+	}
+	changed := make([]bool, len(tables))
+	dest := []any{&now}
+	for i := range changed {
+		dest = append(dest, &changed[i])
+	}
+	err := d.QueryRowxContext(ctx, "SELECT pg_current_snapshot()::text,\n\t"+strings.Join(cols, ",\n\t"),
+		string(since)).Scan(dest...)
+	if err != nil {
+		return since, 0, err
+	}
+	var out TableSet
+	for i, t := range tables {
+		if changed[i] {
+			out |= SetOf(t)
+		}
+	}
+	return now, out, nil
+}
+
+// ChangedSince says whether any row of the given tables was committed after snapshot since was
+// taken, and returns the current snapshot to ask with next time. An empty since always reports a
+// change (there is no baseline yet); no tables never does otherwise. It is ChangesSince for a
+// caller that watches for one screen and needs no more than yes or no.
 func (d *DB) ChangedSince(ctx context.Context, since Snapshot, tables ...Table) (Snapshot, bool, error) {
-	var res struct {
-		Now     Snapshot `db:"now"`
-		Changed bool     `db:"changed"`
+	now, changed, err := d.ChangesSince(ctx, since, SetOf(tables...))
+	if err != nil {
+		return now, false, err
 	}
-	if since == "" {
-		err := d.GetContext(ctx, &res, `SELECT pg_current_snapshot()::text AS now, true AS changed`)
-		return res.Now, true, err
-	}
-	tables = slices.Clone(tables)
-	slices.Sort(tables)
-	tables = slices.Compact(tables)
-	var checks []string
-	for _, t := range tables {
-		if t < 1 || t > lastTable {
-			return since, false, fmt.Errorf("change feed: unknown table %v", t)
-		}
-		for _, c := range changeChecks[t] {
-			checks = append(checks, "EXISTS ("+c+")")
-		}
-	}
-	if len(checks) == 0 {
-		err := d.GetContext(ctx, &res, `SELECT pg_current_snapshot()::text AS now, false AS changed`)
-		return res.Now, false, err
-	}
-	err := d.GetContext(ctx, &res, `SELECT pg_current_snapshot()::text AS now, `+
-		strings.Join(checks, "\n\t\tOR ")+` AS changed`, string(since))
-	return res.Now, res.Changed, err
+	return now, since == "" || changed != 0, nil
 }
