@@ -50,11 +50,11 @@ var statusDisplays = map[OrderStatus]statusDisplay{
 	StatusPicking:           {"Picking", "PICKG", '>'},
 	StatusPicked:            {"Picked", "PICKD", '='},
 	StatusPacked:            {"Packed", "PACKD", '#'},
-	StatusPartiallyShipped:  {"Part shipped", "PSHIP", '~'},
+	StatusPartiallyShipped:  {"Part shipped", "PSHIP", '/'},
 	StatusShipped:           {"Shipped", "SHIP", '^'},
 	StatusPartiallyReturned: {"Part returned", "PRET", '<'},
 	StatusReturned:          {"Returned", "RET", '@'},
-	StatusOnHold:            {"On hold", "HOLD", '!'},
+	StatusOnHold:            {"On hold", "HOLD", '|'},
 	StatusCancelled:         {"Cancelled", "CANC", 'x'},
 }
 

@@ -3,7 +3,7 @@ package model
 // Tone is what a status means to someone looking at a screen, independent of what it is the
 // status of: a theme colours tones, not statuses, so a new kind of status (a pick task's, an
 // RMA's, a count's) needs a tone here and no palette change. The values are the tone names the
-// themes package colours (a test in tui ties the two lists).
+// themes package colours (a test in tui/ui ties the two lists).
 type Tone string
 
 const (

@@ -1,5 +1,6 @@
 // Package themes owns how oms looks: semantic palettes (text, selection,
-// borders, warnings, lateness, one colour per order status), the built-in
+// borders, warnings, lateness, one colour per tone: ok, active, waiting,
+// warning, late, done, muted), the built-in
 // themes "dark", "light", "high-contrast" and "mono", the choice of theme
 // from --theme and NO_COLOR ([Resolve]), a per-session lipgloss renderer
 // that never queries the terminal ([NewRenderer]), and the lipgloss styles
@@ -10,8 +11,10 @@
 // and the selection with a cursor glyph as well, so frames rendered without
 // colour (NO_COLOR, golden tests) stay readable.
 //
-// Order statuses are plain strings here (see [Statuses]); this package
-// imports nothing of oms.
+// Tones are plain strings here (see [Tones]); this package imports nothing
+// of oms. Any status (an order's, a pick task's, an RMA's) is drawn by its
+// tone (model's OrderStatus.Tone and the like), so a new kind of status needs
+// no palette change.
 //
 // # NO_COLOR and mono
 //

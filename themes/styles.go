@@ -35,17 +35,17 @@ type Styles struct {
 	// model does not fall back to the global renderer.
 	Help help.Styles
 
-	status        map[string]lipgloss.Style
-	statusDefault lipgloss.Style
+	tone        map[string]lipgloss.Style
+	toneDefault lipgloss.Style
 }
 
-// Status returns the style for an order status string; an unknown status
+// Tone returns the style for a tone (model.Tone's names: "ok", "late", …); an unknown tone
 // gets the body text style. It is a map lookup.
-func (s *Styles) Status(status string) lipgloss.Style {
-	if st, ok := s.status[status]; ok {
+func (s *Styles) Tone(tone string) lipgloss.Style {
+	if st, ok := s.tone[tone]; ok {
 		return st
 	}
-	return s.statusDefault
+	return s.toneDefault
 }
 
 // NewStyles builds every style of theme t on renderer r.
@@ -84,23 +84,22 @@ func NewStyles(r *lipgloss.Renderer, t Theme) *Styles {
 			FullDesc:       fg(p.Muted),
 			FullSeparator:  fg(p.Border),
 		},
-		status:        make(map[string]lipgloss.Style, len(p.Status)),
-		statusDefault: fg(p.Text),
+		tone:        make(map[string]lipgloss.Style, len(p.Tone)),
+		toneDefault: fg(p.Text),
 	}
-	for name, col := range p.Status {
+	for name, col := range p.Tone {
 		st := fg(col)
-		if exceptional(name) {
+		if urgent(name) {
 			st = st.Bold(true)
 		}
-		s.status[name] = st
+		s.tone[name] = st
 	}
 	return s
 }
 
-// exceptional statuses need someone's attention; they are bold in every theme.
-func exceptional(status string) bool {
-	return status == StatusBackordered || status == StatusOnHold
-}
+// urgent tones need someone's attention; they are bold in every theme, so they stand out
+// without colour too.
+func urgent(tone string) bool { return tone == ToneWarning || tone == ToneLate }
 
 // monoStyles uses attributes only: reverse marks the header and selection,
 // bold and underline mark what is urgent, faint what is secondary.
@@ -135,18 +134,18 @@ func monoStyles(r *lipgloss.Renderer, t Theme) *Styles {
 			FullDesc:       plain,
 			FullSeparator:  plain,
 		},
-		status:        make(map[string]lipgloss.Style, len(Statuses())),
-		statusDefault: plain,
+		tone:        make(map[string]lipgloss.Style, len(Tones())),
+		toneDefault: plain,
 	}
-	for _, name := range Statuses() {
+	for _, name := range Tones() {
 		st := plain
 		switch {
-		case exceptional(name):
+		case urgent(name):
 			st = r.NewStyle().Bold(true)
-		case name == StatusCancelled:
+		case name == ToneMuted:
 			st = r.NewStyle().Faint(true)
 		}
-		s.status[name] = st
+		s.tone[name] = st
 	}
 	return s
 }

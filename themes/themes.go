@@ -11,34 +11,26 @@ import (
 	"github.com/muesli/termenv"
 )
 
-// Order statuses, as the strings the domain uses. Every colour theme has a
-// colour for each.
+// Tones are what a status means to someone looking at the screen (model.Tone spells the same
+// names; a test in tui/ui ties the two lists). Themes colour tones, not statuses, so a new kind
+// of status (a pick task's, an RMA's, a count's) needs no palette change.
 const (
-	StatusPending           = "pending"
-	StatusBackordered       = "backordered"
-	StatusAllocated         = "allocated"
-	StatusPicking           = "picking"
-	StatusPicked            = "picked"
-	StatusPacked            = "packed"
-	StatusPartiallyShipped  = "partially_shipped"
-	StatusShipped           = "shipped"
-	StatusPartiallyReturned = "partially_returned"
-	StatusReturned          = "returned"
-	StatusOnHold            = "on_hold"
-	StatusCancelled         = "cancelled"
+	ToneOK      = "ok"      // ready, nothing wrong
+	ToneActive  = "active"  // work in progress
+	ToneWaiting = "waiting" // waits for something else
+	ToneWarning = "warning" // needs a person's attention
+	ToneLate    = "late"    // past a promise or deadline
+	ToneDone    = "done"    // finished
+	ToneMuted   = "muted"   // no longer matters
 )
 
-// Statuses returns the order statuses a palette colours, in lifecycle order.
-func Statuses() []string {
-	return []string{
-		StatusPending, StatusBackordered, StatusAllocated, StatusPicking, StatusPicked,
-		StatusPacked, StatusPartiallyShipped, StatusShipped, StatusPartiallyReturned,
-		StatusReturned, StatusOnHold, StatusCancelled,
-	}
+// Tones returns every tone a palette colours.
+func Tones() []string {
+	return []string{ToneOK, ToneActive, ToneWaiting, ToneWarning, ToneLate, ToneDone, ToneMuted}
 }
 
 // Palette names colours by meaning, not by hue. In the mono theme every
-// colour is lipgloss.NoColor{} and Status is empty.
+// colour is lipgloss.NoColor{} and Tone is empty.
 type Palette struct {
 	Text        lipgloss.TerminalColor
 	Muted       lipgloss.TerminalColor
@@ -52,7 +44,7 @@ type Palette struct {
 	Error       lipgloss.TerminalColor
 	HeaderFg    lipgloss.TerminalColor
 	HeaderBg    lipgloss.TerminalColor
-	Status      map[string]lipgloss.TerminalColor // keyed by Statuses()
+	Tone        map[string]lipgloss.TerminalColor // keyed by Tones()
 }
 
 // Theme is a named palette and what it assumes about the terminal.
@@ -84,19 +76,10 @@ var builtins = []Theme{
 			SelectionFg: c("#FFFFFF"), SelectionBg: c("#005F87"), Border: c("#585858"),
 			OK: c("#5FD75F"), Warning: c("#FFD75F"), Late: c("#FF8700"), Error: c("#FF5F5F"),
 			HeaderFg: c("#FFFFFF"), HeaderBg: c("#1C3A5E"),
-			Status: map[string]lipgloss.TerminalColor{
-				StatusPending:           c("#BCBCBC"),
-				StatusBackordered:       c("#FF8700"),
-				StatusAllocated:         c("#87D7FF"),
-				StatusPicking:           c("#5FAFFF"),
-				StatusPicked:            c("#8787FF"),
-				StatusPacked:            c("#AF87FF"),
-				StatusPartiallyShipped:  c("#5FD7AF"),
-				StatusShipped:           c("#5FD75F"),
-				StatusPartiallyReturned: c("#D7AF5F"),
-				StatusReturned:          c("#D787D7"),
-				StatusOnHold:            c("#FFD75F"),
-				StatusCancelled:         c("#767676"),
+			Tone: map[string]lipgloss.TerminalColor{
+				ToneOK: c("#87D7FF"), ToneActive: c("#5FAFFF"), ToneWaiting: c("#BCBCBC"),
+				ToneWarning: c("#FFD75F"), ToneLate: c("#FF8700"), ToneDone: c("#5FD75F"),
+				ToneMuted: c("#767676"),
 			},
 		},
 	},
@@ -107,19 +90,10 @@ var builtins = []Theme{
 			SelectionFg: c("#000000"), SelectionBg: c("#AFD7FF"), Border: c("#A8A8A8"),
 			OK: c("#008700"), Warning: c("#AF5F00"), Late: c("#D75F00"), Error: c("#D70000"),
 			HeaderFg: c("#FFFFFF"), HeaderBg: c("#005F87"),
-			Status: map[string]lipgloss.TerminalColor{
-				StatusPending:           c("#585858"),
-				StatusBackordered:       c("#AF5F00"),
-				StatusAllocated:         c("#0087AF"),
-				StatusPicking:           c("#005FD7"),
-				StatusPicked:            c("#5F5FAF"),
-				StatusPacked:            c("#8700AF"),
-				StatusPartiallyShipped:  c("#00875F"),
-				StatusShipped:           c("#008700"),
-				StatusPartiallyReturned: c("#875F00"),
-				StatusReturned:          c("#AF0087"),
-				StatusOnHold:            c("#AF8700"),
-				StatusCancelled:         c("#8A8A8A"),
+			Tone: map[string]lipgloss.TerminalColor{
+				ToneOK: c("#0087AF"), ToneActive: c("#005FD7"), ToneWaiting: c("#585858"),
+				ToneWarning: c("#AF8700"), ToneLate: c("#D75F00"), ToneDone: c("#008700"),
+				ToneMuted: c("#8A8A8A"),
 			},
 		},
 	},
@@ -132,19 +106,10 @@ var builtins = []Theme{
 			SelectionFg: c("0"), SelectionBg: c("11"), Border: c("15"),
 			OK: c("10"), Warning: c("11"), Late: c("13"), Error: c("9"),
 			HeaderFg: c("0"), HeaderBg: c("15"),
-			Status: map[string]lipgloss.TerminalColor{
-				StatusPending:           c("15"),
-				StatusBackordered:       c("11"),
-				StatusAllocated:         c("14"),
-				StatusPicking:           c("12"),
-				StatusPicked:            c("12"),
-				StatusPacked:            c("13"),
-				StatusPartiallyShipped:  c("10"),
-				StatusShipped:           c("10"),
-				StatusPartiallyReturned: c("11"),
-				StatusReturned:          c("13"),
-				StatusOnHold:            c("9"),
-				StatusCancelled:         c("7"),
+			Tone: map[string]lipgloss.TerminalColor{
+				ToneOK: c("14"), ToneActive: c("12"), ToneWaiting: c("15"),
+				ToneWarning: c("11"), ToneLate: c("13"), ToneDone: c("10"),
+				ToneMuted: c("7"),
 			},
 		},
 	},
@@ -155,7 +120,7 @@ var builtins = []Theme{
 			SelectionFg: lipgloss.NoColor{}, SelectionBg: lipgloss.NoColor{}, Border: lipgloss.NoColor{},
 			OK: lipgloss.NoColor{}, Warning: lipgloss.NoColor{}, Late: lipgloss.NoColor{}, Error: lipgloss.NoColor{},
 			HeaderFg: lipgloss.NoColor{}, HeaderBg: lipgloss.NoColor{},
-			Status: map[string]lipgloss.TerminalColor{},
+			Tone: map[string]lipgloss.TerminalColor{},
 		},
 	},
 }
@@ -173,7 +138,7 @@ func Names() []string {
 func ByName(name string) (Theme, error) {
 	for _, t := range builtins {
 		if t.Name == name {
-			t.Palette.Status = maps.Clone(t.Palette.Status)
+			t.Palette.Tone = maps.Clone(t.Palette.Tone)
 			return t, nil
 		}
 	}

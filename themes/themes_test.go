@@ -43,8 +43,8 @@ func allStyles(s *themes.Styles) map[string]lipgloss.Style {
 	}
 	out["Help.ShortKey"] = s.Help.ShortKey
 	out["Help.ShortDesc"] = s.Help.ShortDesc
-	for _, st := range themes.Statuses() {
-		out["Status("+st+")"] = s.Status(st)
+	for _, st := range themes.Tones() {
+		out["Tone("+st+")"] = s.Tone(st)
 	}
 	return out
 }
@@ -65,20 +65,20 @@ func TestNamesAndByName(t *testing.T) {
 	}
 	// A theme is a copy: changing it does not change the built-in.
 	th, _ := themes.ByName("dark")
-	th.Palette.Status["shipped"] = lipgloss.Color("#000000")
+	th.Palette.Tone["done"] = lipgloss.Color("#000000")
 	again, _ := themes.ByName("dark")
-	if again.Palette.Status["shipped"] == lipgloss.Color("#000000") {
-		t.Fatal("ByName shares the built-in status map")
+	if again.Palette.Tone["done"] == lipgloss.Color("#000000") {
+		t.Fatal("ByName shares the built-in tone map")
 	}
 }
 
-func TestEveryThemeColoursEveryStatus(t *testing.T) {
+func TestEveryThemeColoursEveryTone(t *testing.T) {
 	for _, n := range themes.Names() {
 		th, _ := themes.ByName(n)
 		v := reflect.ValueOf(th.Palette)
 		for i := 0; i < v.NumField(); i++ {
 			f := v.Type().Field(i)
-			if f.Name == "Status" {
+			if f.Name == "Tone" {
 				continue
 			}
 			col, _ := v.Field(i).Interface().(lipgloss.TerminalColor)
@@ -93,40 +93,40 @@ func TestEveryThemeColoursEveryStatus(t *testing.T) {
 			}
 		}
 		if th.Mono {
-			if len(th.Palette.Status) != 0 {
-				t.Errorf("mono has status colours")
+			if len(th.Palette.Tone) != 0 {
+				t.Errorf("mono has tone colours")
 			}
 			continue
 		}
-		for _, st := range themes.Statuses() {
-			col, ok := th.Palette.Status[st]
+		for _, st := range themes.Tones() {
+			col, ok := th.Palette.Tone[st]
 			if _, none := col.(lipgloss.NoColor); !ok || col == nil || none {
-				t.Errorf("%s: no colour for status %s", n, st)
+				t.Errorf("%s: no colour for tone %s", n, st)
 			}
 		}
-		if len(th.Palette.Status) != len(themes.Statuses()) {
-			t.Errorf("%s colours statuses that do not exist", n)
+		if len(th.Palette.Tone) != len(themes.Tones()) {
+			t.Errorf("%s colours tones that do not exist", n)
 		}
 	}
 }
 
-func TestStatusStyles(t *testing.T) {
+func TestToneStyles(t *testing.T) {
 	for _, n := range themes.Names() {
 		th, _ := themes.ByName(n)
 		s := themes.NewStyles(trueColor(), th)
-		for _, st := range themes.Statuses() {
-			if got := s.Status(st).Render(st); !strings.Contains(got, st) {
-				t.Errorf("%s: Status(%s) renders %q", n, st, got)
+		for _, st := range themes.Tones() {
+			if got := s.Tone(st).Render(st); !strings.Contains(got, st) {
+				t.Errorf("%s: Tone(%s) renders %q", n, st, got)
 			}
 		}
-		if got := s.Status("no_such_status").Render("x"); got != s.Text.Render("x") {
-			t.Errorf("%s: unknown status renders %q, want the text style", n, got)
+		if got := s.Tone("no_such_tone").Render("x"); got != s.Text.Render("x") {
+			t.Errorf("%s: unknown tone renders %q, want the text style", n, got)
 		}
-		if !th.Mono && s.Status("shipped").Render("x") == s.Status("pending").Render("x") {
-			t.Errorf("%s: shipped and pending look the same", n)
+		if !th.Mono && s.Tone("done").Render("x") == s.Tone("waiting").Render("x") {
+			t.Errorf("%s: done and waiting look the same", n)
 		}
-		if allocs := testing.AllocsPerRun(100, func() { _ = s.Status("picking") }); allocs != 0 {
-			t.Errorf("%s: Status allocates %v times", n, allocs)
+		if allocs := testing.AllocsPerRun(100, func() { _ = s.Tone("active") }); allocs != 0 {
+			t.Errorf("%s: Tone allocates %v times", n, allocs)
 		}
 	}
 }

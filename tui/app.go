@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"strings"
 	"time"
 
@@ -10,14 +9,11 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"oms/db"
-	"oms/db/orders"
-	"oms/db/staff"
 	"oms/keymaps"
-	"oms/tui/order"
 	"oms/tui/ui"
 )
 
-// Smallest terminal the UI draws in; below it the screen says so (DESIGN.md §7).
+// Smallest terminal the UI draws in; below it the screen says so (ARCHITECTURE.md §5).
 const (
 	MinWidth  = 20
 	MinHeight = 10
@@ -25,24 +21,34 @@ const (
 
 // slot is one top-level screen, built on first visit, with the views opened over it.
 type slot struct {
-	def   screenDef
+	def   ui.Def
 	stack []ui.Component // stack[0] is the screen itself
 }
 
 func (s *slot) top() ui.Component { return s.stack[len(s.stack)-1] }
 
+// maxHistory bounds how many screens Back remembers.
+const maxHistory = 16
+
 // Model is the root of the UI. It only routes and draws the chrome.
 type Model struct {
-	ctx           *ui.Context
-	keys          *keymaps.KeyMap
-	slots         []*slot
-	active        int
+	ctx    *ui.Context
+	keys   *keymaps.KeyMap
+	routes map[ui.Route]ui.Def
+	slots  []*slot
+	active int
+	// history is the top-level screens left by a jump, newest last: Back on a screen with
+	// nothing opened over it returns to the one before, with its views as they were.
+	history       []int
 	width, height int
 
-	live     liveState
-	status   ui.StatusMsg
-	menu     *menu
-	showHelp bool
+	live   liveState
+	status ui.StatusMsg
+	// fetchError says the status line holds a failed fetch's error, which the next good
+	// answer for the showing screen clears (a key press clears any message).
+	fetchError bool
+	menu       *menu
+	showHelp   bool
 	// helpOffset scrolls the help page on small screens.
 	helpOffset int
 	notice     string
@@ -50,17 +56,15 @@ type Model struct {
 	help       help.Model
 }
 
-// storeOf is the data the screens read from d.
-func storeOf(d *db.DB) ui.Store { return orders.New(d) }
-
-// whoami is who d's session runs as.
-func whoami(ctx context.Context, d *db.DB) (staff.Identity, error) { return staff.New(d).Whoami(ctx) }
-
-// New builds the root model on a context; the first screen is the order queue.
-func New(c *ui.Context, poll Poller, pollEvery time.Duration) *Model {
-	m := &Model{ctx: c, keys: c.Keys, live: newLiveState(poll, pollEvery, c.Now())}
-	for _, def := range screenDefs() {
-		m.slots = append(m.slots, &slot{def: def})
+// New builds the root model on a context with a route table (Routes); the first top-level
+// screen shows first. poll is the change feed, asked every pollEvery (0: only on PollNow).
+func New(c *ui.Context, routes []ui.Def, poll Poller, pollEvery time.Duration) *Model {
+	m := &Model{ctx: c, keys: c.Keys, routes: map[ui.Route]ui.Def{}, live: newLiveState(poll, pollEvery, c.Now())}
+	for _, def := range routes {
+		m.routes[def.Route] = def
+		if def.Key != nil {
+			m.slots = append(m.slots, &slot{def: def})
+		}
 	}
 	m.help = help.New()
 	m.help.Styles = c.Styles.Help
@@ -83,7 +87,7 @@ func (m *Model) ensureBuilt(i int) (built bool) {
 	if len(s.stack) > 0 {
 		return false
 	}
-	comp := s.def.build(m.ctx)
+	comp := s.def.Build(m.ctx, nil)
 	s.stack = []ui.Component{comp}
 	if m.width > 0 {
 		comp.SetSize(m.bodySize())
@@ -108,49 +112,89 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.key(msg)
 	case ui.Result:
 		return m, m.route(msg)
-	case ui.OpenMsg:
-		return m, m.push(msg.Component)
-	case ui.OpenOrderMsg:
-		return m, m.push(order.New(m.ctx, msg.ID, msg.Number))
+	case ui.Open:
+		return m, m.open(msg)
 	case ui.StatusMsg:
-		m.status = msg
+		m.status, m.fetchError = msg, false
 		return m, nil
 	case clockMsg:
-		return m, tea.Batch(m.live.clockTick(), m.toCurrent(ui.ClockMsg{}))
+		return m, tea.Batch(m.live.clockTick(), m.current().Update(ui.ClockMsg{}))
 	case pollTickMsg, pollResultMsg:
-		changed, cmd := m.live.update(msg, m.ctx.Now())
-		if changed {
-			return m, tea.Batch(cmd, m.toCurrent(ui.ChangedMsg{}))
-		}
-		return m, cmd
+		return m, m.poll(msg)
 	}
-	return m, m.toCurrent(msg)
+	return m, m.current().Update(msg)
 }
 
-func (m *Model) toCurrent(msg tea.Msg) tea.Cmd {
-	_, cmd := m.current().Update(msg)
+// poll runs the change feed for every screen built (so a screen switched to meanwhile misses
+// nothing) and wakes the showing one only when a table it watches changed.
+func (m *Model) poll(msg tea.Msg) tea.Cmd {
+	changed, cmd, err := m.live.update(msg, m.watched(), m.ctx.Now())
+	if err != nil {
+		m.ctx.Logger().Warn("poll failed", "err", err.Error(), "failures", m.live.failures)
+	}
+	if w, ok := m.current().(ui.Watcher); ok && changed.Intersects(w.Watches()) {
+		return tea.Batch(cmd, m.current().Update(ui.ChangedMsg{Tables: changed & w.Watches()}))
+	}
 	return cmd
 }
 
+// watched is every table a built screen shows.
+func (m *Model) watched() db.TableSet {
+	var all db.TableSet
+	for _, s := range m.slots {
+		for _, c := range s.stack {
+			if w, ok := c.(ui.Watcher); ok {
+				all |= w.Watches()
+			}
+		}
+	}
+	return all
+}
+
 // route delivers a data result to the component that asked, wherever it is; an error for the
-// showing component goes to the status line too. What the user typed is the component's, and
-// no error touches it.
+// showing component goes to the status line too, and a good answer clears such an error. What
+// the user typed is the component's, and no error touches it.
 func (m *Model) route(r ui.Result) tea.Cmd {
-	if r.Err != nil && r.To == m.current().ID() {
-		m.status = ui.StatusMsg{Text: ui.Explain(r.Err), Error: true}
-		if ui.IsConnectionError(r.Err) {
-			m.live.markOffline()
+	if r.To == m.current().ID() {
+		switch {
+		case r.Err != nil:
+			m.status, m.fetchError = ui.StatusMsg{Text: ui.Explain(r.Err), Error: true}, true
+			if ui.IsConnectionError(r.Err) {
+				m.live.markOffline()
+			}
+		case m.fetchError:
+			m.status, m.fetchError = ui.StatusMsg{}, false
 		}
 	}
 	for _, s := range m.slots {
 		for _, c := range s.stack {
 			if c.ID() == r.To {
-				_, cmd := c.Update(r)
-				return cmd
+				return c.Update(r)
 			}
 		}
 	}
+	m.ctx.Logger().Info("fetch dropped", "reason", "screen closed", "took_ms", r.Took.Milliseconds())
 	return nil // the component was closed meanwhile: drop the answer
+}
+
+// open shows a route: a top-level screen is switched to, any other is pushed over the
+// showing screen.
+func (m *Model) open(o ui.Open) tea.Cmd {
+	def, ok := m.routes[o.Route]
+	if !ok {
+		m.ctx.Logger().Error("open unknown route", "route", string(o.Route))
+		m.status = ui.StatusMsg{Text: "no screen called " + string(o.Route), Error: true}
+		return nil
+	}
+	if def.Key != nil {
+		for i, s := range m.slots {
+			if s.def.Route == o.Route {
+				return m.jumpTo(i)
+			}
+		}
+	}
+	m.ctx.Logger().Debug("open", "route", string(o.Route))
+	return m.push(def.Build(m.ctx, o.Arg))
 }
 
 func (m *Model) push(c ui.Component) tea.Cmd {
@@ -160,31 +204,48 @@ func (m *Model) push(c ui.Component) tea.Cmd {
 	return c.Init()
 }
 
-func (m *Model) pop() tea.Cmd {
+// back closes the view on top, or returns to the screen jumped from.
+func (m *Model) back() tea.Cmd {
 	s := m.slots[m.active]
-	if len(s.stack) == 1 {
-		return nil
+	if len(s.stack) > 1 {
+		s.stack = s.stack[:len(s.stack)-1]
+		return m.current().Update(ui.ActivatedMsg{})
 	}
-	s.stack = s.stack[:len(s.stack)-1]
-	return m.toCurrent(ui.ActivatedMsg{})
+	if n := len(m.history); n > 0 {
+		prev := m.history[n-1]
+		m.history = m.history[:n-1]
+		return m.show(prev)
+	}
+	return nil
 }
 
-func (m *Model) switchTo(i int) tea.Cmd {
-	if i == m.active && len(m.slots[i].stack) > 0 {
+func (m *Model) canGoBack() bool { return len(m.slots[m.active].stack) > 1 || len(m.history) > 0 }
+
+// jumpTo switches to top-level screen i, remembering where the user came from.
+func (m *Model) jumpTo(i int) tea.Cmd {
+	if i == m.active {
 		return nil
 	}
+	m.history = append(m.history, m.active)
+	if len(m.history) > maxHistory {
+		m.history = m.history[1:]
+	}
+	return m.show(i)
+}
+
+func (m *Model) show(i int) tea.Cmd {
 	m.active = i
 	if m.ensureBuilt(i) {
 		return m.current().Init()
 	}
-	return m.toCurrent(ui.ActivatedMsg{})
+	return m.current().Update(ui.ActivatedMsg{})
 }
 
 // key applies the focus gate: dialog, then menu and help, then a focused field, then global
 // shortcuts, then the screen.
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	g := &m.keys.Global
-	m.status = ui.StatusMsg{} // messages and errors stay until the next key
+	m.status, m.fetchError = ui.StatusMsg{}, false // messages and errors stay until the next key
 	if m.askQuit {
 		return m.answerQuit(msg)
 	}
@@ -199,7 +260,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	if capturing(m.current()) && !(keymaps.WorksWhileTyping(msg) && m.isGlobal(msg)) {
-		return m.toCurrent(msg)
+		return m.current().Update(msg)
 	}
 	switch {
 	case key.Matches(msg, g.Help):
@@ -209,18 +270,18 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		m.menu = newMenu(m.active)
 		return nil
 	case key.Matches(msg, g.NextScreen):
-		return m.switchTo((m.active + 1) % len(m.slots))
+		return m.jumpTo((m.active + 1) % len(m.slots))
 	case key.Matches(msg, g.PrevScreen):
-		return m.switchTo((m.active + len(m.slots) - 1) % len(m.slots))
-	case key.Matches(msg, g.Back) && len(m.slots[m.active].stack) > 1:
-		return m.pop()
+		return m.jumpTo((m.active + len(m.slots) - 1) % len(m.slots))
+	case key.Matches(msg, g.Back) && m.canGoBack():
+		return m.back()
 	}
 	for i, s := range m.slots {
-		if key.Matches(msg, s.def.key(m.keys)) {
-			return m.switchTo(i)
+		if key.Matches(msg, s.def.Key(m.keys)) {
+			return m.jumpTo(i)
 		}
 	}
-	return m.toCurrent(msg)
+	return m.current().Update(msg)
 }
 
 func (m *Model) helpKey(msg tea.KeyMsg) {
@@ -245,7 +306,7 @@ func (m *Model) isGlobal(msg tea.KeyMsg) bool {
 		return true
 	}
 	for _, s := range m.slots {
-		if key.Matches(msg, s.def.key(m.keys)) {
+		if key.Matches(msg, s.def.Key(m.keys)) {
 			return true
 		}
 	}
@@ -257,6 +318,7 @@ func capturing(c ui.Component) bool {
 	return ok && cp.Capturing()
 }
 
+// quit asks first when any screen holds what the user typed or scanned.
 func (m *Model) quit() tea.Cmd {
 	for _, s := range m.slots {
 		for _, c := range s.stack {
@@ -274,7 +336,7 @@ func (m *Model) answerQuit(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, d.Confirm), key.Matches(msg, m.keys.Global.Quit):
 		return tea.Quit
-	case key.Matches(msg, d.Cancel):
+	case key.Matches(msg, d.Cancel), key.Matches(msg, m.keys.Global.Back):
 		m.askQuit = false
 	}
 	return nil
@@ -289,7 +351,7 @@ func (m *Model) menuKey(msg tea.KeyMsg) tea.Cmd {
 	if choice < 0 {
 		return nil
 	}
-	return m.switchTo(choice)
+	return m.jumpTo(choice)
 }
 
 func (m *Model) resize(w, h int) {

@@ -34,11 +34,15 @@ func (m *Model) header() string {
 		if !m.live.online {
 			right = "○ stale since " + stale + " "
 		}
-	default:
-		left = m.slots[m.active].def.short
-		right = clock
+	default: // a 20-column handheld: the screen and the clock with the live dot, or the time
+		// the data is from with an open dot
+		left = m.slots[m.active].def.Short
+		if len(m.slots[m.active].stack) > 1 {
+			left = m.current().Title()
+		}
+		right = clock[:5] + " ●" // minutes: an order number and the clock share 20 columns
 		if !m.live.online {
-			left, right = "", "STALE "+stale
+			right = "○ " + stale[:5]
 		}
 	}
 	gap := w - ui.Width(left) - ui.Width(right)
@@ -59,7 +63,7 @@ func (m *Model) trail() string {
 	parts := make([]string, 0, len(s.stack))
 	for i, c := range s.stack {
 		if i == 0 {
-			parts = append(parts, s.def.title)
+			parts = append(parts, s.def.Title)
 			continue
 		}
 		parts = append(parts, c.Title())
@@ -105,14 +109,97 @@ func (m *Model) statusLine() string {
 	}
 }
 
-// footer is the short help of the showing component and the global keys that matter most.
+// footer says what the keys do in the focused context (the menu, the help page, a search
+// field, a picker, the screen), most important first, and always how to get help: what does
+// not fit is elided with "…" rather than cut mid-word, and "? help" is never dropped.
 func (m *Model) footer() string {
-	bindings := append([]key.Binding(nil), m.current().ShortHelp()...)
-	bindings = append(bindings, m.keys.Global.ShortHelp()...)
-	if len(m.slots[m.active].stack) > 1 {
-		bindings = append(bindings, m.keys.Global.Back)
+	g := &m.keys.Global
+	var hints []key.Binding
+	switch {
+	case m.askQuit:
+		hints = []key.Binding{withDesc(m.keys.Dialog.Confirm, "quit"), withDesc(m.keys.Dialog.Cancel, "stay")}
+	case m.menu != nil:
+		hints = []key.Binding{withDesc(m.keys.List.Open, "go"), withDesc(g.Back, "close"), m.keys.List.Down, m.keys.List.Up}
+	case m.showHelp:
+		hints = []key.Binding{withDesc(m.keys.List.Down, "scroll"), g.Quit}
+	default:
+		// A view opened over a screen (an order's detail) is left first of all; a field or
+		// picker says itself how it is left.
+		if !capturing(m.current()) && m.canGoBack() {
+			hints = append(hints, g.Back)
+		}
+		hints = append(hints, m.current().ShortHelp()...)
+		if !capturing(m.current()) {
+			hints = append(hints, g.Menu)
+		}
 	}
-	return ui.Fit(" "+m.help.ShortHelpView(bindings), m.width)
+	last := g.Help
+	switch {
+	case m.showHelp:
+		last = withDesc(g.Back, "close")
+	case m.askQuit:
+		last = g.Quit
+	}
+	return ui.Fit(m.hintLine(hints, last, m.width), m.width)
+}
+
+// hintLine renders "key desc · key desc … last" within width: hints in order while they fit,
+// "…" for the rest, and last always. Below 40 columns hints are separated by a space only.
+func (m *Model) hintLine(hints []key.Binding, last key.Binding, width int) string {
+	st := m.help.Styles
+	render := func(b key.Binding) (string, int) {
+		k, desc := firstKey(b), b.Help().Desc
+		return st.ShortKey.Render(k) + " " + st.ShortDesc.Render(desc), ui.Width(k + " " + desc)
+	}
+	sep, sepWidth := st.ShortSeparator.Render(" · "), 3
+	if width < 40 {
+		sep, sepWidth = " ", 1
+	}
+	const ellipsis = 2 // "… "
+	lastText, lastWidth := render(last)
+	room := width - lastWidth
+	var b strings.Builder
+	b.WriteByte(' ')
+	used := 1
+	var shown []key.Binding
+	for _, h := range hints {
+		if h.Enabled() && h.Help().Key != "" {
+			shown = append(shown, h)
+		}
+	}
+	for i, h := range shown {
+		text, w := render(h)
+		need := used + w + sepWidth
+		if i < len(shown)-1 {
+			need += ellipsis // room for "… " should a later hint not fit
+		}
+		if need > room {
+			b.WriteString(st.Ellipsis.Render("… "))
+			used += ellipsis
+			break
+		}
+		b.WriteString(text + sep)
+		used += w + sepWidth
+	}
+	if used+lastWidth > width {
+		return " " + lastText
+	}
+	b.WriteString(lastText)
+	return b.String()
+}
+
+// firstKey is the binding's first key, which is what the footer shows ("?" of "?/f1"); the
+// help page lists them all.
+func firstKey(b key.Binding) string {
+	if keys := b.Keys(); len(keys) > 0 {
+		return keys[0]
+	}
+	return b.Help().Key
+}
+
+func withDesc(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
 }
 
 // helpLines lists every key the showing component and the shell answer to, as lines of
@@ -132,6 +219,8 @@ func (m *Model) helpLines(w int) []string {
 	}
 	add(m.trail(), m.current().FullHelp())
 	add("Everywhere", m.keys.Global.FullHelp())
+	entries = append(entries, entry{desc: "Header"}, entry{"●", "live: data is current"},
+		entry{"○ 14:05", "offline: data as of then"})
 	const colWidth = 38
 	cols := max(1, w/colWidth)
 	keyWidth := min(14, max(w/cols/2-2, 6))

@@ -10,22 +10,18 @@ import (
 	"oms/tui/ui"
 )
 
-// Poller asks the database whether anything the screens show changed since a snapshot
-// (db.DB.ChangedSince).
-type Poller func(ctx context.Context, since db.Snapshot) (db.Snapshot, bool, error)
+// Poller asks the database which of the watched tables changed since a snapshot
+// (db.DB.ChangesSince, or a Feed shared by many sessions).
+type Poller func(ctx context.Context, since db.Snapshot, watch db.TableSet) (db.Snapshot, db.TableSet, error)
 
-// OrdersFeed polls d for changes to orders and their lines, which is what today's screens show.
-func OrdersFeed(d *db.DB) Poller {
-	return func(ctx context.Context, since db.Snapshot) (db.Snapshot, bool, error) {
-		return d.ChangedSince(ctx, since, db.Orders, db.OrderLines)
-	}
-}
+// DirectFeed polls d itself: one session, one poll per tick.
+func DirectFeed(d *db.DB) Poller { return d.ChangesSince }
 
 type (
 	pollTickMsg   struct{}
 	pollResultMsg struct {
 		snap    db.Snapshot
-		changed bool
+		changed db.TableSet
 		err     error
 	}
 	clockMsg struct{}
@@ -42,7 +38,8 @@ const (
 
 // liveState runs the change-feed poll: one poll at a time (the next is scheduled only when the
 // last has answered), backing off while the database is unreachable, and remembering when the
-// data was last known good.
+// data was last known good. The poll's interval is the debounce: however many writes land
+// between two polls, the showing screen is told once.
 type liveState struct {
 	poll     Poller
 	every    time.Duration // 0: no ticker (tests drive polls with PollNow)
@@ -71,41 +68,45 @@ func (l *liveState) tick(d time.Duration) tea.Cmd {
 	return tea.Tick(d, func(time.Time) tea.Msg { return pollTickMsg{} })
 }
 
-// update handles a tick or a poll answer; changed says the showing screen should refetch.
-func (l *liveState) update(msg tea.Msg, now time.Time) (changed bool, cmd tea.Cmd) {
+// update handles a tick or a poll answer; changed is the watched tables the showing screen
+// should refetch for.
+func (l *liveState) update(msg tea.Msg, watch db.TableSet, now time.Time) (changed db.TableSet, cmd tea.Cmd, err error) {
 	switch msg := msg.(type) {
 	case pollTickMsg:
 		if l.inFlight || l.poll == nil {
-			return false, nil
+			return 0, nil, nil
 		}
 		l.inFlight = true
 		since, poll := l.snap, l.poll
-		return false, func() tea.Msg {
+		return 0, func() tea.Msg {
 			type answer struct {
 				snap    db.Snapshot
-				changed bool
+				changed db.TableSet
 			}
 			a, err := ui.WithDeadline(pollTimeout, func(ctx context.Context) (answer, error) {
-				snap, changed, err := poll(ctx, since)
+				snap, changed, err := poll(ctx, since, watch)
 				return answer{snap, changed}, err
 			})
 			return pollResultMsg{snap: a.snap, changed: a.changed, err: err}
-		}
+		}, nil
 	case pollResultMsg:
 		l.inFlight = false
 		if msg.err != nil {
 			l.online = false
 			l.failures++
-			return false, l.tick(l.backoff())
+			return 0, l.tick(l.backoff()), msg.err
 		}
 		recovered := !l.online
 		l.snap, l.online, l.failures, l.lastGood = msg.snap, true, 0, now
-		// The first answer (no baseline yet) counts as a change: a write that committed between
-		// a screen's first load and this poll's snapshot would otherwise never be shown. After
-		// an outage everything is refetched, whatever the feed says.
-		return msg.changed || recovered, l.tick(l.every)
+		// The first answer (no baseline yet) reports every watched table: a write that
+		// committed between a screen's first load and this poll's snapshot would otherwise never
+		// be shown. After an outage everything is refetched, whatever the feed says.
+		if recovered {
+			return watch | msg.changed, l.tick(l.every), nil
+		}
+		return msg.changed, l.tick(l.every), nil
 	}
-	return false, nil
+	return 0, nil, nil
 }
 
 func (l *liveState) backoff() time.Duration {

@@ -37,11 +37,11 @@ func (mn *menu) view(c *ui.Context, slots []*slot, k *keymaps.KeyMap, w, h int) 
 	var b strings.Builder
 	b.WriteString(" " + st.Title.Render("Go to") + "\n")
 	for i, s := range slots {
-		name := s.def.title
+		name := s.def.Title
 		if w < 30 {
-			name = s.def.short
+			name = s.def.Short
 		}
-		line := " " + itoa(i+1) + " " + ui.Fit(name, min(14, w-8)) + " " + s.def.key(k).Help().Key
+		line := " " + itoa(i+1) + " " + ui.Fit(name, min(14, w-8)) + " " + s.def.Key(k).Help().Key
 		marker := "  "
 		if i == mn.cursor {
 			marker = "> "

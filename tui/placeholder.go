@@ -7,8 +7,15 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"oms/keymaps"
 	"oms/tui/ui"
 )
+
+// placeholder is the route of a screen that is not built yet: it says what it will do.
+func placeholder(route ui.Route, title, short string, k func(*keymaps.KeyMap) key.Binding, text string) ui.Def {
+	return ui.Def{Route: route, Title: title, Short: short, Key: k,
+		Build: func(c *ui.Context, _ any) ui.Component { return newPlaceholder(c, title, text) }}
+}
 
 // placeholderScreen stands in for a screen that is not built yet, saying what it will do.
 type placeholderScreen struct {
@@ -23,13 +30,13 @@ func newPlaceholder(c *ui.Context, title, text string) *placeholderScreen {
 	return &placeholderScreen{ctx: c, id: ui.NewInstanceID(), title: title, text: text}
 }
 
-func (p *placeholderScreen) Init() tea.Cmd                       { return nil }
-func (p *placeholderScreen) Update(tea.Msg) (tea.Model, tea.Cmd) { return p, nil }
-func (p *placeholderScreen) View() string                        { return p.body }
-func (p *placeholderScreen) ID() ui.InstanceID                   { return p.id }
-func (p *placeholderScreen) Title() string                       { return p.title }
-func (p *placeholderScreen) ShortHelp() []key.Binding            { return nil }
-func (p *placeholderScreen) FullHelp() [][]key.Binding           { return nil }
+func (p *placeholderScreen) Init() tea.Cmd             { return nil }
+func (p *placeholderScreen) Update(tea.Msg) tea.Cmd    { return nil }
+func (p *placeholderScreen) View() string              { return p.body }
+func (p *placeholderScreen) ID() ui.InstanceID         { return p.id }
+func (p *placeholderScreen) Title() string             { return p.title }
+func (p *placeholderScreen) ShortHelp() []key.Binding  { return nil }
+func (p *placeholderScreen) FullHelp() [][]key.Binding { return nil }
 
 // SetSize lays the text out once; View only returns it.
 func (p *placeholderScreen) SetSize(width, height int) {

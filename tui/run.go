@@ -14,6 +14,7 @@ import (
 	"github.com/mattn/go-isatty"
 
 	"oms/db"
+	"oms/db/staff"
 	"oms/keymaps"
 	"oms/themes"
 	"oms/tui/ui"
@@ -69,7 +70,7 @@ func Run(ctx context.Context, cfg Config) error {
 		cfg.Logger.Error("tui start failed", "err", err.Error())
 		return err
 	}
-	m := New(c, OrdersFeed(cfg.DB), LiveEvery)
+	m := New(c, Routes(cfg.DB), DirectFeed(cfg.DB), LiveEvery)
 	m.SetNotice(cfg.Notice)
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithoutSignalHandler(),
 		tea.WithInput(cfg.In), tea.WithOutput(cfg.Out))
@@ -110,27 +111,22 @@ func (t terminalInput) Read(p []byte) (int, error) {
 }
 
 // NewContext builds a session's context: styles on the session's own renderer, the user's
-// identity and the lists the filters cycle through.
+// identity and the session's logger.
 func NewContext(ctx context.Context, cfg Config) (*ui.Context, error) {
 	renderer := themes.NewRenderer(cfg.Out, cfg.Theme, cfg.Env)
 	qctx, cancel := context.WithTimeout(ctx, ui.DefaultTimeout)
 	defer cancel()
-	who, err := whoami(qctx, cfg.DB)
+	who, err := staff.New(cfg.DB).Whoami(qctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading who you are: %w", err)
-	}
-	lookups, err := storeOf(cfg.DB).LoadLookups(qctx)
-	if err != nil {
-		return nil, fmt.Errorf("reading channels and warehouses: %w", err)
 	}
 	keys := cfg.Keys
 	return &ui.Context{
 		Styles:   themes.NewStyles(renderer, cfg.Theme),
 		Keys:     &keys,
-		Store:    storeOf(cfg.DB),
 		User:     who,
-		Lookups:  lookups,
 		Now:      time.Now,
 		Location: time.Local,
+		Log:      cfg.Logger,
 	}, nil
 }

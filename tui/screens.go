@@ -3,38 +3,32 @@ package tui
 import (
 	"github.com/charmbracelet/bubbles/key"
 
+	"oms/db"
+	"oms/db/orders"
 	"oms/keymaps"
+	"oms/tui/order"
 	"oms/tui/queue"
 	"oms/tui/ui"
 )
 
-// screenDef is one top-level screen: its name, its jump key and how to build it.
-type screenDef struct {
-	title string
-	short string // for 20-column screens
-	key   func(k *keymaps.KeyMap) key.Binding
-	build func(c *ui.Context) ui.Component
-}
-
-// screenDefs are the top-level screens in menu order. Adding a screen is one entry here and a
-// package for it; nothing else in the shell changes.
-func screenDefs() []screenDef {
-	return []screenDef{
-		{"Queue", "Queue", func(k *keymaps.KeyMap) key.Binding { return k.Global.Queue },
-			func(c *ui.Context) ui.Component { return queue.New(c) }},
-		{"Picking", "Pick", func(k *keymaps.KeyMap) key.Binding { return k.Global.Picking },
-			placeholder("Picking", "Claim a pick batch, walk the pick path bin by bin, scan bin and item, confirm quantities, report short picks with a reason.")},
-		{"Packing", "Pack", func(k *keymaps.KeyMap) key.Binding { return k.Global.Packing },
-			placeholder("Packing", "Scan a tote or order, verify every item by scan, choose a box, weigh, rate-shop a carrier and print the label.")},
-		{"Returns", "Returns", func(k *keymaps.KeyMap) key.Binding { return k.Global.Returns },
-			placeholder("Returns", "Find the order, open an RMA, receive and inspect each unit, choose its disposition, then refund or exchange.")},
-		{"Stock counts", "Counts", func(k *keymaps.KeyMap) key.Binding { return k.Global.Counts },
-			placeholder("Stock counts", "Blind cycle counts by bin, variance review with reasons, approval and posting of adjustments.")},
-		{"Supervisor", "Super", func(k *keymaps.KeyMap) key.Binding { return k.Global.Supervisor },
-			placeholder("Supervisor", "Live queues with ageing and SLA breaches, picks per hour per picker, exceptions, reassigning and releasing work.")},
+// Routes is the route table: every screen the shell can show, the top-level ones (those with
+// a key) in menu order. This is the only place the shell names a screen package. Adding a
+// screen is a package exporting a Def, one line here, and its key in keymaps (ARCHITECTURE.md
+// §5 lists the steps).
+func Routes(d *db.DB) []ui.Def {
+	ord := orders.New(d)
+	return []ui.Def{
+		queue.Def(ord),
+		placeholder("picking", "Picking", "Pick", func(k *keymaps.KeyMap) key.Binding { return k.Global.Picking },
+			"Claim a pick batch, walk the pick path bin by bin, scan bin and item, confirm quantities, report short picks with a reason."),
+		placeholder("packing", "Packing", "Pack", func(k *keymaps.KeyMap) key.Binding { return k.Global.Packing },
+			"Scan a tote or order, verify every item by scan, choose a box, weigh, rate-shop a carrier and print the label."),
+		placeholder("returns", "Returns", "Returns", func(k *keymaps.KeyMap) key.Binding { return k.Global.Returns },
+			"Find the order, open an RMA, receive and inspect each unit, choose its disposition, then refund or exchange."),
+		placeholder("counts", "Stock counts", "Counts", func(k *keymaps.KeyMap) key.Binding { return k.Global.Counts },
+			"Blind cycle counts by bin, variance review with reasons, approval and posting of adjustments."),
+		placeholder("supervisor", "Supervisor", "Super", func(k *keymaps.KeyMap) key.Binding { return k.Global.Supervisor },
+			"Live queues with ageing and SLA breaches, picks per hour per picker, exceptions, reassigning and releasing work."),
+		order.Def(ord),
 	}
-}
-
-func placeholder(title, text string) func(c *ui.Context) ui.Component {
-	return func(c *ui.Context) ui.Component { return newPlaceholder(c, title, text) }
 }

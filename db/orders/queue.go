@@ -70,6 +70,9 @@ type QueueFilter struct {
 	Status      StatusFilter
 	ChannelID   int64
 	WarehouseID int64
+	// Unassigned keeps only orders no warehouse has been chosen for yet (pending and
+	// backordered ones, mostly); WarehouseID must then be 0.
+	Unassigned bool
 	// Search finds orders by number (with or without its prefix and zeros), channel external
 	// id, parcel tracking number, customer name (any part, accents and case ignored), e-mail,
 	// phone number (its digits, from the end) or postcode.
@@ -340,6 +343,9 @@ func (w *whereBuilder) filter(f QueueFilter, withStatus bool) error {
 	}
 	if f.WarehouseID != 0 {
 		w.add("o.warehouse_id = %s", f.WarehouseID)
+	}
+	if f.Unassigned {
+		w.conds = append(w.conds, "o.warehouse_id IS NULL")
 	}
 	if q := parseSearch(f.Search); q.text != "" {
 		w.searching = true

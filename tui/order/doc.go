@@ -11,7 +11,8 @@
 // screenful is the status, the promise and what to pick. The section key jumps between the
 // Lines and History sections.
 //
-// Data comes from ui.Store.OrderDetail, one fetch at a time: a change notice that arrives
-// while a fetch is running is remembered and fetched after it, and a failed fetch keeps the
-// last good data on screen, marked stale.
+// Data comes from the screen's Data (OrderDetail) through a ui.Fetcher, one fetch at a time:
+// a change notice that arrives while a fetch is running is remembered and fetched after it, and
+// a failed fetch keeps the last good data on screen, marked stale. It is registered in the
+// shell's route table as ui.RouteOrder and opened with a ui.OrderRef.
 package order

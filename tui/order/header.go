@@ -109,7 +109,7 @@ func (w *writer) titleRow(h *orders.Header, stale bool) {
 	}
 	parts := []string{
 		w.st.Title.Render(h.Number),
-		w.st.Status(string(h.Status)).Render(string(status.Glyph()) + " " + name),
+		w.st.Tone(string(status.Tone())).Render(string(status.Glyph()) + " " + name),
 	}
 	if stale {
 		parts = append(parts, w.st.Muted.Render("(stale)"))

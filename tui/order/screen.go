@@ -7,9 +7,24 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"oms/db"
 	"oms/db/orders"
 	"oms/tui/ui"
 )
+
+// Data is what the detail reads. *orders.Store implements it.
+type Data interface {
+	OrderDetail(ctx context.Context, id int64) (orders.Detail, error)
+}
+
+// Def is the detail's entry in the shell's route table: opened with a ui.OrderRef.
+func Def(data Data) ui.Def {
+	return ui.Def{Route: ui.RouteOrder, Title: "Order", Short: "Order",
+		Build: func(c *ui.Context, arg any) ui.Component {
+			ref, _ := arg.(ui.OrderRef)
+			return New(c, data, ref.ID, ref.Number)
+		}}
+}
 
 // Screen is the detail view of one order. It implements ui.Component.
 type Screen struct {
@@ -17,10 +32,7 @@ type Screen struct {
 	id     ui.InstanceID
 	order  int64
 	number string
-
-	req      ui.Requests
-	inFlight bool // a fetch is running; never start a second one (tui-style.md, live refresh)
-	again    bool // something changed while fetching: fetch once more when the answer comes
+	fetch  *ui.Fetcher[int64, orders.Detail]
 
 	detail *orders.Detail // the last good answer; nil until the first one
 	err    error          // the last fetch's error; cleared by the next good answer
@@ -33,8 +45,12 @@ type Screen struct {
 }
 
 // New returns the detail screen of order id; number is shown until the data arrives.
-func New(c *ui.Context, id int64, number string) *Screen {
-	return &Screen{c: c, id: ui.NewInstanceID(), order: id, number: number}
+func New(c *ui.Context, data Data, id int64, number string) *Screen {
+	s := &Screen{c: c, id: ui.NewInstanceID(), order: id, number: number}
+	s.fetch = ui.NewFetcher(c, s.id, "order detail", func(id int64) ui.Query[orders.Detail] {
+		return func(ctx context.Context) (orders.Detail, error) { return data.OrderDetail(ctx, id) }
+	})
+	return s
 }
 
 // ID implements ui.Component.
@@ -43,6 +59,9 @@ func (s *Screen) ID() ui.InstanceID { return s.id }
 // Title implements ui.Component: the order number, as the header's trail shows it.
 func (s *Screen) Title() string { return s.number }
 
+// Watches implements ui.Watcher: the order, its lines and its returns.
+func (s *Screen) Watches() db.TableSet { return db.SetOf(db.Orders, db.OrderLines, db.RMAs) }
+
 // ShortHelp implements help.KeyMap.
 func (s *Screen) ShortHelp() []key.Binding { return s.c.Keys.Order.ShortHelp() }
 
@@ -50,54 +69,36 @@ func (s *Screen) ShortHelp() []key.Binding { return s.c.Keys.Order.ShortHelp() }
 func (s *Screen) FullHelp() [][]key.Binding { return s.c.Keys.Order.FullHelp() }
 
 // Init fetches the order.
-func (s *Screen) Init() tea.Cmd { return s.refresh() }
+func (s *Screen) Init() tea.Cmd { return s.fetch.Want(s.order) }
 
-// Update handles data answers, change notices and the order keys. It returns s itself.
-func (s *Screen) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+// Update handles data answers, change notices, the clock and the order keys.
+func (s *Screen) Update(msg tea.Msg) tea.Cmd {
 	s.keepCurrent()
 	switch msg := msg.(type) {
 	case ui.Result:
-		return s, s.receive(msg)
+		return s.receive(msg)
 	case ui.ChangedMsg, ui.ActivatedMsg:
-		return s, s.refresh()
+		return s.fetch.Want(s.order)
 	case tea.KeyMsg:
 		s.key(msg)
 	}
-	return s, nil
+	return nil
 }
 
-// refresh starts a fetch, or, if one is running, asks for another once it answers: a fetch
-// started now could answer before the running one and then be overwritten by older data.
-func (s *Screen) refresh() tea.Cmd {
-	if s.inFlight {
-		s.again = true
-		return nil
-	}
-	s.inFlight = true
-	store, id := s.c.Store, s.order // captured by value: fn runs on another goroutine
-	return ui.Fetch(s.id, s.req.Next(), func(ctx context.Context) (any, error) {
-		return store.OrderDetail(ctx, id)
-	})
-}
-
-// receive takes the answer to the latest fetch. An error keeps the last good data: the root
+// receive takes the answer to the latest fetch. An error keeps the last good data: the shell
 // has already put the error in the status line, the page only marks itself stale.
 func (s *Screen) receive(r ui.Result) tea.Cmd {
-	if r.To != s.id || !s.req.Latest(r.Req) {
-		return nil
+	a, mine, ok, next := s.fetch.Take(r)
+	if !mine || !ok {
+		return next
 	}
-	s.inFlight = false
-	if r.Err != nil {
-		s.err = r.Err
-	} else if od, ok := r.Payload.(orders.Detail); ok {
-		s.detail, s.err = &od, nil
+	if a.Err != nil {
+		s.err = a.Err
+	} else {
+		s.detail, s.err = &a.Value, nil
 	}
 	s.rebuild()
-	if s.again {
-		s.again = false
-		return s.refresh()
-	}
-	return nil
+	return next
 }
 
 // SetSize implements ui.Component. Only a new width changes the layout; a new height only

@@ -10,7 +10,6 @@ import (
 
 	"github.com/muesli/termenv"
 
-	"oms/db"
 	"oms/db/orders"
 	"oms/keymaps"
 	"oms/model"
@@ -69,8 +68,8 @@ func (m memStore) QueueCounts(context.Context, orders.QueueFilter) (orders.Statu
 	return c, nil
 }
 
-func (memStore) OrderDetail(context.Context, int64) (orders.Detail, error) {
-	return orders.Detail{}, db.ErrNotFound
+func (memStore) ExactMatch(context.Context, string) (orders.Match, bool, error) {
+	return orders.Match{}, false, nil
 }
 func (memStore) LoadLookups(context.Context) (orders.Lookups, error) { return orders.Lookups{}, nil }
 
@@ -89,14 +88,14 @@ func BenchmarkQueueKeyPress(b *testing.B) {
 func benchKeyPress(b *testing.B, n int, colour bool) {
 	{
 		{
-			c := tuitest.NewContext(memStore{n: n, base: tuitest.Now.Add(-30 * 24 * time.Hour)})
+			c := tuitest.NewContext()
 			if colour {
 				theme, _ := themes.ByName("dark")
 				r := themes.NewRenderer(io.Discard, theme, func(string) string { return "" },
 					termenv.WithProfile(termenv.TrueColor))
 				c.Styles = themes.NewStyles(r, theme)
 			}
-			s := New(c)
+			s := New(c, memStore{n: n, base: tuitest.Now.Add(-30 * 24 * time.Hour)})
 			d := tuitest.New(b, s, *c.Keys, 120, 44) // 4 lines of chrome + 40 rows
 			if got := s.visibleRows(); got != 40 {
 				b.Fatalf("visible rows %d, want 40", got)

@@ -3,11 +3,18 @@ package queue
 import (
 	"context"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"oms/db/orders"
 	"oms/tui/ui"
 )
+
+// Data is what the queue reads. *orders.Store implements it; the Go benchmarks use an
+// in-memory one so that they measure drawing, not PostgreSQL.
+type Data interface {
+	QueuePage(ctx context.Context, req orders.PageRequest) ([]orders.QueueRow, error)
+	QueueCounts(ctx context.Context, f orders.QueueFilter) (orders.StatusCounts, error)
+	LoadLookups(ctx context.Context) (orders.Lookups, error)
+	ExactMatch(ctx context.Context, text string) (orders.Match, bool, error)
+}
 
 // fetchKind says where a page goes in the window.
 type fetchKind int
@@ -20,7 +27,7 @@ const (
 	fetchPrev                     // prepend the page before the window
 )
 
-// pageWant is a page the screen wants; the request is built from it when it is sent.
+// pageWant is a page request as it was sent, built from the window at that moment.
 type pageWant struct {
 	kind  fetchKind
 	req   orders.PageRequest
@@ -32,56 +39,56 @@ type pagePayload struct {
 	rows []orders.QueueRow
 }
 
-type countsPayload struct{ counts orders.StatusCounts }
-
-// fetcher keeps at most one query of each kind in flight, so refreshes never run two at a time
-// and a burst of keys or changes costs one query plus one more with the latest wish. Wishes are
-// kinds, not requests: the request is built from the window when it is sent.
-type fetcher struct {
-	inFlight bool
-	queued   *fetchKind
-	reqs     ui.Requests
+type countsPayload struct {
+	filter orders.QueueFilter
+	counts orders.StatusCounts
 }
 
-// want asks for a page: sent now if nothing is in flight, otherwise queued, replacing any
-// earlier queued wish (only the latest matters).
-func (f *fetcher) want(kind fetchKind, send func(fetchKind, uint64) tea.Cmd) tea.Cmd {
-	if f.inFlight {
-		// A queued jump to the first or last page will fetch fresh rows anyway; a refresh or a
-		// step wished for after it would only work on the window it is about to replace.
-		if f.queued == nil || jumps(kind) || !jumps(*f.queued) {
-			f.queued = &kind
+// scanPayload is the answer to "does this search name exactly one order".
+type scanPayload struct {
+	text  string
+	match orders.Match
+	found bool
+}
+
+// fetchers are the queue's queries, each at most one in flight (ui.Fetcher).
+type fetchers struct {
+	pages   *ui.Fetcher[fetchKind, pagePayload]
+	counts  *ui.Fetcher[struct{}, countsPayload]
+	lookups *ui.Fetcher[struct{}, orders.Lookups]
+	scan    *ui.Fetcher[string, scanPayload]
+}
+
+func (s *Screen) newFetchers() {
+	data := s.data
+	s.f.pages = ui.NewFetcher(s.ctx, s.id, "queue page", func(kind fetchKind) ui.Query[pagePayload] {
+		w := s.pageWant(kind)
+		r := w.req
+		r.Limit = w.limit
+		return func(ctx context.Context) (pagePayload, error) {
+			rows, err := data.QueuePage(ctx, r)
+			return pagePayload{want: w, rows: rows}, err
 		}
-		return nil
-	}
-	f.inFlight = true
-	return send(kind, f.reqs.Next())
+	})
+	// A queued jump to the first or last page fetches fresh rows anyway; a refresh or a step
+	// wished for after it would only work on the window it is about to replace.
+	s.f.pages.KeepQueued(func(queued, next fetchKind) bool { return jumps(next) || !jumps(queued) })
+	s.f.counts = ui.NewFetcher(s.ctx, s.id, "queue counts", func(struct{}) ui.Query[countsPayload] {
+		f := s.filter()
+		return func(ctx context.Context) (countsPayload, error) {
+			counts, err := data.QueueCounts(ctx, f)
+			return countsPayload{filter: f, counts: counts}, err
+		}
+	})
+	s.f.lookups = ui.NewFetcher(s.ctx, s.id, "channels and warehouses", func(struct{}) ui.Query[orders.Lookups] {
+		return data.LoadLookups
+	})
+	s.f.scan = ui.NewFetcher(s.ctx, s.id, "scan match", func(text string) ui.Query[scanPayload] {
+		return func(ctx context.Context) (scanPayload, error) {
+			m, found, err := data.ExactMatch(ctx, text)
+			return scanPayload{text: text, match: m, found: found}, err
+		}
+	})
 }
 
 func jumps(k fetchKind) bool { return k == fetchFirst || k == fetchLast }
-
-// done marks the answer in; it returns the queued wish, if any, to send next.
-func (f *fetcher) done() *fetchKind {
-	f.inFlight = false
-	q := f.queued
-	f.queued = nil
-	return q
-}
-
-func (s *Screen) sendPage(kind fetchKind, req uint64) tea.Cmd {
-	store, w := s.ctx.Store, s.pageWant(kind)
-	r := w.req
-	r.Limit = w.limit
-	return ui.Fetch(s.id, req, func(ctx context.Context) (any, error) {
-		rows, err := store.QueuePage(ctx, r)
-		return pagePayload{want: w, rows: rows}, err
-	})
-}
-
-func (s *Screen) sendCounts(_ fetchKind, req uint64) tea.Cmd {
-	store, f := s.ctx.Store, s.filter()
-	return ui.Fetch(s.id, req, func(ctx context.Context) (any, error) {
-		counts, err := store.QueueCounts(ctx, f)
-		return countsPayload{counts: counts}, err
-	})
-}

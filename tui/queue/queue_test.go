@@ -61,15 +61,10 @@ func (f *flakyStore) QueueCounts(ctx context.Context, q orders.QueueFilter) (ord
 	return f.Store.QueueCounts(ctx, q)
 }
 
-func newQueue(t *testing.T, store ui.Store, w, h int) (*Screen, *tuitest.Driver, *ui.Context) {
+func newQueue(t *testing.T, store Data, w, h int) (*Screen, *tuitest.Driver, *ui.Context) {
 	t.Helper()
-	c := tuitest.NewContext(store)
-	lookups, err := store.LoadLookups(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Lookups = lookups
-	s := New(c)
+	c := tuitest.NewContext()
+	s := New(c, store)
 	return s, tuitest.New(t, s, *c.Keys, w, h), c
 }
 
@@ -170,7 +165,7 @@ func TestPagingVisitsEveryOrderOnceInABoundedWindow(t *testing.T) {
 
 func TestFiltersSortAndSearch(t *testing.T) {
 	d := seeded(t)
-	s, drv, c := newQueue(t, orders.New(d), 80, 21)
+	s, drv, _ := newQueue(t, orders.New(d), 80, 21)
 
 	drv.Press("queue", "filterStatus")
 	if !strings.Contains(drv.Frame(), "Show orders that are") {
@@ -190,7 +185,12 @@ func TestFiltersSortAndSearch(t *testing.T) {
 	}
 
 	drv.Press("queue", "filterChannel")
-	ch := c.Lookups.Channels[0]
+	if !strings.Contains(drv.Frame(), "All channels") {
+		t.Fatalf("c should offer the channels to choose from:\n%s", drv.Frame())
+	}
+	drv.Press("list", "down")
+	drv.Press("list", "open")
+	ch := s.lookups.Channels[0]
 	for _, r := range s.rows {
 		if r.Channel != ch.Code {
 			t.Fatalf("channel filter %s shows %s from %s", ch.Code, r.Number, r.Channel)
@@ -316,8 +316,8 @@ func TestCountsBarFitsEveryStatusAtAMillionOrders(t *testing.T) {
 		"partially_shipped", "shipped", "partially_returned", "returned", "on_hold", "cancelled"} {
 		counts.ByStatus[st] = int64(88_888 + i*100_000) // the widest figures a million orders give
 	}
-	c := tuitest.NewContext(nil)
-	s := New(c)
+	c := tuitest.NewContext()
+	s := New(c, nil)
 	s.SetSize(80, 21)
 	s.counts = counts
 	var b strings.Builder
@@ -339,7 +339,7 @@ func TestCountsBarFitsEveryStatusAtAMillionOrders(t *testing.T) {
 // bounds and say so with a +.
 func TestCappedCountsSayAtLeast(t *testing.T) {
 	for _, w := range []int{80, 40} {
-		s := New(tuitest.NewContext(nil))
+		s := New(tuitest.NewContext(), nil)
 		s.SetSize(w, 16)
 		s.status = ""
 		s.counts = orders.StatusCounts{ByStatus: map[model.OrderStatus]int64{"shipped": 900, "pending": 101}, Capped: true}

@@ -8,57 +8,85 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"oms/db"
 	"oms/db/orders"
+	"oms/keymaps"
 	"oms/model"
 	"oms/tui/ui"
 )
 
+// Def is the queue's entry in the shell's route table.
+func Def(data Data) ui.Def {
+	return ui.Def{Route: ui.RouteQueue, Title: "Queue", Short: "Queue",
+		Key:   func(k *keymaps.KeyMap) key.Binding { return k.Global.Queue },
+		Build: func(c *ui.Context, _ any) ui.Component { return New(c, data) }}
+}
+
 // Screen is the order queue.
 type Screen struct {
-	ctx *ui.Context
-	id  ui.InstanceID
+	ctx  *ui.Context
+	data Data
+	id   ui.InstanceID
+	f    fetchers
 
 	width, height int
 	layout        layout
 
 	// What the user chose; never touched by refreshes or errors.
-	status    string // string(orders.StatusOpen) (the default), "" for all, or one status
-	channel   int    // index into ctx.Lookups.Channels, -1 = all
-	warehouse int    // index into ctx.Lookups.Warehouses, -1 = all
-	sort      orders.QueueSort
-	search    textinput.Model
-	picker    *statusPicker
+	status      string // string(orders.StatusOpen) (the default), "" for all, or one status
+	channelID   int64  // 0 = all
+	warehouseID int64  // 0 = all
+	unassigned  bool   // only orders no warehouse was chosen for yet
+	sort        orders.QueueSort
+	search      textinput.Model
+	picker      *picker
+	lookups     orders.Lookups
 
 	// The window: a bounded slice of the result set, paged by keyset.
-	rows             []orders.QueueRow
-	lines            []string // rendered rows, parallel to rows
-	linesMinute      time.Time
-	cursor, offset   int
-	atStart, atEnd   bool
-	loaded, stale    bool
-	counts           orders.StatusCounts
-	pages, countReqs fetcher
+	rows           []orders.QueueRow
+	lines          []string // rendered rows, parallel to rows
+	linesMinute    time.Time
+	cursor, offset int
+	atStart, atEnd bool
+	loaded, stale  bool
+	counts         orders.StatusCounts
 }
 
-// New builds the queue screen; Init loads its first page.
-func New(c *ui.Context) *Screen {
+// New builds the queue screen on data; Init loads its first page.
+func New(c *ui.Context, data Data) *Screen {
 	ti := textinput.New()
 	ti.Prompt = "/"
-	ti.Placeholder = "order, external id or customer"
+	ti.Placeholder = "order, customer, e-mail, phone"
 	ti.CharLimit = 64
 	// A steady cursor: blinking redraws the screen twice a second, which costs handhelds on
 	// slow links (and every test) for nothing.
 	ti.Cursor.SetMode(cursor.CursorStatic)
-	return &Screen{ctx: c, id: ui.NewInstanceID(), status: string(orders.StatusOpen), channel: -1, warehouse: -1, search: ti}
+	s := &Screen{ctx: c, data: data, id: ui.NewInstanceID(), status: string(orders.StatusOpen), search: ti}
+	s.newFetchers()
+	return s
 }
 
 func (s *Screen) ID() ui.InstanceID { return s.id }
 func (s *Screen) Title() string     { return "Queue" }
 
-// Capturing is true while the search field or the status picker has the keys.
+// Capturing is true while the search field or a picker has the keys.
 func (s *Screen) Capturing() bool { return s.search.Focused() || s.picker != nil }
 
-func (s *Screen) Init() tea.Cmd { return s.reload(fetchFirst) }
+// HasUnsavedInput: a typed search is the user's work; quitting asks first.
+func (s *Screen) HasUnsavedInput() bool { return s.search.Value() != "" }
+
+// Watches is what the queue shows: the open queue wakes only for open orders (and any status
+// change, for its counts); other filters for every order and line.
+func (s *Screen) Watches() db.TableSet {
+	if s.status == string(orders.StatusOpen) {
+		return db.SetOf(db.OpenOrders)
+	}
+	return db.SetOf(db.Orders, db.OrderLines)
+}
+
+func (s *Screen) Init() tea.Cmd {
+	return tea.Batch(s.f.lookups.Want(struct{}{}), s.reload(fetchFirst))
+}
 
 // visibleRows is how many table rows the body shows.
 func (s *Screen) visibleRows() int { return max(s.height-s.chromeLines(), 1) }
@@ -70,23 +98,14 @@ func (s *Screen) pageSize() int { return min(max(2*s.visibleRows(), 20), 200) }
 func (s *Screen) maxWindow() int { return 3 * s.pageSize() }
 
 func (s *Screen) filter() orders.QueueFilter {
-	f := orders.QueueFilter{Status: orders.StatusFilter(s.status), Search: s.search.Value()}
-	if s.channel >= 0 {
-		f.ChannelID = s.ctx.Lookups.Channels[s.channel].ID
-	}
-	if s.warehouse >= 0 {
-		f.WarehouseID = s.ctx.Lookups.Warehouses[s.warehouse].ID
-	}
-	return f
+	return orders.QueueFilter{Status: orders.StatusFilter(s.status), Search: s.search.Value(),
+		ChannelID: s.channelID, WarehouseID: s.warehouseID, Unassigned: s.unassigned}
 }
 
 // reload fetches counts and a page of the given kind.
 func (s *Screen) reload(kind fetchKind) tea.Cmd {
-	return tea.Batch(s.countReqs.want(fetchRefresh, s.sendCounts), s.fetch(kind))
+	return tea.Batch(s.f.counts.Want(struct{}{}), s.f.pages.Want(kind))
 }
-
-// fetch asks for a page relative to the window.
-func (s *Screen) fetch(kind fetchKind) tea.Cmd { return s.pages.want(kind, s.sendPage) }
 
 // pageWant builds the request for a kind of page from the window as it is now.
 func (s *Screen) pageWant(kind fetchKind) pageWant {
@@ -112,40 +131,54 @@ func (s *Screen) pageWant(kind fetchKind) pageWant {
 	return w
 }
 
-// Update handles keys, answers and change notices.
-func (s *Screen) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+// Update handles keys, answers, change notices and the clock.
+func (s *Screen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
-		return s, s.key(msg)
+		return s.key(msg)
 	case ui.Result:
-		return s, s.result(msg)
+		return s.result(msg)
 	case ui.ChangedMsg, ui.ActivatedMsg:
-		return s, s.reload(fetchRefresh)
+		return s.reload(fetchRefresh)
+	case ui.ClockMsg:
+		// Ages and due times move with the minute; re-render here, never in View.
+		if !s.ctx.Clock().Truncate(time.Minute).Equal(s.linesMinute) {
+			s.renderLines()
+		}
 	}
-	return s, nil
+	return nil
 }
 
 func (s *Screen) result(r ui.Result) tea.Cmd {
-	switch p := r.Payload.(type) {
-	case countsPayload:
-		next := s.countReqs.done()
-		if r.Err == nil {
-			s.counts = p.counts
-		}
-		if next != nil {
-			return s.countReqs.want(*next, s.sendCounts)
-		}
-	case pagePayload:
-		next := s.pages.done()
+	if a, mine, ok, next := s.f.pages.Take(r); mine {
 		switch {
-		case r.Err != nil:
+		case !ok:
+		case a.Err != nil:
 			s.stale = true // keep the rows, the filters and the search: only mark them stale
-		case p.want.req.Filter == s.filter() && p.want.req.Sort == s.sort:
-			s.apply(p)
+		case a.Value.want.req.Filter == s.filter() && a.Value.want.req.Sort == s.sort:
+			s.apply(a.Value)
 		} // else: an answer for a filter the user has since changed
-		if next != nil {
-			return s.fetch(*next)
+		return next
+	}
+	if a, mine, ok, next := s.f.counts.Take(r); mine {
+		if ok && a.Err == nil && a.Value.filter == s.filter() {
+			s.counts = a.Value.counts
 		}
+		return next
+	}
+	if a, mine, ok, next := s.f.lookups.Take(r); mine {
+		if ok && a.Err == nil {
+			s.lookups = a.Value
+		}
+		return next
+	}
+	if a, mine, ok, next := s.f.scan.Take(r); mine {
+		// A scanner types the number and Enter: one order found opens it, unless the user
+		// has since typed something else.
+		if ok && a.Err == nil && a.Value.found && a.Value.text == s.search.Value() {
+			return tea.Batch(next, openOrder(a.Value.match.ID, a.Value.match.Number))
+		}
+		return next
 	}
 	return nil
 }
@@ -247,10 +280,11 @@ func (s *Screen) move(delta int) tea.Cmd {
 func (s *Screen) prefetch() tea.Cmd {
 	vis := s.visibleRows()
 	switch {
-	case !s.atEnd && s.cursor >= len(s.rows)-vis && !s.pages.inFlight:
-		return s.fetch(fetchNext)
-	case !s.atStart && s.cursor < vis && !s.pages.inFlight:
-		return s.fetch(fetchPrev)
+	case s.f.pages.InFlight():
+	case !s.atEnd && s.cursor >= len(s.rows)-vis:
+		return s.f.pages.Want(fetchNext)
+	case !s.atStart && s.cursor < vis:
+		return s.f.pages.Want(fetchPrev)
 	}
 	return nil
 }
@@ -281,27 +315,26 @@ func (s *Screen) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, q.Search):
 		return s.search.Focus()
 	case key.Matches(msg, q.ClearFilter):
-		s.status, s.channel, s.warehouse = string(orders.StatusOpen), -1, -1
+		s.status, s.channelID, s.warehouseID, s.unassigned = string(orders.StatusOpen), 0, 0, false
 		s.search.SetValue("")
 		return s.reload(fetchFirst)
 	case key.Matches(msg, q.FilterStatus):
-		s.picker = newStatusPicker(s.status)
-		return nil
+		s.picker = s.newPicker(pickStatus)
+	case key.Matches(msg, q.FilterChannel):
+		s.picker = s.newPicker(pickChannel)
+		return s.f.lookups.Want(struct{}{}) // a channel added since start shows
+	case key.Matches(msg, q.FilterWarehouse):
+		s.picker = s.newPicker(pickWarehouse)
+		return s.f.lookups.Want(struct{}{})
 	case key.Matches(msg, q.NextStatus):
 		return s.setStatus(cycleStatus(s.status, 1))
 	case key.Matches(msg, q.PrevStatus):
 		return s.setStatus(cycleStatus(s.status, -1))
-	case key.Matches(msg, q.FilterChannel):
-		s.channel = cycleIndex(s.channel, len(s.ctx.Lookups.Channels))
-		return s.reload(fetchFirst)
-	case key.Matches(msg, q.FilterWarehouse):
-		s.warehouse = cycleIndex(s.warehouse, len(s.ctx.Lookups.Warehouses))
-		return s.reload(fetchFirst)
 	case key.Matches(msg, q.SortToggle):
 		s.sort = 1 - s.sort
 		return s.reload(fetchFirst)
 	case key.Matches(msg, q.Refresh):
-		return s.reload(fetchRefresh)
+		return tea.Batch(s.f.lookups.Want(struct{}{}), s.reload(fetchRefresh))
 	}
 	return nil
 }
@@ -314,15 +347,18 @@ func (s *Screen) jump(kind fetchKind) tea.Cmd {
 	if kind == fetchLast && s.atEnd {
 		return s.move(len(s.rows))
 	}
-	return s.fetch(kind)
+	return s.f.pages.Want(kind)
 }
 
 func (s *Screen) open() tea.Cmd {
 	if s.cursor >= len(s.rows) {
 		return nil
 	}
-	r := s.rows[s.cursor]
-	return func() tea.Msg { return ui.OpenOrderMsg{ID: r.ID, Number: r.Number} }
+	return openOrder(s.rows[s.cursor].ID, s.rows[s.cursor].Number)
+}
+
+func openOrder(id int64, number string) tea.Cmd {
+	return func() tea.Msg { return ui.Open{Route: ui.RouteOrder, Arg: ui.OrderRef{ID: id, Number: number}} }
 }
 
 func (s *Screen) setStatus(status string) tea.Cmd {
@@ -330,12 +366,20 @@ func (s *Screen) setStatus(status string) tea.Cmd {
 	return s.reload(fetchFirst)
 }
 
-// searchKey edits the search; every change refetches (the fetcher coalesces a fast typist's
-// keys into one query in flight plus the latest). Enter and Esc leave the field, keeping the text.
+// searchKey edits the search; every change refetches (the fetchers coalesce a fast typist's
+// keys into one query in flight plus the latest). Enter leaves the field and, when the text
+// names exactly one order (a scanned number, external id or tracking number), opens it; Esc
+// leaves the field. Both keep the text.
 func (s *Screen) searchKey(msg tea.KeyMsg) tea.Cmd {
 	in := &s.ctx.Keys.Input
 	switch {
-	case key.Matches(msg, in.Submit), key.Matches(msg, in.Cancel):
+	case key.Matches(msg, in.Submit):
+		s.search.Blur()
+		if text := s.search.Value(); text != "" {
+			return s.f.scan.Want(text)
+		}
+		return nil
+	case key.Matches(msg, in.Cancel):
 		s.search.Blur()
 		return nil
 	case key.Matches(msg, in.Clear):
@@ -365,44 +409,60 @@ func cycleStatus(current string, step int) string {
 
 // statusChoices are the status filters: open orders, all orders, then each status.
 func statusChoices() []string {
-	return append([]string{string(orders.StatusOpen), ""}, statusNames()...)
-}
-
-func statusNames() []string {
-	names := make([]string, len(model.AllStatuses))
-	for i, st := range model.AllStatuses {
-		names[i] = string(st)
+	out := []string{string(orders.StatusOpen), ""}
+	for _, st := range model.AllStatuses {
+		out = append(out, string(st))
 	}
-	return names
+	return out
 }
 
-// cycleIndex steps -1 (all), 0, 1, … n-1, -1.
-func cycleIndex(i, n int) int {
-	if i+1 >= n {
-		return -1
-	}
-	return i + 1
-}
-
-// ShortHelp is the footer.
+// ShortHelp is the footer, most important first: what the focused part of the screen does.
 func (s *Screen) ShortHelp() []key.Binding {
-	if s.search.Focused() {
-		return s.ctx.Keys.Input.ShortHelp()
+	switch {
+	case s.picker != nil:
+		return []key.Binding{withHelp(s.ctx.Keys.List.Open, "ok"), withHelp(s.ctx.Keys.Global.Back, "cancel"),
+			s.ctx.Keys.List.Down, s.ctx.Keys.List.Up}
+	case s.search.Focused():
+		in := &s.ctx.Keys.Input
+		return []key.Binding{withHelp(in.Submit, "done"), withHelp(in.Cancel, "leave"), in.Clear}
 	}
 	q := &s.ctx.Keys.Queue
-	return []key.Binding{q.Search, q.FilterStatus, q.SortToggle, s.ctx.Keys.List.Open}
+	return []key.Binding{s.ctx.Keys.List.Open, q.Search, q.FilterStatus, q.FilterWarehouse, q.FilterChannel, q.SortToggle}
 }
 
-// FullHelp is the ? page.
+// withHelp is b described for the context it is shown in.
+func withHelp(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}
+
+// FullHelp is the help page: the keys, then what the marks in the table mean.
 func (s *Screen) FullHelp() [][]key.Binding {
-	return append(s.ctx.Keys.List.FullHelp(), s.ctx.Keys.Queue.FullHelp()...)
+	return append(append(s.ctx.Keys.List.FullHelp(), s.ctx.Keys.Queue.FullHelp()...), marks())
+}
+
+// marks explains the one-character marks narrow layouts use. They are shown as help entries;
+// no key does anything with them.
+func marks() []key.Binding {
+	mark := func(m, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(m), key.WithHelp(m, desc))
+	}
+	out := []key.Binding{
+		mark("!", "late: promise passed"),
+		mark("~", "due today"),
+		mark("+", "count is at least this"),
+	}
+	for _, st := range model.AllStatuses {
+		out = append(out, mark(st.Short()+" "+string(st.Glyph()), st.Label()))
+	}
+	return out
 }
 
 // SetSize lays the columns out for the new width and re-renders the rows.
 func (s *Screen) SetSize(w, h int) {
 	s.width, s.height = w, h
 	s.layout = layoutFor(w)
-	s.search.Width = max(w-20, 8)
+	s.search.Width = max(w-4, 8)
 	s.clampOffset()
 	s.renderLines()
 }

@@ -46,7 +46,7 @@ func (s *Screen) appendLines(lines []string, rows []orders.QueueRow) []string {
 		for j, col := range s.layout.cols {
 			switch col.title {
 			case "Status", "State":
-				cells[j] = st.Status(string(r.Status)).Render(cells[j])
+				cells[j] = st.Tone(string(r.Status.Tone())).Render(cells[j])
 			case "Due", "":
 				switch sla, _ := ui.Due(now, r.PromisedAt, done(statusOf(r))); sla {
 				case ui.SLALate:
@@ -73,9 +73,6 @@ func (s *Screen) selectedLine() string {
 func (s *Screen) View() string {
 	if s.picker != nil {
 		return s.pickerView()
-	}
-	if !s.ctx.Clock().Truncate(60e9).Equal(s.linesMinute) {
-		s.renderLines()
 	}
 	var b strings.Builder
 	b.Grow((s.width + 32) * s.height)
@@ -222,8 +219,11 @@ func (s *Screen) writeFilters(b *strings.Builder) {
 	case s.search.Focused() || (!s.wide() && s.search.Value() != ""):
 		line = " " + s.search.View()
 	case s.wide():
-		line = " channel " + s.lookupName(s.ctx.Lookups.Channels, s.channel) +
-			" · warehouse " + s.lookupName(s.ctx.Lookups.Warehouses, s.warehouse) + " · " + sortLabel
+		line = " channel " + s.channelCode() + " · warehouse " + s.warehouseCode()
+		if s.warehouseID != 0 {
+			line += " (unrouted hidden)"
+		}
+		line += " · " + sortLabel
 		if q := s.search.Value(); q != "" {
 			line += " · search \"" + q + "\""
 		}
@@ -235,8 +235,7 @@ func (s *Screen) writeFilters(b *strings.Builder) {
 		if s.width < 30 {
 			short = short[3:]
 		}
-		line = " ch:" + s.lookupName(s.ctx.Lookups.Channels, s.channel) + " wh:" +
-			s.lookupName(s.ctx.Lookups.Warehouses, s.warehouse) + " " + short
+		line = " ch:" + s.channelCode() + " wh:" + s.warehouseCode() + " " + short
 	}
 	if s.stale {
 		line = ui.Fit(line, s.width-8) + st.Muted.Render(" (stale)")
@@ -245,11 +244,29 @@ func (s *Screen) writeFilters(b *strings.Builder) {
 	b.WriteByte('\n')
 }
 
-func (s *Screen) lookupName(list []orders.Lookup, i int) string {
-	if i < 0 || i >= len(list) {
+func (s *Screen) channelCode() string {
+	if s.channelID == 0 {
 		return "all"
 	}
-	return list[i].Code
+	if l, ok := find(s.lookups.Channels, s.channelID); ok {
+		return l.Code
+	}
+	return "#" + strconv.FormatInt(s.channelID, 10)
+}
+
+// warehouseCode names the warehouse filter. A warehouse's orders never include those not yet
+// routed to any warehouse; "none" is the filter that shows them.
+func (s *Screen) warehouseCode() string {
+	switch {
+	case s.unassigned:
+		return "none"
+	case s.warehouseID == 0:
+		return "all"
+	}
+	if l, ok := find(s.lookups.Warehouses, s.warehouseID); ok {
+		return l.Code
+	}
+	return "#" + strconv.FormatInt(s.warehouseID, 10)
 }
 
 // compact shortens large counts so all twelve statuses fit two lines of 80 columns:

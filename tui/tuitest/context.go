@@ -15,8 +15,8 @@ import (
 var Now = time.Date(2026, 11, 26, 14, 0, 0, 0, time.UTC)
 
 // NewContext is a UI context as a user with NO_COLOR would get it (frames hold no escape
-// codes), with the default keys, a fixed clock and a supervisor at RTM1.
-func NewContext(store ui.Store) *ui.Context {
+// codes), with the default keys, a fixed clock, a supervisor at RTM1 and no logging.
+func NewContext() *ui.Context {
 	noColor := func(k string) string {
 		if k == "NO_COLOR" {
 			return "1"
@@ -31,9 +31,12 @@ func NewContext(store ui.Store) *ui.Context {
 	return &ui.Context{
 		Styles:   themes.NewStyles(themes.NewRenderer(io.Discard, theme, noColor), theme),
 		Keys:     &keys,
-		Store:    store,
 		User:     staff.Identity{Login: "anna", Name: "Anna Jansen", Job: "supervisor", Warehouse: "RTM1"},
 		Now:      func() time.Time { return Now },
 		Location: time.UTC,
+		// A loaded machine (two test runs at once) must never turn a slow answer into a
+		// time-out, which would draw a stale frame instead of the one the test expects. Tests of
+		// time-outs set their own.
+		Timeout: 10 * time.Minute,
 	}
 }

@@ -10,12 +10,14 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"oms/keymaps"
+	"oms/tui/ui"
 )
 
 var update = flag.Bool("update", false, "rewrite golden frames with what the code draws now")
 
-// Driver runs a model synchronously. The model must not schedule timers (the UI is built with
-// polling off in tests), so every command returns promptly.
+// Driver runs a model synchronously: the shell (a tea.Model) or one screen on its own (a
+// ui.Component, whose Update returns only a command). The model must not schedule timers (the
+// UI is built with polling off in tests), so every command returns promptly.
 type Driver struct {
 	t     testing.TB
 	Model tea.Model
@@ -28,13 +30,27 @@ type Driver struct {
 	held []tea.Msg
 }
 
-// New starts m (runs Init's commands) at the given size.
-func New(t testing.TB, m tea.Model, keys keymaps.KeyMap, width, height int) *Driver {
-	d := &Driver{t: t, Model: m, Keys: keys}
+// New starts m (runs Init's commands) at the given size. m is a tea.Model or a ui.Component.
+func New(t testing.TB, m any, keys keymaps.KeyMap, width, height int) *Driver {
+	var model tea.Model
+	switch m := m.(type) {
+	case ui.Component:
+		model = component{m}
+	case tea.Model:
+		model = m
+	default:
+		t.Fatalf("tuitest.New: %T is neither a tea.Model nor a ui.Component", m)
+	}
+	d := &Driver{t: t, Model: model, Keys: keys}
 	d.Resize(width, height)
-	d.run(m.Init())
+	d.run(model.Init())
 	return d
 }
+
+// component makes a ui.Component a tea.Model for the driver.
+type component struct{ ui.Component }
+
+func (c component) Update(msg tea.Msg) (tea.Model, tea.Cmd) { return c, c.Component.Update(msg) }
 
 // Send delivers messages one by one, each followed by all the work it causes.
 func (d *Driver) Send(msgs ...tea.Msg) {
@@ -95,7 +111,7 @@ func (d *Driver) Type(text string) {
 // Resize changes the terminal size. A component (which the shell sizes with SetSize rather
 // than a message) is sized directly.
 func (d *Driver) Resize(width, height int) {
-	if c, ok := d.Model.(interface{ SetSize(w, h int) }); ok {
+	if c, ok := d.Model.(component); ok {
 		c.SetSize(width, height)
 		return
 	}

@@ -1,0 +1,45 @@
+package ui
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"oms/keymaps"
+)
+
+// Route names a screen the shell can open. Screens open one another by route, never by
+// importing each other: the shell looks the route up in the table it was given.
+type Route string
+
+// The routes screens open today. A new screen adds its constant here only when another screen
+// opens it; top-level screens are reached by their keys and the menu.
+const (
+	RouteQueue Route = "queue"
+	// RouteOrder opens one order's detail; its Arg is an OrderRef.
+	RouteOrder Route = "order"
+)
+
+// OrderRef is the argument of RouteOrder: the order's id, and its number to show while it loads.
+type OrderRef struct {
+	ID     int64
+	Number string
+}
+
+// Open asks the shell to open the screen at Route with Arg. A top-level screen is switched to;
+// any other is pushed over the showing one (Back pops it).
+type Open struct {
+	Route Route
+	Arg   any
+}
+
+// Def is one entry of the route table: how the shell shows and builds a screen. Each screen
+// package exports a function returning its Def, given the data it needs; the shell's table is a
+// list of those calls.
+type Def struct {
+	Route Route
+	// Title is the menu's and header's name; Short is for 20-column terminals.
+	Title, Short string
+	// Key, when set, makes this a top-level screen: in the menu, reached by this key.
+	Key func(k *keymaps.KeyMap) key.Binding
+	// Build makes a new instance for arg (nil for top-level screens).
+	Build func(c *Context, arg any) Component
+}
