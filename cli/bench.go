@@ -20,6 +20,7 @@ func newBenchCmd(g *globals) *cobra.Command {
 		clients       []int
 		duration      time.Duration
 		stress        bench.StressOptions
+		live          bench.LiveOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "bench [NAME…]",
@@ -47,22 +48,40 @@ have happened. It prints one line:
 
   stress workers=W ops=N done=D refused=R retries=S deadlocks=0 check=ok ok seed=X
 
+live (BM6) measures what live screens cost: writers put orders of the open queue's first page on
+hold and release them at --write-rate a second (20), first alone and then while --screens
+simulated screens (100) follow the open queue as the TUI does: one shared poller asks the change
+feed every 250 ms and each screen told of a change refetches its first page and counts, at most
+one refetch in flight and at most 4 a second (--naive: each screen polls for itself). Each mode
+runs --duration, in alternating halves. It prints one line:
+
+  live screens=N poll=shared writes=R/s writer=X/s alone=Y/s ratio=X/Y write_p95=… alone_p95=…
+       stale_p50=… stale_p95=… stale_p99=… refetches/screen/s=F queries/screen/s=Q ok|FAIL
+
+X and Y are writes committed on schedule per second; write_p95 is from when a write was due to
+its commit. Staleness runs from a write's commit to the end of a screen's first refetch started
+after it, over every (write, screen) pair; queries are the screens' polls and refetches (two
+queries each) per screen per second. The targets (performance.md): ratio ≥ 0.85, stale p95 ≤
+500 ms and p99 ≤ 1 s, at most 4 refetches per screen in any second; and every write shown on
+every screen, no error. Missing one prints FAIL and makes the command exit 1.
+
 Without --db it starts a private PostgreSQL server (fsync on) and removes it afterwards. With --db
 it leaves the database the URL names alone: it creates a scratch database on that server
 (oms_bench_<pid>_<random>), which the URL's role must be allowed to do, and drops it afterwards.
 OMS_DATABASE_URL and DATABASE_URL are not used: the bench creates databases, so say where.`,
 		Example: "  oms bench --quick\n  oms bench ledger status-1 --clients 16\n  oms bench --json --db postgres://me@dbhost/postgres",
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-			return append(bench.Names(), stressName), cobra.ShellCompDirectiveNoFileComp
+			return append(bench.Names(), stressName, liveName), cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			withStress := len(args) == 0 || slices.Contains(args, stressName)
-			rest := slices.DeleteFunc(slices.Clone(args), func(n string) bool { return n == stressName })
+			withLive := len(args) == 0 || slices.Contains(args, liveName)
+			rest := slices.DeleteFunc(slices.Clone(args), func(n string) bool { return n == stressName || n == liveName })
 			var cases []bench.Case
 			if len(args) == 0 || len(rest) > 0 {
 				var err error
 				if cases, err = bench.Select(rest); err != nil {
-					return usageError{fmt.Errorf("%w, %s", err, stressName)}
+					return usageError{fmt.Errorf("%w, %s, %s", err, stressName, liveName)}
 				}
 			}
 			if !cmd.Flags().Changed("ops") && quick {
@@ -80,14 +99,24 @@ OMS_DATABASE_URL and DATABASE_URL are not used: the bench creates databases, so 
 			if len(clients) == 0 || slices.ContainsFunc(clients, func(n int) bool { return n < 1 || n > 150 }) {
 				return usageError{fmt.Errorf("--clients takes client counts from 1 to 150, such as 8,32")}
 			}
+			if live.Screens < 1 || live.Screens > 10000 || live.WriteRate <= 0 || live.WriteRate > 10000 {
+				return usageError{fmt.Errorf("--screens takes 1 to 10000 and --write-rate a rate above 0 and up to 10000 a second")}
+			}
 			if !withStress {
 				stress.Workers = 0
 			}
-			return runBench(cmd, g.dbURL, cases, bench.Options{Clients: clients, Duration: duration}, stress, asJSON)
+			live.Duration = duration
+			if !withLive {
+				live.Screens = 0
+			}
+			return runBench(cmd, g.dbURL, cases, bench.Options{Clients: clients, Duration: duration}, stress, live, asJSON)
 		},
 	}
 	cmd.Flags().IntVar(&stress.Workers, "workers", 32, "stress: concurrent workers")
 	cmd.Flags().IntVar(&stress.Ops, "ops", 2000, "stress: operations per worker (--quick: 500)")
+	cmd.Flags().IntVar(&live.Screens, "screens", 100, "live: simulated screens following the open queue")
+	cmd.Flags().Float64Var(&live.WriteRate, "write-rate", 20, "live: writes per second, on a fixed schedule")
+	cmd.Flags().BoolVar(&live.Naive, "naive", false, "live: each screen polls the change feed itself instead of one shared poller")
 	cmd.Flags().BoolVar(&quick, "quick", false, "measure each point for 5 s instead of 20 s")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per line instead of text")
 	cmd.Flags().IntSliceVar(&clients, "clients", []int{8, 32}, "concurrent clients to measure at, each with its own connection")
@@ -119,7 +148,12 @@ var errBenchBroken = errors.New("the benchmark found deadlocks, failed transacti
 // stressName selects the stress run, which is not a Case: it proves, it does not time.
 const stressName = "stress"
 
-func runBench(cmd *cobra.Command, dbURL string, cases []bench.Case, opts bench.Options, stress bench.StressOptions, asJSON bool) (err error) {
+// liveName selects the live run (BM6), which is not a Case either: its baseline is the same
+// writers without screens.
+const liveName = "live"
+
+func runBench(cmd *cobra.Command, dbURL string, cases []bench.Case, opts bench.Options, stress bench.StressOptions,
+	live bench.LiveOptions, asJSON bool) (err error) {
 	ctx := cmd.Context()
 	out, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	progress := newProgressLine(stderr)
@@ -198,6 +232,34 @@ func runBench(cmd *cobra.Command, dbURL string, cases []bench.Case, opts bench.O
 			writeJSON(out, stressJSON(stress, rep))
 		} else {
 			fmt.Fprintln(out, stressLine(stress, rep))
+		}
+	}
+	if live.Screens > 0 {
+		live.Progress = progress.Update
+		rep, err := bench.Live(ctx, target.URL, live)
+		progress.Done()
+		if err != nil {
+			if ctx.Err() != nil {
+				return errors.New("interrupted")
+			}
+			return fmt.Errorf("live: %w", err)
+		}
+		if !rep.OK() {
+			broken++
+			for _, m := range rep.Messages {
+				fmt.Fprintf(stderr, "live: %s\n", m)
+			}
+			if rep.Unseen > 0 {
+				fmt.Fprintf(stderr, "live: %d of %d (write, screen) pairs never shown\n", rep.Unseen, rep.Pairs)
+			}
+			if rep.Mismatched > 0 {
+				fmt.Fprintf(stderr, "live: %d screens ended on a page or counts the database does not have\n", rep.Mismatched)
+			}
+		}
+		if asJSON {
+			writeJSON(out, map[string]any{"name": liveName, "ok": rep.OK(), "report": rep})
+		} else {
+			fmt.Fprintln(out, rep.Line())
 		}
 	}
 	if broken > 0 {

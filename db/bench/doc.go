@@ -18,4 +18,12 @@
 // Stress (stress.go) is not a Case: it proves rather than times. Many workers mix every stock,
 // order and invoicing command on a tiny hot set; afterwards no deadlock may have happened and
 // `oms check` must find nothing (reference/reliability.md, the first proof).
+//
+// Live (live.go, BM6) is not a Case either: its baseline is the same writers without screens.
+// Writers put orders of the open queue's first page on hold and release them on a fixed
+// schedule, alone and then while simulated screens follow the open queue as the terminal UI
+// does (one shared change-feed poller fanning out, each screen refetching its first page and
+// counts at most once at a time and 4 times a second); it reports the writers' throughput and
+// latency with and without screens, how late each write reaches each screen, and the queries
+// each screen sends.
 package bench
