@@ -5,11 +5,21 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 
 	"oms/db"
 	"oms/db/dbtest"
+	"oms/db/orders"
+	"oms/keymaps"
+	"oms/tui/internal/hello"
+	"oms/tui/order"
+	"oms/tui/queue"
 	"oms/tui/tuitest"
 	"oms/tui/ui"
 )
@@ -216,5 +226,190 @@ func TestQuitAsksFirstWhenInputWouldBeLost(t *testing.T) {
 	drv.Press("dialog", "confirm")
 	if !drv.Quit {
 		t.Fatal("answering yes should quit")
+	}
+}
+
+// Defect 4: at 40 and 20 columns the footer never showed enter, esc, help or the menu, and it
+// described the queue while a search field or picker had the keys. Each context's first hint
+// and "? help" must show at every width, and what does not fit is elided with "…".
+func TestFooterKeepsWhatMattersAtEveryWidth(t *testing.T) {
+	d := seeded(t)
+	contexts := []struct {
+		name  string
+		keys  [][2]string
+		first string // the most important hint of the context
+	}{
+		{"queue", nil, "enter open"},
+		{"detail", [][2]string{{"list", "open"}}, "esc back"},
+		{"search", [][2]string{{"queue", "search"}}, "enter done"},
+		{"picker", [][2]string{{"queue", "filterStatus"}}, "enter ok"},
+		{"menu", [][2]string{{"global", "menu"}}, "enter go"},
+		{"help", [][2]string{{"global", "help"}}, "esc close"},
+	}
+	for _, w := range []int{80, 60, 40, 20} {
+		for _, c := range contexts {
+			_, drv, _ := newShell(t, d, w, 16)
+			for _, k := range c.keys {
+				drv.Press(k[0], k[1])
+			}
+			lines := strings.Split(drv.Frame(), "\n")
+			footer := lines[len(lines)-1]
+			if !strings.Contains(footer, c.first) {
+				t.Errorf("%s at %d columns: footer %q lacks %q", c.name, w, footer, c.first)
+			}
+			if c.name != "help" && !strings.Contains(footer, "? help") {
+				t.Errorf("%s at %d columns: footer %q lacks ? help", c.name, w, footer)
+			}
+			if ui.Width(footer) != w {
+				t.Errorf("%s at %d columns: footer is %d wide", c.name, w, ui.Width(footer))
+			}
+			if strings.HasSuffix(strings.TrimSpace(strings.TrimSuffix(footer, "? help")), "…") && w >= 80 && c.name != "queue" {
+				t.Errorf("%s at %d columns elides: %q", c.name, w, footer)
+			}
+		}
+	}
+	// The queue's own keys for a search field are not offered while typing in it.
+	_, drv, _ := newShell(t, d, 80, 24)
+	drv.Press("queue", "search")
+	if lines := strings.Split(drv.Frame(), "\n"); strings.Contains(lines[len(lines)-1], "s status") {
+		t.Errorf("the footer offers queue shortcuts while typing: %q", lines[len(lines)-1])
+	}
+}
+
+// Defect 6: quit never asked, even with text typed in the search field.
+func TestQuitAsksWhenTheSearchHoldsText(t *testing.T) {
+	d := seeded(t)
+	_, drv, _ := newShell(t, d, 80, 24)
+	drv.Press("queue", "search")
+	drv.Type("Jansen")
+	drv.Press("global", "quit")
+	if drv.Quit || !strings.Contains(drv.Frame(), "Quit and lose what you typed?") {
+		t.Fatalf("quit with a typed search should ask first:\n%s", drv.Frame())
+	}
+	drv.Press("dialog", "cancel")
+	if drv.Quit || !strings.Contains(drv.Frame(), "/Jansen") {
+		t.Fatalf("staying should keep the search:\n%s", drv.Frame())
+	}
+}
+
+// Defect 10: Esc on a screen reached from an order's detail did nothing. Back returns to the
+// screen jumped from, with the detail still open, then closes the detail.
+func TestBackReturnsToTheScreenJumpedFrom(t *testing.T) {
+	d := seeded(t)
+	_, drv, _ := newShell(t, d, 80, 24)
+	drv.Press("list", "open")
+	detail := strings.Split(drv.Frame(), "\n")[0]
+	if !strings.Contains(detail, "Queue › SO-") {
+		t.Fatalf("enter did not open the detail:\n%s", drv.Frame())
+	}
+	drv.Press("global", "picking")
+	drv.Press("global", "back")
+	if got := strings.Split(drv.Frame(), "\n")[0]; got != detail {
+		t.Fatalf("esc on picking reached from the detail shows\n%s\nwant\n%s", got, detail)
+	}
+	drv.Press("global", "back")
+	if strings.Contains(drv.Frame(), "›") || !strings.Contains(drv.Frame(), "oms · Queue") {
+		t.Fatalf("a second esc should close the detail:\n%s", drv.Frame())
+	}
+	drv.Press("global", "back") // nothing left to go back to: stays
+	if !strings.Contains(drv.Frame(), "oms · Queue") {
+		t.Fatalf("esc with nowhere to go left the queue:\n%s", drv.Frame())
+	}
+}
+
+// Defect 7: a scanned order number (then Enter, as scanners send it) opens that order.
+func TestScanOfAnOrderNumberOpensIt(t *testing.T) {
+	d := seeded(t)
+	var number, external string
+	if err := d.QueryRow(`SELECT number, external_id FROM orders WHERE status = 'shipped' ORDER BY id LIMIT 1`).Scan(&number, &external); err != nil {
+		t.Fatal(err)
+	}
+	for _, scan := range []string{number, external} {
+		_, drv, _ := newShell(t, d, 40, 16)
+		drv.Press("queue", "search")
+		drv.Type(scan)
+		drv.Press("input", "submit")
+		if top := strings.Split(drv.Frame(), "\n")[0]; !strings.Contains(top, number) {
+			t.Fatalf("scanning %q did not open %s:\n%s", scan, number, drv.Frame())
+		}
+		drv.Press("global", "back")
+		if !strings.Contains(drv.Frame(), "/"+scan) && !strings.Contains(drv.Frame(), scan) {
+			t.Fatalf("back from the scanned order lost the search %q:\n%s", scan, drv.Frame())
+		}
+	}
+}
+
+// frozen is the real store whose calls can be made to hang, ignoring their context, as a
+// frozen server (SIGSTOP) makes the driver hang on its socket.
+type frozen struct {
+	*orders.Store
+	mu     sync.Mutex
+	thawed chan struct{} // nil while not frozen
+}
+
+func (f *frozen) freeze() { f.mu.Lock(); f.thawed = make(chan struct{}); f.mu.Unlock() }
+func (f *frozen) thaw()   { f.mu.Lock(); close(f.thawed); f.thawed = nil; f.mu.Unlock() }
+func (f *frozen) wait() {
+	f.mu.Lock()
+	ch := f.thawed
+	f.mu.Unlock()
+	if ch != nil {
+		<-ch
+	}
+}
+
+func (f *frozen) OrderDetail(ctx context.Context, id int64) (orders.Detail, error) {
+	f.wait()
+	return f.Store.OrderDetail(ctx, id)
+}
+
+// Defect 1 (its second half): an order that failed to load while the server was frozen kept
+// its "did not answer in time" message after it had loaded.
+func TestTimeOutMessageGoesWhenTheOrderLoads(t *testing.T) {
+	d := seeded(t)
+	store := &frozen{Store: orders.New(d)}
+	c := tuitest.NewContext()
+	c.Timeout = 50 * time.Millisecond
+	m := New(c, []ui.Def{queue.Def(store), order.Def(store)}, (&feed{d: d}).poll, 0)
+	drv := tuitest.New(t, m, *c.Keys, 80, 24)
+	store.freeze()
+	drv.Press("list", "open")
+	if !strings.Contains(drv.Frame(), "did not answer in time") {
+		t.Fatalf("a frozen server should say so:\n%s", drv.Frame())
+	}
+	store.thaw()
+	drv.Send(ui.ChangedMsg{Tables: db.SetOf(db.Orders)})
+	frame := drv.Frame()
+	if strings.Contains(frame, "did not answer") || !strings.Contains(frame, "Lines") {
+		t.Fatalf("after the order loaded:\n%s", frame)
+	}
+}
+
+// The route table is the only registration: a new screen package and one line make it
+// reachable by its key and the menu, fed by the data it declares and woken by the live poll.
+func TestAddingAScreenIsOnePackageAndOneLine(t *testing.T) {
+	d := seeded(t)
+	c := tuitest.NewContext()
+	f12 := func(*keymaps.KeyMap) key.Binding { return key.NewBinding(key.WithKeys("f12"), key.WithHelp("f12", "hello")) }
+	routes := append(Routes(d), hello.Def(orders.New(d), f12)) // the one line
+	m := New(c, routes, (&feed{d: d}).poll, 0)
+	drv := tuitest.New(t, m, *c.Keys, 80, 24)
+	drv.Send(PollNow())
+	drv.Send(tea.KeyMsg{Type: tea.KeyF12})
+	before := drv.Frame()
+	if !strings.Contains(before, "oms · Hello") || !strings.Contains(before, "166 orders are open") {
+		t.Fatalf("f12 should show the hello screen with its data:\n%s", before)
+	}
+	if _, err := d.Exec(`UPDATE orders SET status = 'on_hold', on_hold = true, hold_reason = 'HOLD_FRAUD'
+		WHERE id = (SELECT min(id) FROM orders WHERE status = 'shipped')`); err != nil {
+		t.Fatal(err)
+	}
+	drv.Send(PollNow())
+	if !strings.Contains(drv.Frame(), "167 orders are open") {
+		t.Fatalf("the live poll did not wake the new screen:\n%s", drv.Frame())
+	}
+	drv.Press("global", "menu")
+	if !strings.Contains(drv.Frame(), "7 Hello") {
+		t.Fatalf("the menu does not list the new screen:\n%s", drv.Frame())
 	}
 }
