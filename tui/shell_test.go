@@ -390,7 +390,9 @@ func TestTimeOutMessageGoesWhenTheOrderLoads(t *testing.T) {
 func TestAddingAScreenIsOnePackageAndOneLine(t *testing.T) {
 	d := seeded(t)
 	c := tuitest.NewContext()
-	f12 := func(*keymaps.KeyMap) key.Binding { return key.NewBinding(key.WithKeys("f12"), key.WithHelp("f12", "hello")) }
+	f12 := func(*keymaps.KeyMap) key.Binding {
+		return key.NewBinding(key.WithKeys("f12"), key.WithHelp("f12", "hello"))
+	}
 	routes := append(Routes(d), hello.Def(orders.New(d), f12)) // the one line
 	m := New(c, routes, (&feed{d: d}).poll, 0)
 	drv := tuitest.New(t, m, *c.Keys, 80, 24)
