@@ -77,9 +77,11 @@ func New(c *ui.Context, routes []ui.Def, poll Poller, pollEvery time.Duration) *
 func (m *Model) SetNotice(text string) {
 	m.notice = text
 	if text != "" {
-		m.status = ui.StatusMsg{Text: text + " (? shows it again)"}
+		m.status = ui.StatusMsg{Text: m.noticeStatus()}
 	}
 }
+
+func (m *Model) noticeStatus() string { return m.notice + " (? shows it again)" }
 
 // ensureBuilt builds screen i on first visit; the caller runs its Init.
 func (m *Model) ensureBuilt(i int) (built bool) {

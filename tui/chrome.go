@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/x/ansi"
 
 	"oms/tui/ui"
 )
@@ -104,6 +103,10 @@ func (m *Model) statusLine() string {
 		return ui.Fit("", m.width)
 	case m.status.Error:
 		return st.StatusError.Render(ui.Fit(" ! "+m.status.Text, m.width))
+	case m.notice != "" && m.status.Text == m.noticeStatus() && ui.Width(m.status.Text)+1 > m.width:
+		// A notice is for reading whole (a join command to copy): where it would be cut, say
+		// where it is whole instead.
+		return st.StatusLine.Render(ui.Fit(" "+firstKey(m.keys.Global.Help)+" shows a notice", m.width))
 	default:
 		return st.StatusLine.Render(ui.Fit(" "+m.status.Text, m.width))
 	}
@@ -241,7 +244,7 @@ func (m *Model) helpLines(w int) []string {
 func (m *Model) fullHelp(w, h int) string {
 	lines := m.helpLines(w)
 	if m.notice != "" {
-		wrapped := strings.Split(ansi.Wrap(m.notice, max(w-2, 1), ""), "\n")
+		wrapped := ui.Wrap(m.notice, max(w-2, 1))
 		for i := range wrapped {
 			wrapped[i] = " " + wrapped[i]
 		}

@@ -415,3 +415,29 @@ func TestAddingAScreenIsOnePackageAndOneLine(t *testing.T) {
 		t.Fatalf("the menu does not list the new screen:\n%s", drv.Frame())
 	}
 }
+
+// Defect 3: the demo's join command was cut in the status line. Where a notice does not fit,
+// the status line says where to read it whole, and the help page wraps it at spaces.
+func TestANoticeIsNeverShownCut(t *testing.T) {
+	d := seeded(t)
+	const notice = `Demo: join with oms --db "$(cat /tmp/oms-demo-43397.url)"`
+	for _, sz := range sizes {
+		m, drv, _ := newShell(t, d, sz.w, sz.h)
+		m.SetNotice(notice)
+		lines := strings.Split(drv.Frame(), "\n")
+		status := strings.TrimSpace(lines[len(lines)-2])
+		if status != notice+" (? shows it again)" && status != "? shows a notice" {
+			t.Errorf("at %d×%d the status line reads %q", sz.w, sz.h, status)
+		}
+		drv.Press("global", "help")
+		var page []string
+		for _, l := range strings.Split(drv.Frame(), "\n") {
+			page = append(page, strings.TrimSpace(l))
+		}
+		// Wrapped at spaces; at 20 columns the path alone is wider than a line and is cut.
+		joined, glued := strings.Join(page, " "), strings.ReplaceAll(strings.Join(page, ""), " ", "")
+		if !strings.Contains(joined, notice) && !strings.Contains(glued, strings.ReplaceAll(notice, " ", "")) {
+			t.Errorf("at %d×%d the help page does not hold the whole notice:\n%s", sz.w, sz.h, drv.Frame())
+		}
+	}
+}

@@ -55,3 +55,34 @@ func Clamp(block string, width, height int) string {
 
 // Width is the number of terminal cells s takes.
 func Width(s string) int { return ansi.StringWidth(s) }
+
+// Wrap breaks plain text into lines of at most width cells at spaces only, so a command or a
+// path that fits a line is never split (ansi.Wrap also breaks at hyphens); a word longer than
+// width is cut into width-long pieces.
+func Wrap(text string, width int) []string {
+	width = max(width, 1)
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		for ansi.StringWidth(word) > width {
+			if line != "" {
+				lines, line = append(lines, line), ""
+			}
+			head := ansi.Truncate(word, width, "")
+			lines = append(lines, head)
+			word = word[len(head):]
+		}
+		switch {
+		case line == "":
+			line = word
+		case ansi.StringWidth(line)+1+ansi.StringWidth(word) <= width:
+			line += " " + word
+		default:
+			lines, line = append(lines, line), word
+		}
+	}
+	if line != "" || len(lines) == 0 {
+		lines = append(lines, line)
+	}
+	return lines
+}
