@@ -141,7 +141,7 @@ var pickerTitles = [...]string{pickStatus: "Show orders that are", pickChannel: 
 func (s *Screen) pickerView() string {
 	st := s.ctx.Styles
 	var b strings.Builder
-	b.WriteString(" " + st.Title.Render(ui.Fit(pickerTitles[s.picker.kind], s.width-1)) + "\n")
+	b.WriteString(" " + st.Title.Render(ui.Fit(pickerTitles[s.picker.kind], s.width-1)))
 	choices := s.choices(s.picker.kind)
 	visible := max(s.height-1, 1)
 	first := max(s.picker.cursor-visible+1, 0)
@@ -153,10 +153,11 @@ func (s *Screen) pickerView() string {
 	for i := first; i < min(first+visible, len(choices)); i++ {
 		c := choices[i]
 		line := ui.Fit("  "+c.label, labelWidth) + ui.FitRight(c.count, countWidth)
+		b.WriteByte('\n') // between lines, never after the last: the view is height lines
 		if i == s.picker.cursor {
-			b.WriteString(st.Selected.Render(ui.Fit(">"+line[1:], s.width)) + "\n")
+			b.WriteString(st.Selected.Render(ui.Fit(">"+line[1:], s.width)))
 		} else {
-			b.WriteString(ui.Fit(line, s.width) + "\n")
+			b.WriteString(ui.Fit(line, s.width))
 		}
 	}
 	return b.String()

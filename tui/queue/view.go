@@ -123,18 +123,66 @@ func (s *Screen) writeCounts(b *strings.Builder) {
 		return
 	}
 	items := make([]string, 0, len(model.AllStatuses)+2)
-	items = append(items, countItem("Open", s.count(string(orders.StatusOpen)), s.status == string(orders.StatusOpen), s.more()))
-	items = append(items, countItem("All", s.counts.Total(), s.status == "", s.more()))
+	selected := -1
+	add := func(label string, n int64, filter string) {
+		if s.status == filter {
+			selected = len(items)
+		}
+		items = append(items, countItem(label, n, s.status == filter, s.more()))
+	}
+	add("Open", s.count(string(orders.StatusOpen)), string(orders.StatusOpen))
+	add("All", s.counts.Total(), "")
 	for _, status := range model.AllStatuses {
-		items = append(items, countItem(status.Short(), s.counts.Of(status), s.status == string(status), s.more()))
+		add(status.Short(), s.counts.Of(status), string(status))
 	}
-	lines, ok := wrapItems(items, "  ", s.width-1, 2)
-	if !ok { // a million orders make wide figures: close up rather than leave statuses out
-		lines, _ = wrapItems(items, " ", s.width-1, 2)
-	}
-	for _, line := range lines {
+	for _, line := range countLines(items, selected, s.width-1) {
 		b.WriteString(ui.Fit(" "+line, s.width))
 		b.WriteByte('\n')
+	}
+}
+
+// countLines lays the counts bar's items out on two lines of width: spaced apart when they fit,
+// closed up when a million orders make wide figures, and when even that leaves some out, the
+// second line ends with "…" so the user sees there is more (the status picker lists them all).
+// The filter in force (items[selected]; -1 for none) stays in view whatever is left out.
+func countLines(items []string, selected, width int) []string {
+	sep := "  "
+	rows, n := wrapItems(items, sep, width, 2)
+	if n < len(items) {
+		sep = " "
+		rows, n = wrapItems(items, sep, width, 2)
+	}
+	if n < len(items) {
+		last := len(rows) - 1
+		first := n - len(rows[last]) // the last line's first item
+		rows[last] = elide(items[first:], selected-first, sep, width)
+	}
+	lines := make([]string, len(rows))
+	for i, r := range rows {
+		lines[i] = strings.Join(r, sep)
+	}
+	return lines
+}
+
+// elide is as many of items as fit width in order, then "…" for the rest. The selected item
+// (an index into items, or out of range for none) is kept when it would be left out: after a
+// "…" for the items dropped before it.
+func elide(items []string, selected int, sep string, width int) []string {
+	for k := len(items) - 1; ; k-- {
+		shown := append(make([]string, 0, k+3), items[:k]...)
+		pinned := selected >= k && selected < len(items)
+		if pinned {
+			if selected > k {
+				shown = append(shown, "…")
+			}
+			shown = append(shown, items[selected])
+		}
+		if !pinned || selected < len(items)-1 {
+			shown = append(shown, "…")
+		}
+		if k == 0 || ui.Width(strings.Join(shown, sep)) <= width {
+			return shown
+		}
 	}
 }
 
@@ -182,29 +230,31 @@ func countItem(label string, n int64, selected bool, more string) string {
 	return item
 }
 
-// wrapItems packs items, separated by sep, into at most maxLines lines of width; ok is false
-// if some did not fit.
-func wrapItems(items []string, sep string, width, maxLines int) (lines []string, ok bool) {
-	lines = make([]string, 0, maxLines)
-	cur := ""
+// wrapItems packs items, separated by sep, into maxLines lines of width (missing lines are
+// empty); n is how many items fitted, fewer than len(items) when the rest did not.
+func wrapItems(items []string, sep string, width, maxLines int) (lines [][]string, n int) {
+	lines = make([][]string, 0, maxLines)
+	var cur []string
+	curWidth := 0
 	for _, it := range items {
-		if cur != "" && ui.Width(cur)+len(sep)+ui.Width(it) > width {
+		w := ui.Width(it)
+		if len(cur) > 0 && curWidth+len(sep)+w > width {
 			if len(lines) == maxLines-1 {
-				return append(lines, cur), false
+				return append(lines, cur), n
 			}
 			lines = append(lines, cur)
-			cur = ""
+			cur, curWidth = nil, 0
 		}
-		if cur != "" {
-			cur += sep
+		if len(cur) > 0 {
+			curWidth += len(sep)
 		}
-		cur += it
+		cur, curWidth, n = append(cur, it), curWidth+w, n+1
 	}
 	lines = append(lines, cur)
 	for len(lines) < maxLines {
-		lines = append(lines, "")
+		lines = append(lines, nil)
 	}
-	return lines, true
+	return lines, n
 }
 
 // writeFilters shows the channel, warehouse, sort and search, or the search field when typing.
