@@ -53,7 +53,7 @@ func (s *Screen) choices(kind pickerKind) []choice {
 		for _, st := range statusChoices() {
 			st := st
 			out = append(out, choice{label: statusChoiceLabel(st, short),
-				count: strconv.FormatInt(s.count(st), 10) + s.more(),
+				count: group(s.count(st)) + s.more(),
 				apply: func(s *Screen) { s.status = st }})
 		}
 	case pickChannel:
@@ -136,15 +136,27 @@ func (s *Screen) pickerKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-var pickerTitles = [...]string{pickStatus: "Show orders that are", pickChannel: "Channel", pickWarehouse: "Warehouse"}
+var (
+	pickerTitles      = [...]string{pickStatus: "Show orders that are", pickChannel: "Channel", pickWarehouse: "Warehouse"}
+	shortPickerTitles = [...]string{pickStatus: "Status", pickChannel: "Channel", pickWarehouse: "Warehouse"}
+)
 
 func (s *Screen) pickerView() string {
 	st := s.ctx.Styles
 	var b strings.Builder
-	b.WriteString(" " + st.Title.Render(ui.Fit(pickerTitles[s.picker.kind], s.width-1)))
 	choices := s.choices(s.picker.kind)
 	visible := max(s.height-1, 1)
 	first := max(s.picker.cursor-visible+1, 0)
+	title := pickerTitles[s.picker.kind]
+	if s.width < 30 {
+		title = shortPickerTitles[s.picker.kind]
+	}
+	// Lines above or below the visible ones are said in the title, as "3/14", so a list
+	// longer than a handheld's screen does not look complete.
+	if len(choices) > visible {
+		title += " " + strconv.Itoa(s.picker.cursor+1) + "/" + strconv.Itoa(len(choices))
+	}
+	b.WriteString(" " + st.Title.Render(ui.Fit(title, s.width-1)))
 	countWidth := 0
 	if s.picker.kind == pickStatus {
 		countWidth = min(8, max(s.width-12, 0))

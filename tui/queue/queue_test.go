@@ -427,14 +427,15 @@ func TestAfterATimeOutChangesAndRefreshShowTheQueueAgain(t *testing.T) {
 	store := &frozenStore{Store: orders.New(d)}
 	t.Cleanup(store.thaw)
 	c := tuitest.NewContext()
-	c.Timeout = 200 * time.Millisecond // how long the screen waits for a frozen server
 	s := New(c, store)
+	c.Timeout = 200 * time.Millisecond // while frozen, the screen gives up soon
 	store.freeze()
 	drv := tuitest.New(t, s, *c.Keys, 80, 21)
-	if frame := drv.Frame(); !strings.Contains(frame, "(stale)") || !strings.Contains(frame, "Loading orders") {
+	if frame := drv.Frame(); !strings.Contains(frame, "(stale)") || !strings.Contains(frame, "Could not load the orders") {
 		t.Fatalf("the first page timed out; the queue should say stale and show no rows:\n%s", frame)
 	}
 	store.thaw()
+	c.Timeout = time.Hour // a loaded machine must not time out the real queries
 	hold := func(number string) {
 		t.Helper()
 		if _, err := d.Exec(`UPDATE orders SET status = 'on_hold', on_hold = true, hold_reason = 'HOLD_FRAUD'
@@ -450,12 +451,14 @@ func TestAfterATimeOutChangesAndRefreshShowTheQueueAgain(t *testing.T) {
 		t.Fatalf("after the time-out a change notice should show %s on hold:\n%s", oldest[0], frame)
 	}
 
-	store.freeze() // and again while rows are showing; this time r brings them back
+	c.Timeout = 200 * time.Millisecond // while frozen, the screen gives up soon
+	store.freeze()                     // and again while rows are showing; this time r brings them back
 	drv.Send(ui.ChangedMsg{})
 	if frame := drv.Frame(); !strings.Contains(frame, "(stale)") || !strings.Contains(frame, oldest[0]+" HOLD") {
 		t.Fatalf("a refresh that timed out should keep the rows, marked stale:\n%s", frame)
 	}
 	store.thaw()
+	c.Timeout = time.Hour // a loaded machine must not time out the real queries
 	hold(oldest[1])
 	drv.Press("queue", "refresh")
 	if frame := drv.Frame(); strings.Contains(frame, "(stale)") || !strings.Contains(frame, oldest[1]+" HOLD") {

@@ -161,7 +161,11 @@ func (s *Screen) result(r ui.Result) tea.Cmd {
 		return next
 	}
 	if a, mine, ok, next := s.f.counts.Take(r); mine {
-		if ok && a.Err == nil && a.Value.filter == s.filter() {
+		switch {
+		case !ok:
+		case a.Err != nil:
+			s.stale = true // counts kept, as the rows are, but said to be old
+		case a.Value.filter == s.filter():
 			s.counts = a.Value.counts
 		}
 		return next

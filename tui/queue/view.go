@@ -90,8 +90,11 @@ func (s *Screen) writeRows(b *strings.Builder) {
 	vis := s.visibleRows()
 	if len(s.rows) == 0 {
 		msg := "Loading orders…"
-		if s.loaded {
+		switch {
+		case s.loaded:
 			msg = "No orders match."
+		case s.stale:
+			msg = "Could not load the orders; r tries again."
 		}
 		b.WriteString(s.ctx.Styles.Muted.Render(ui.Fit(" "+msg, s.width)))
 		return

@@ -39,7 +39,7 @@ type Fetcher[W, T any] struct {
 	log      *slog.Logger
 	prepare  func(w W) Query[T]
 	replaces func(queued, next W) bool
-	timeout  time.Duration
+	ctx      *Context // its Timeout is read when a query is sent
 
 	inFlight bool
 	queued   *W
@@ -51,11 +51,7 @@ type Fetcher[W, T any] struct {
 // (its window, its filters); the query it returns runs on another goroutine and must capture
 // what it needs by value.
 func NewFetcher[W, T any](c *Context, to InstanceID, name string, prepare func(w W) Query[T]) *Fetcher[W, T] {
-	timeout := c.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	return &Fetcher[W, T]{name: name, to: to, query: nextQuery(), log: c.Logger(), prepare: prepare, timeout: timeout}
+	return &Fetcher[W, T]{name: name, to: to, query: nextQuery(), log: c.Logger(), prepare: prepare, ctx: c}
 }
 
 func nextQuery() uint64 { return uint64(NewInstanceID()) }
@@ -81,7 +77,11 @@ func (f *Fetcher[W, T]) Want(w W) tea.Cmd {
 func (f *Fetcher[W, T]) send(w W) tea.Cmd {
 	f.inFlight = true
 	f.last++
-	to, query, req, run, timeout := f.to, f.query, f.last, f.prepare(w), f.timeout
+	timeout := f.ctx.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	to, query, req, run := f.to, f.query, f.last, f.prepare(w)
 	return func() tea.Msg {
 		start := time.Now()
 		v, err := WithDeadline(timeout, run)
