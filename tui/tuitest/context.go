@@ -15,7 +15,7 @@ import (
 var Now = time.Date(2026, 11, 26, 14, 0, 0, 0, time.UTC)
 
 // NewContext is a UI context as a user with NO_COLOR would get it (frames hold no escape
-// codes), with the default keys, a fixed clock, a supervisor at RTM1 and no logging.
+// codes), with the default keys, a fixed clock, the demo's user and no logging.
 func NewContext() *ui.Context {
 	noColor := func(k string) string {
 		if k == "NO_COLOR" {
@@ -31,7 +31,8 @@ func NewContext() *ui.Context {
 	return &ui.Context{
 		Styles:   themes.NewStyles(themes.NewRenderer(io.Discard, theme, noColor), theme),
 		Keys:     &keys,
-		User:     staff.Identity{Login: "anna", Name: "Anna Jansen", Job: "supervisor", Warehouse: "RTM1"},
+		// Who `oms demo` runs as: its server's superuser, not a staff member.
+		User:     staff.Identity{Login: "postgres"},
 		Now:      func() time.Time { return Now },
 		Location: time.UTC,
 		// A loaded machine (two test runs at once) must never turn a slow answer into a

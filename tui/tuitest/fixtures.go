@@ -12,11 +12,13 @@ import (
 	"oms/tui/ui"
 )
 
-// DemoDB is a fresh copy of a 2,000-order demo business anchored at Now; the seeder runs once
-// per test binary. Golden frames of the shell and the queue are drawn from it.
+// DemoDB is a fresh copy of the business `oms demo` loads (its defaults: 2,000 orders, 600
+// products, 3 warehouses, seed 1), anchored at Now; the seeder runs once per test binary.
+// Golden frames of the shell and the queue are drawn from it, so they are what the demo shows
+// at that moment, and the README's picture is one of them.
 func DemoDB(t testing.TB) *db.DB {
 	t.Helper()
-	return Seeded(t, seed.Options{Orders: 2000, SKUs: 120, Seed: 7, Now: Now})
+	return Seeded(t, seed.Options{Orders: 2000, SKUs: 600, Warehouses: 3, Seed: 1, Now: Now})
 }
 
 // Seeded is a fresh copy of the data set opts describes (its Now should be tuitest.Now).

@@ -82,7 +82,11 @@ func (s *Screen) Update(msg tea.Msg) tea.Cmd {
 
 // View draws the greeting; it only reads.
 func (s *Screen) View() string {
-	text := " Hello, " + s.ctx.User.Name + "\n "
+	who := s.ctx.User.Name
+	if who == "" {
+		who = s.ctx.User.Login // a database role that is not a staff member
+	}
+	text := " Hello, " + who + "\n "
 	switch {
 	case !s.loaded:
 		text += "Counting…"
