@@ -29,8 +29,8 @@ func NewContext() *ui.Context {
 	}
 	keys := keymaps.Default()
 	return &ui.Context{
-		Styles:   themes.NewStyles(themes.NewRenderer(io.Discard, theme, noColor), theme),
-		Keys:     &keys,
+		Styles: themes.NewStyles(themes.NewRenderer(io.Discard, theme, noColor), theme),
+		Keys:   &keys,
 		// Who `oms demo` runs as: its server's superuser, not a staff member.
 		User:     staff.Identity{Login: "postgres"},
 		Now:      func() time.Time { return Now },
