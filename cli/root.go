@@ -206,7 +206,8 @@ database server, run: oms demo`,
 	root.PersistentFlags().StringVar(&g.logPath, "log", "", "append a log of this run to `FILE` (JSON lines; default $OMS_LOG, else no log)")
 	addTUIFlags(root)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newMigrateCmd(g), newSeedCmd(g), newCheckCmd(g), newVersionCmd(), newDemoCmd(g), newTUICmd(g), newBenchCmd(g))
+	root.AddCommand(newMigrateCmd(g), newSeedCmd(g), newCheckCmd(g), newVersionCmd(), newDemoCmd(g), newTUICmd(g), newBenchCmd(g),
+		newStaffCmd(g), newServeCmd(g))
 	return root
 }
 
