@@ -36,6 +36,8 @@ type Model struct {
 	keys   *keymaps.KeyMap
 	routes map[ui.Route]ui.Def
 	slots  []*slot
+	// hidden are the screens not for the user's jobs: their keys say so instead of opening them.
+	hidden []ui.Def
 	active int
 	// history is the top-level screens left by a jump, newest last: Back on a screen with
 	// nothing opened over it returns to the one before, with its views as they were.
@@ -61,10 +63,18 @@ type Model struct {
 func New(c *ui.Context, routes []ui.Def, poll Poller, pollEvery time.Duration) *Model {
 	m := &Model{ctx: c, keys: c.Keys, routes: map[ui.Route]ui.Def{}, live: newLiveState(poll, pollEvery, c.Now())}
 	for _, def := range routes {
+		if !def.For(c.Jobs) {
+			m.hidden = append(m.hidden, def)
+			continue
+		}
 		m.routes[def.Route] = def
 		if def.Key != nil {
 			m.slots = append(m.slots, &slot{def: def})
 		}
+	}
+	if len(m.slots) == 0 {
+		m.slots = []*slot{{def: placeholder("none", "oms", "oms", nil,
+			"None of oms's screens is for your job roles ("+strings.Join(c.Jobs, ", ")+"). Ask an administrator.")}}
 	}
 	m.help = help.New()
 	m.help.Styles = c.Styles.Help
@@ -184,8 +194,8 @@ func (m *Model) route(r ui.Result) tea.Cmd {
 func (m *Model) open(o ui.Open) tea.Cmd {
 	def, ok := m.routes[o.Route]
 	if !ok {
-		m.ctx.Logger().Error("open unknown route", "route", string(o.Route))
-		m.status = ui.StatusMsg{Text: "no screen called " + string(o.Route), Error: true}
+		m.ctx.Logger().Error("open unknown or hidden route", "route", string(o.Route))
+		m.status = ui.StatusMsg{Text: "no screen called " + string(o.Route) + " for your job roles", Error: true}
 		return nil
 	}
 	if def.Key != nil {
@@ -279,8 +289,14 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return m.back()
 	}
 	for i, s := range m.slots {
-		if key.Matches(msg, s.def.Key(m.keys)) {
+		if s.def.Key != nil && key.Matches(msg, s.def.Key(m.keys)) {
 			return m.jumpTo(i)
+		}
+	}
+	for _, def := range m.hidden {
+		if def.Key != nil && key.Matches(msg, def.Key(m.keys)) {
+			m.status = ui.StatusMsg{Text: def.Title + " is for the " + orList(def.Jobs) + " role", Error: true}
+			return nil
 		}
 	}
 	return m.current().Update(msg)
@@ -308,7 +324,7 @@ func (m *Model) isGlobal(msg tea.KeyMsg) bool {
 		return true
 	}
 	for _, s := range m.slots {
-		if key.Matches(msg, s.def.Key(m.keys)) {
+		if s.def.Key != nil && key.Matches(msg, s.def.Key(m.keys)) {
 			return true
 		}
 	}
@@ -400,6 +416,14 @@ func (m *Model) View() string {
 	b.WriteByte('\n')
 	b.WriteString(m.footer())
 	return b.String()
+}
+
+// orList is "a, b or c".
+func orList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }
 
 func tooSmall(w, h int) string {

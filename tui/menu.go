@@ -41,7 +41,11 @@ func (mn *menu) view(c *ui.Context, slots []*slot, k *keymaps.KeyMap, w, h int) 
 		if w < 30 {
 			name = s.def.Short
 		}
-		line := " " + itoa(i+1) + " " + ui.Fit(name, min(14, w-8)) + " " + s.def.Key(k).Help().Key
+		jump := ""
+		if s.def.Key != nil {
+			jump = s.def.Key(k).Help().Key
+		}
+		line := " " + itoa(i+1) + " " + ui.Fit(name, min(14, w-8)) + " " + jump
 		marker := "  "
 		if i == mn.cursor {
 			marker = "> "

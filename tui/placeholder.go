@@ -12,8 +12,8 @@ import (
 )
 
 // placeholder is the route of a screen that is not built yet: it says what it will do.
-func placeholder(route ui.Route, title, short string, k func(*keymaps.KeyMap) key.Binding, text string) ui.Def {
-	return ui.Def{Route: route, Title: title, Short: short, Key: k,
+func placeholder(route ui.Route, title, short string, k func(*keymaps.KeyMap) key.Binding, text string, jobs ...string) ui.Def {
+	return ui.Def{Route: route, Title: title, Short: short, Key: k, Jobs: jobs,
 		Build: func(c *ui.Context, _ any) ui.Component { return newPlaceholder(c, title, text) }}
 }
 

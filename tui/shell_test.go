@@ -446,3 +446,49 @@ func TestANoticeIsNeverShownCut(t *testing.T) {
 		}
 	}
 }
+
+// A person sees the screens of their job roles: a picker gets picking first and no order
+// queue (whose search reads customers' e-mail and phone); the key of a hidden screen says
+// whose it is. Someone without job roles (an administrator's own database role) sees all.
+func TestScreensFollowTheJobRoles(t *testing.T) {
+	d := seeded(t)
+	open := func(jobs ...string) (*Model, *tuitest.Driver) {
+		c := tuitest.NewContext()
+		c.Jobs = jobs
+		m := New(c, Routes(d), (&feed{d: d}).poll, 0)
+		return m, tuitest.New(t, m, *c.Keys, 80, 24)
+	}
+	_, drv := open("picker")
+	if !strings.Contains(drv.Frame(), "oms · Picking") {
+		t.Fatalf("a picker should start on picking:\n%s", drv.Frame())
+	}
+	drv.Press("global", "queue")
+	if !strings.Contains(drv.Frame(), "Queue is for the backoffice, supervisor, returns, stock or admin role") || strings.Contains(drv.Frame(), "oms · Queue") {
+		t.Fatalf("the queue key should say whose screen it is:\n%s", drv.Frame())
+	}
+	drv.Press("global", "menu")
+	menu := drv.Frame()
+	for _, want := range []string{"Picking", "Packing"} {
+		if want == "Packing" {
+			if strings.Contains(menu, want) {
+				t.Errorf("a picker's menu offers %s:\n%s", want, menu)
+			}
+			continue
+		}
+		if !strings.Contains(menu, want) {
+			t.Errorf("a picker's menu lacks %s:\n%s", want, menu)
+		}
+	}
+	_, drv = open("backoffice")
+	if !strings.Contains(drv.Frame(), "oms · Queue") {
+		t.Fatalf("back office should start on the queue:\n%s", drv.Frame())
+	}
+	drv.Press("list", "open")
+	if !strings.Contains(drv.Frame(), "Queue › SO-") {
+		t.Fatalf("back office should open an order:\n%s", drv.Frame())
+	}
+	m, _ := open()
+	if len(m.slots) != 6 {
+		t.Fatalf("without job roles %d screens are offered, want all 6", len(m.slots))
+	}
+}

@@ -23,7 +23,9 @@ func Def(data Data) ui.Def {
 		Build: func(c *ui.Context, arg any) ui.Component {
 			ref, _ := arg.(ui.OrderRef)
 			return New(c, data, ref.ID, ref.Number)
-		}}
+		},
+		// The customer's e-mail and phone are shown: not for pickers and packers.
+		Jobs: []string{"backoffice", "supervisor", "returns", "stock", "admin"}}
 }
 
 // Screen is the detail view of one order. It implements ui.Component.

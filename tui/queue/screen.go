@@ -19,8 +19,14 @@ import (
 func Def(data Data) ui.Def {
 	return ui.Def{Route: ui.RouteQueue, Title: "Queue", Short: "Queue",
 		Key:   func(k *keymaps.KeyMap) key.Binding { return k.Global.Queue },
-		Build: func(c *ui.Context, _ any) ui.Component { return New(c, data) }}
+		Build: func(c *ui.Context, _ any) ui.Component { return New(c, data) },
+		// Customers' e-mail and phone, which the search reads, are not for pickers and packers.
+		Jobs: OfficeJobs}
 }
+
+// OfficeJobs are the jobs that work with whole orders and their customers: the queue and an
+// order's detail are theirs.
+var OfficeJobs = []string{"backoffice", "supervisor", "returns", "stock", "admin"}
 
 // Screen is the order queue.
 type Screen struct {

@@ -17,6 +17,9 @@ type Context struct {
 	Styles *themes.Styles
 	Keys   *keymaps.KeyMap
 	User   staff.Identity
+	// Jobs are the job roles the user holds ("picker", "backoffice"); empty for a database
+	// role that is not a staff member. The shell offers the screens of these jobs.
+	Jobs []string
 	// Now is the clock; tests fix it so frames are reproducible.
 	Now func() time.Time
 	// Location is the time zone for clock times and "due today".

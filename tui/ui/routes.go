@@ -42,4 +42,26 @@ type Def struct {
 	Key func(k *keymaps.KeyMap) key.Binding
 	// Build makes a new instance for arg (nil for top-level screens).
 	Build func(c *Context, arg any) Component
+	// Jobs are the job roles whose work this screen is ("picker", "supervisor"); the shell
+	// offers it only to people holding one of them. Empty: everyone. The database enforces
+	// the same grants whatever the shell shows; hiding only keeps a screen nobody can use
+	// out of the way.
+	Jobs []string
+}
+
+// For says whether a person holding jobs may use the screen. Someone with no job roles is
+// not a staff member (an administrator's own database role): the shell shows everything and
+// leaves the refusals to the database.
+func (d Def) For(jobs []string) bool {
+	if len(d.Jobs) == 0 || len(jobs) == 0 {
+		return true
+	}
+	for _, j := range jobs {
+		for _, need := range d.Jobs {
+			if j == need {
+				return true
+			}
+		}
+	}
+	return false
 }
