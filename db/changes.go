@@ -166,8 +166,8 @@ func (d *DB) ChangesSince(ctx context.Context, since Snapshot, watch TableSet) (
 	for i := range changed {
 		dest = append(dest, &changed[i])
 	}
-	err := d.QueryRowxContext(ctx, "SELECT pg_current_snapshot()::text,\n\t"+strings.Join(cols, ",\n\t"),
-		string(since)).Scan(dest...)
+	err := d.scanRow(ctx, "SELECT pg_current_snapshot()::text,\n\t"+strings.Join(cols, ",\n\t"),
+		[]any{string(since)}, dest...)
 	if err != nil {
 		return since, 0, err
 	}

@@ -35,12 +35,15 @@ func TerminalConfig(url string) Config {
 		LockTimeout: 3 * time.Second, IdleInTxTimeout: 30 * time.Second}
 }
 
-// DB is a pool of connections to one oms database.
+// DB is a pool of connections to one oms database, or a handle on one that runs as a person
+// (As).
 type DB struct {
 	*sqlx.DB
-	target  string // host:port/database, for messages
+	pool    *sqlx.DB // the pool itself: DB, except on a handle made by As
+	as      *actor   // nil: statements run as the pool's own role
+	target  string   // host:port/database, for messages
 	retries *retryCounter
-	stmts   stmtCache
+	stmts   *stmtCache
 }
 
 // Open connects and pings. A database that cannot be reached gives an *UnreachableError.
@@ -74,7 +77,8 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	sqldb.SetMaxIdleConns(maxConns)
 	// Recycle connections so a failover or a server restart is not remembered forever.
 	sqldb.SetConnMaxLifetime(30 * time.Minute)
-	d := &DB{DB: sqlx.NewDb(sqldb, "postgres"), target: describe(pcfg), retries: &retryCounter{}}
+	pool := sqlx.NewDb(sqldb, "postgres")
+	d := &DB{DB: pool, pool: pool, target: describe(pcfg), retries: &retryCounter{}, stmts: &stmtCache{}}
 	pingCtx, cancel := context.WithTimeout(ctx, pcfg.ConnectTimeout+time.Second)
 	defer cancel()
 	if err := d.PingContext(pingCtx); err != nil {
