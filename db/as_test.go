@@ -153,9 +153,9 @@ func TestAsRunsEveryKindOfCallUnderThePersonsRole(t *testing.T) {
 		check(fmt.Sprintf("write %d", r.N), r.whoRow, nil, want)
 	}
 
-	// The person's grants decide, not the pool's: the pool may add a tax category, the person
-	// may not, whether alone or in a transaction.
-	insert := `INSERT INTO tax_categories (code, name) VALUES ('as_test', 'As test')`
+	// The person's grants decide, not the pool's: the pool (a supervisor, migration 00009) may
+	// add an exchange rate, the person may not, whether alone or in a transaction.
+	insert := `INSERT INTO fx_rates (base, quote, rate_date, rate) VALUES ('EUR', 'USD', '2001-01-01', 1.1)`
 	if _, err := as.ExecContext(ctx, insert); !isPermissionDenied(err) {
 		t.Errorf("the person wrote what only the pool may: %v", err)
 	}
@@ -164,7 +164,7 @@ func TestAsRunsEveryKindOfCallUnderThePersonsRole(t *testing.T) {
 		t.Errorf("the person wrote what only the pool may, in a transaction: %v", err)
 	}
 	if _, err := pool.ExecContext(ctx, insert); err != nil {
-		t.Errorf("the pool may add a tax category: %v", err)
+		t.Errorf("the pool may add an exchange rate: %v", err)
 	}
 
 	// The change feed, under the person's role.

@@ -170,15 +170,17 @@ func TestTheDatabaseRefusesCrossTableTampering(t *testing.T) {
 		{"a line's product changed after allocation", []string{
 			`UPDATE order_lines SET product_id = $tea WHERE id = $so2line`,
 		}, "order SO-2 line 1: stock has been allocated or moved for it, so its product cannot change"},
+		// Issued documents are not the client's to change at all (no job has UPDATE or DELETE on
+		// them); TestIssuedDocumentsStayFixedEvenForTheOwner shows the triggers behind the grants.
 		{"an invoice deleted", []string{`DELETE FROM invoices WHERE id = $invoice`},
-			"invoice " + s.invoiceNumber + " is issued and cannot be changed or deleted"},
+			"your database role may not do that: permission denied for table invoices"},
 		{"an invoice renumbered", []string{`UPDATE invoices SET seq = 82116, number = 'INV-2026-0082116' WHERE id = $invoice`},
-			"invoice " + s.invoiceNumber + " is issued and cannot be changed or deleted"},
+			"your database role may not do that: permission denied for table invoices"},
 		{"an invoice backdated", []string{`UPDATE invoices SET issued_at = '2001-01-01' WHERE id = $invoice`},
-			"is issued and cannot be changed or deleted"},
+			"your database role may not do that: permission denied for table invoices"},
 		{"an invoice re-totalled", []string{
 			`UPDATE invoice_lines SET total_minor = 1 WHERE invoice_id = $invoice`,
-		}, "invoice_lines is append-only"},
+		}, "your database role may not do that: permission denied for table invoice_lines"},
 		{"a line slipped into an issued invoice", []string{
 			`INSERT INTO invoice_lines (invoice_id, line_no, description, qty, unit_price_minor, tax_rate_ppm, tax_minor, total_minor)
 			 VALUES ($invoice, 2, 'Gift wrap', 1, 100, 0, 0, 100)`,
@@ -246,6 +248,28 @@ func TestTheDatabaseRefusesCrossTableTampering(t *testing.T) {
 				t.Fatalf("something changed although it was refused:\nbefore %s\nafter  %s", before, after)
 			}
 		})
+	}
+}
+
+// TestIssuedDocumentsStayFixedEvenForTheOwner: the grants keep clients from touching issued
+// invoices; behind them the triggers refuse even the owner (a superuser here), with a sentence.
+func TestIssuedDocumentsStayFixedEvenForTheOwner(t *testing.T) {
+	s := newShop(t)
+	before := s.snapshot(t)
+	id := itoa(s.invoice)
+	for _, a := range []struct{ stmt, says string }{
+		{`DELETE FROM invoices WHERE id = ` + id, "invoice " + s.invoiceNumber + " is issued and cannot be changed or deleted"},
+		{`UPDATE invoices SET seq = 82116, number = 'INV-2026-0082116' WHERE id = ` + id, "invoice " + s.invoiceNumber + " is issued and cannot be changed or deleted"},
+		{`UPDATE invoices SET issued_at = '2001-01-01' WHERE id = ` + id, "is issued and cannot be changed or deleted"},
+		{`UPDATE invoice_lines SET total_minor = 1 WHERE invoice_id = ` + id, "invoice_lines is append-only"},
+	} {
+		_, err := s.owner.Exec(a.stmt)
+		if err = db.MapError(err); err == nil || !strings.Contains(err.Error(), a.says) {
+			t.Errorf("%s: %v, want it refused saying %q", a.stmt, err, a.says)
+		}
+	}
+	if after := s.snapshot(t); after != before {
+		t.Fatalf("something changed although it was refused:\nbefore %s\nafter  %s", before, after)
 	}
 }
 

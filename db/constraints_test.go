@@ -139,20 +139,25 @@ func TestLedgerIsAppendOnlyAndStampedByTheDatabase(t *testing.T) {
 		t.Fatalf("on hand %d after refused edits, want 5", got)
 	}
 
-	// A client cannot backdate a movement or claim to be someone else.
-	_, err := w.d.Exec(`INSERT INTO stock_movements (product_id, from_location_id, to_location_id, qty, kind, at, actor)
-		VALUES ($1, $2, $3, 1, 'adjustment', '2001-01-01', 'someone_else')`, w.product, w.supplier, w.bin)
-	if err != nil {
+	// A client cannot backdate a movement or claim to be someone else: either is refused with a
+	// sentence, and what it may post is stamped by the database.
+	_, err := w.d.Exec(`INSERT INTO stock_movements (product_id, from_location_id, to_location_id, qty, kind, at)
+		VALUES ($1, $2, $3, 1, 'adjustment', '2001-01-01')`, w.product, w.supplier, w.bin)
+	wantConstraint(t, err, db.Forbidden, "", "stock movements are stamped with the time they are posted: one cannot be dated 2001-01-01")
+	_, err = w.d.Exec(`INSERT INTO stock_movements (product_id, from_location_id, to_location_id, qty, kind, actor)
+		VALUES ($1, $2, $3, 1, 'adjustment', 'someone_else')`, w.product, w.supplier, w.bin)
+	wantConstraint(t, err, db.Forbidden, "", "cannot post one as someone_else")
+	if err := w.move(w.supplier, w.bin, 1); err != nil {
 		t.Fatal(err)
 	}
 	var at time.Time
-	var actor, user string
+	var actor, user, terminal string
 	mustGet(t, w.d, &user, `SELECT current_user`)
-	if err := w.d.QueryRow(`SELECT at, actor FROM stock_movements ORDER BY id DESC LIMIT 1`).Scan(&at, &actor); err != nil {
+	if err := w.d.QueryRow(`SELECT at, actor, terminal FROM stock_movements ORDER BY id DESC LIMIT 1`).Scan(&at, &actor, &terminal); err != nil {
 		t.Fatal(err)
 	}
-	if at.Year() < 2020 || actor != user {
-		t.Fatalf("movement stamped %v by %q, want now by %q", at, actor, user)
+	if time.Since(at) > time.Minute || actor != user || terminal != "oms-test" {
+		t.Fatalf("movement stamped %v by %q at %q, want now by %q at oms-test", at, actor, terminal, user)
 	}
 }
 
