@@ -85,6 +85,12 @@ func ServerLogin(t testing.TB, owner *db.DB) (login, dbURL string) {
 	return login, s.userURL(t, owner, login, password)
 }
 
+// UserURL is the URL of owner's database as user with password.
+func UserURL(t testing.TB, owner *db.DB, user, password string) string {
+	t.Helper()
+	return get(t).userURL(t, owner, user, password)
+}
+
 // dropRoleAtEnd drops login when the test ends, after the connections opened later are closed
 // (cleanups run last registered first).
 func (s *server) dropRoleAtEnd(t testing.TB, login string) {
