@@ -347,9 +347,9 @@ func TestSSHKeys(t *testing.T) {
 
 	// Lines that are not keys, and keys with options, are refused by line.
 	for file, says := range map[string]string{
-		laptop + "\nnot a key at all\n":                "line 2 is not a public key",
-		`command="/bin/sh" ` + scanner:                 "line 1 has options (command=\"/bin/sh\")",
-		"# only a comment\n":                           "there is no public key in it",
+		laptop + "\nnot a key at all\n":                 "line 2 is not a public key",
+		`command="/bin/sh" ` + scanner:                  "line 1 has options (command=\"/bin/sh\")",
+		"# only a comment\n":                            "there is no public key in it",
 		"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIXXXX x\n": "line 1 is not a public key",
 	} {
 		if _, err := s.AddKeys(ctx, anna, []byte(file)); err == nil || !strings.Contains(err.Error(), says) {
