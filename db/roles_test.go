@@ -611,3 +611,29 @@ func TestAStoresStaffSeeOnlyTheirStoresOrders(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestAMigratorNeedNotBeASuperuser: once the roles exist, `oms migrate` runs as a role with
+// CREATEROLE that is a member of oms_owner (the admin of an installation), and finds the schema
+// current.
+func TestAMigratorNeedNotBeASuperuser(t *testing.T) {
+	owner := dbtest.New(t)
+	ctx := context.Background()
+	login, _ := dbtest.ServerLogin(t, owner) // any fresh login role; made a migrator below
+	for _, stmt := range []string{
+		`REVOKE oms_server FROM ` + pq.QuoteIdentifier(login),
+		`ALTER ROLE ` + pq.QuoteIdentifier(login) + ` CREATEROLE PASSWORD 'migrator-pw'`,
+		`GRANT oms_owner TO ` + pq.QuoteIdentifier(login),
+	} {
+		if _, err := owner.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	migrator := dbtest.Open(t, dbtest.UserURL(t, owner, login, "migrator-pw"))
+	res, err := migrator.Migrate(ctx)
+	if err != nil || len(res.Applied) != 0 || res.Version != db.LatestVersion() {
+		t.Fatalf("migrate as %s: %+v, %v; want nothing to do at version %d", login, res, err, db.LatestVersion())
+	}
+	if err := migrator.CheckSchema(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

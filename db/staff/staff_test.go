@@ -385,3 +385,37 @@ func TestSSHKeys(t *testing.T) {
 func equalMember(a, b staff.Member) bool {
 	return a.Login == b.Login && a.Name == b.Name && slices.Equal(a.Jobs, b.Jobs) && a.Warehouse == b.Warehouse && a.Active == b.Active
 }
+
+// TestAddTakesOverAStaffRowWithoutALogin: the demo data has staff rows but no login roles;
+// adding one of them gives them a login and keeps one row.
+func TestAddTakesOverAStaffRowWithoutALogin(t *testing.T) {
+	owner := dbtest.New(t)
+	withWarehouses(t, owner)
+	ctx := context.Background()
+	login := freshLogin(t, "picker_rtm")
+	dropAtEnd(t, owner, login)
+	if _, err := owner.Exec(`INSERT INTO staff (login, name, job) VALUES ($1, 'Piet Pieters', 'picker')`, login); err != nil {
+		t.Fatal(err)
+	}
+	s := admin(t, owner)
+	members, _ := s.List(ctx)
+	if i := slices.IndexFunc(members, func(m staff.Member) bool { return m.Login == login }); i < 0 || len(members[i].Jobs) != 0 {
+		t.Fatalf("before: %+v; want %s without job roles (no login)", members, login)
+	}
+	if err := s.Add(ctx, staff.NewMember{Login: login, Name: "Piet Pieters", Jobs: []string{"picker"}, Warehouse: "RTM1"}); err != nil {
+		t.Fatal(err)
+	}
+	members, _ = s.List(ctx)
+	n := 0
+	for _, m := range members {
+		if m.Login == login {
+			n++
+			if !equalMember(m, staff.Member{Login: login, Name: "Piet Pieters", Jobs: []string{"picker"}, Warehouse: "RTM1", Active: true}) {
+				t.Errorf("after: %+v", m)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d staff rows for %s, want 1", n, login)
+	}
+}
