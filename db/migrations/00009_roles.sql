@@ -24,9 +24,10 @@
 --    removes, so they pay nothing.
 --  * The audit trail names the person and the terminal. oms_actor() is the session's login, or,
 --    when the session is the SSH server's pool (a member of oms_server), the person the server
---    names in oms.person for each transaction; a direct client cannot set who it is. Movements,
---    events, receipts, refunds and counts are stamped with it and with application_name, and a
---    movement or event that says another time or actor is refused rather than rewritten.
+--    names in oms.person for each transaction; a direct client cannot set who it is. Movements
+--    and events are stamped with it and with the terminal (application_name), inspections,
+--    refunds and counts with it; a movement or event that says another time or actor is refused
+--    rather than rewritten.
 --  * Staff are managed through SECURITY DEFINER functions owned by oms_staff_admin (NOLOGIN,
 --    CREATEROLE, no members), callable only by oms_admin. On PostgreSQL 15 a role with CREATEROLE
 --    could grant anything to anyone, so the functions check each login and job against the
@@ -36,8 +37,10 @@
 --    with a temporary table of its own inside the owner's trigger functions.
 --
 -- Roles belong to the whole server, so they are created only when missing; a second database on
--- the same server (the tests clone dozens) shares them. Runs as a superuser, or as a role with
--- CREATEROLE that is a member of oms_owner.
+-- the same server (the tests clone dozens) shares them. This migration runs as a superuser: it
+-- takes every object over from whoever made it. Later ones may run as a role with CREATEROLE that
+-- is a member of oms_owner (they should SET LOCAL ROLE oms_owner, or end by handing what they
+-- create to it; db/roles_test.go finds anything owned by another role).
 
 -- +goose Up
 
