@@ -6,6 +6,13 @@
 // each test gets a clone, dropped when the test ends. With no PostgreSQL anywhere, tests fail with
 // a sentence saying what to install; they never skip.
 //
+// Tests connect as the superuser that migrated the database (New, Open), as ClientRole, a login
+// in the supervisor job role that attack tests use (NewWithClient), as a fresh staff member
+// holding given job roles (LoginAs, NewLogin: made by oms_staff_add, as `oms staff add` does), or
+// as a fresh member of oms_server, as the SSH server's pool logs in (ServerLogin). Roles belong
+// to the whole server, which many test databases share: each login has a name no other test
+// uses and is dropped when its test ends.
+//
 // A package using it needs
 //
 //	func TestMain(m *testing.M) { dbtest.Main(m) }
