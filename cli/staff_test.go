@@ -13,10 +13,10 @@ import (
 	"testing"
 
 	"github.com/lib/pq"
-	"golang.org/x/crypto/ssh"
 
 	"oms/db"
 	"oms/db/dbtest"
+	"oms/db/staff"
 )
 
 var staffLogins atomic.Int64
@@ -180,12 +180,9 @@ func writeKeys(t *testing.T, comments ...string) (file string, fingerprints []st
 		if err != nil {
 			t.Fatal(err)
 		}
-		k, err := ssh.NewPublicKey(pub)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.WriteString(strings.TrimSpace(string(ssh.MarshalAuthorizedKey(k))) + " " + c + "\n")
-		fingerprints = append(fingerprints, ssh.FingerprintSHA256(k))
+		k := staff.Ed25519Key(pub, c)
+		b.WriteString(k.Line() + "\n")
+		fingerprints = append(fingerprints, k.Fingerprint())
 	}
 	file = filepath.Join(t.TempDir(), "keys.pub")
 	if err := os.WriteFile(file, []byte(b.String()), 0o600); err != nil {

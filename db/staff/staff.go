@@ -1,7 +1,6 @@
 package staff
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
-	"golang.org/x/crypto/ssh"
 
 	"oms/db"
 )
@@ -225,40 +223,20 @@ func (s *Store) Disable(ctx context.Context, login string) error {
 // one registered to someone else is refused, as are lines with options, which the SSH server
 // would not honour.
 func (s *Store) AddKeys(ctx context.Context, login string, authorizedKeys []byte) ([]Key, error) {
-	type parsed struct{ line, fingerprint string }
-	var keys []parsed
-	for i, raw := range bytes.Split(authorizedKeys, []byte("\n")) {
-		text := strings.TrimSpace(string(raw))
-		if text == "" || strings.HasPrefix(text, "#") {
-			continue
-		}
-		pub, comment, options, _, err := ssh.ParseAuthorizedKey([]byte(text))
-		if err != nil {
-			return nil, fmt.Errorf("line %d is not a public key (an OpenSSH .pub or authorized_keys line)", i+1)
-		}
-		if len(options) > 0 {
-			return nil, fmt.Errorf("line %d has options (%s), which the oms SSH server does not honour: remove them",
-				i+1, strings.Join(options, ","))
-		}
-		line := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pub)))
-		if comment = strings.TrimSpace(comment); comment != "" {
-			line += " " + comment
-		}
-		keys = append(keys, parsed{line, ssh.FingerprintSHA256(pub)})
-	}
-	if len(keys) == 0 {
-		return nil, errors.New("there is no public key in it")
+	keys, err := ParseAuthorizedKeys(authorizedKeys)
+	if err != nil {
+		return nil, err
 	}
 	var out []Key
-	err := s.d.InTx(ctx, func(tx *sqlx.Tx) error {
+	err = s.d.InTx(ctx, func(tx *sqlx.Tx) error {
 		out = out[:0]
 		for _, k := range keys {
 			var fp string
-			if err := tx.GetContext(ctx, &fp, `SELECT oms_staff_add_key($1, $2)`, login, k.line); err != nil {
+			if err := tx.GetContext(ctx, &fp, `SELECT oms_staff_add_key($1, $2)`, login, k.Line()); err != nil {
 				return err
 			}
-			if fp != k.fingerprint {
-				return fmt.Errorf("the database computed %s for the key %s", fp, k.fingerprint)
+			if fp != k.Fingerprint() {
+				return fmt.Errorf("the database computed %s for the key %s", fp, k.Fingerprint())
 			}
 			var key Key
 			if err := tx.GetContext(ctx, &key, keySQL+` WHERE fingerprint = $1`, fp); err != nil {

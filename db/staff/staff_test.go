@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/lib/pq"
-	"golang.org/x/crypto/ssh"
 
 	"oms/db"
 	"oms/db/dbtest"
@@ -296,11 +295,8 @@ func newKey(t *testing.T, comment string) (line, fingerprint string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	k, err := ssh.NewPublicKey(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(k))) + " " + comment, ssh.FingerprintSHA256(k)
+	k := staff.Ed25519Key(pub, comment)
+	return k.Line(), k.Fingerprint()
 }
 
 // TestSSHKeys: every key of a file is registered with OpenSSH's fingerprint, found by it, and
@@ -323,6 +319,11 @@ func TestSSHKeys(t *testing.T) {
 		keys[0].Algorithm != "ssh-ed25519" || keys[0].Comment != "anna@laptop" || keys[1].Comment != "scanner 7" ||
 		keys[0].Login != anna || keys[0].AddedAt.IsZero() {
 		t.Fatalf("AddKeys = %+v; want the laptop (%s) and scanner (%s) keys", keys, laptopFP, scannerFP)
+	}
+	for _, k := range openSSHKeys[1:] { // RSA and ECDSA keys made by ssh-keygen: the database agrees on their fingerprints
+		if got, err := s.AddKeys(ctx, bert, []byte(k.line)); err != nil || got[0].Fingerprint != k.fingerprint {
+			t.Errorf("registering %.20s…: %+v, %v; want %s", k.line, got, err, k.fingerprint)
+		}
 	}
 	if again, err := s.AddKeys(ctx, anna, []byte(laptop)); err != nil || len(again) != 1 {
 		t.Errorf("adding her own key again: %v, %v; want it kept", again, err)
