@@ -613,22 +613,22 @@ func TestAStoresStaffSeeOnlyTheirStoresOrders(t *testing.T) {
 }
 
 // TestAMigratorNeedNotBeASuperuser: once the roles exist, `oms migrate` runs as a role with
-// CREATEROLE that is a member of oms_owner (the admin of an installation), and finds the schema
-// current.
+// CREATEROLE that is a member of oms_owner (the admin of an installation), finds the schema
+// current, and its `oms check` audits every order (row security on orders lets it see them all).
 func TestAMigratorNeedNotBeASuperuser(t *testing.T) {
-	owner := dbtest.New(t)
+	s := newShop(t)
 	ctx := context.Background()
-	login, _ := dbtest.ServerLogin(t, owner) // any fresh login role; made a migrator below
+	login, _ := dbtest.ServerLogin(t, s.owner) // any fresh login role; made a migrator below
 	for _, stmt := range []string{
 		`REVOKE oms_server FROM ` + pq.QuoteIdentifier(login),
 		`ALTER ROLE ` + pq.QuoteIdentifier(login) + ` CREATEROLE PASSWORD 'migrator-pw'`,
 		`GRANT oms_owner TO ` + pq.QuoteIdentifier(login),
 	} {
-		if _, err := owner.Exec(stmt); err != nil {
+		if _, err := s.owner.Exec(stmt); err != nil {
 			t.Fatal(err)
 		}
 	}
-	migrator := dbtest.Open(t, dbtest.UserURL(t, owner, login, "migrator-pw"))
+	migrator := dbtest.Open(t, dbtest.UserURL(t, s.owner, login, "migrator-pw"))
 	res, err := migrator.Migrate(ctx)
 	if err != nil || len(res.Applied) != 0 || res.Version != db.LatestVersion() {
 		t.Fatalf("migrate as %s: %+v, %v; want nothing to do at version %d", login, res, err, db.LatestVersion())
@@ -636,4 +636,10 @@ func TestAMigratorNeedNotBeASuperuser(t *testing.T) {
 	if err := migrator.CheckSchema(ctx); err != nil {
 		t.Fatal(err)
 	}
+	var orders int
+	mustGet(t, migrator, &orders, `SELECT count(*) FROM orders`)
+	if orders != 2 {
+		t.Errorf("the migrator sees %d orders, want the shop's 2", orders)
+	}
+	checkAllHold(t, migrator)
 }
