@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -91,22 +92,48 @@ func runDemo(cmd *cobra.Command, g *globals, opts seed.Options, noTUI bool) erro
 	if err != nil {
 		return err
 	}
-	file, err := writeURLFile(cluster.Port(), url)
+	file, err := writeURLFile(cluster.Port(), "", url)
 	if err != nil {
 		return err
 	}
-	unhook := onForcedExit(func() { os.Remove(file) })
+	var people []demoPerson
+	unhook := onForcedExit(func() {
+		os.Remove(file)
+		removeURLFiles(people)
+	})
 	defer func() {
 		unhook()
 		os.Remove(file)
+		removeURLFiles(people)
 	}()
+	if people, err = demoStaff(ctx, url, cluster.Port()); err != nil {
+		return err
+	}
 	printJoin(cmd.OutOrStdout(), url, file)
+	printDemoStaff(cmd.OutOrStdout(), people)
 	if noTUI {
 		fmt.Fprintln(cmd.OutOrStdout(), "running until interrupted (Ctrl-C stops it and removes everything)")
 		<-ctx.Done()
 		return nil
 	}
-	return g.runTUIOn(cmd, s, url, "", joinNotice(file))
+	// The demo's own terminal is the supervisor's, as a person with a login would have it.
+	me := people[0]
+	for _, p := range people {
+		if p.Job == "supervisor" {
+			me = p
+		}
+	}
+	return g.runTUIOn(cmd, s, me.URL, "", joinNotice(file))
+}
+
+// demoStaff opens the demo database as its superuser and adds the demo staff.
+func demoStaff(ctx context.Context, url string, port int) ([]demoPerson, error) {
+	d, err := db.Open(ctx, db.Config{URL: url, AppName: "oms demo", MaxConns: 1})
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	return addDemoStaff(ctx, d, port, url)
 }
 
 // joinCommand is the command that joins the demo from another terminal, short enough for an
@@ -120,26 +147,32 @@ func joinNotice(file string) string {
 	return "Demo: join with " + joinCommand(file)
 }
 
-// printJoin says, before the TUI takes the screen, where the demo database is and how to join it.
+// printJoin says, before the TUI takes the screen, where the demo database is and how to join it
+// as its superuser.
 func printJoin(w io.Writer, url, file string) {
 	fmt.Fprintf(w, "\ndemo database: %s\n", url)
 	fmt.Fprintf(w, "  join from another terminal:  %s\n", joinCommand(file))
 	fmt.Fprintf(w, "                           or  oms --db '%s'\n", url)
 	fmt.Fprintf(w, "  look inside:                 psql \"$(cat %s)\"\n", shellWord(file))
-	fmt.Fprintf(w, "  %s holds the address until the demo stops\n", file)
+	fmt.Fprintf(w, "  %s holds the superuser's address until the demo stops\n", file)
 	if exe, err := os.Executable(); err == nil && strings.Contains(exe, string(filepath.Separator)+"go-build") {
 		fmt.Fprintln(w, "  no oms binary to join with? `go build -o oms .` makes one (or `go install .`)")
 	}
 }
 
-// writeURLFile writes the demo's address (which holds its password) to a file only this user
-// can read: oms-demo-PORT.url in the temporary directory. A file of that name left by a killed
-// demo, or made by someone else, is never opened or replaced: the name then gets a random part.
-func writeURLFile(port int, url string) (string, error) {
+// writeURLFile writes a demo address (which holds a password) to a file only this user can
+// read: oms-demo-PORT.url in the temporary directory, or oms-demo-PORT-LOGIN.url for a staff
+// member's. A file of that name left by a killed demo, or made by someone else, is never
+// opened or replaced: the name then gets a random part.
+func writeURLFile(port int, login, url string) (string, error) {
 	dir := os.TempDir()
-	f, err := os.OpenFile(filepath.Join(dir, fmt.Sprintf("oms-demo-%d.url", port)), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	base := fmt.Sprintf("oms-demo-%d", port)
+	if login != "" {
+		base += "-" + login
+	}
+	f, err := os.OpenFile(filepath.Join(dir, base+".url"), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, fs.ErrExist) {
-		f, err = os.CreateTemp(dir, fmt.Sprintf("oms-demo-%d-*.url", port))
+		f, err = os.CreateTemp(dir, base+"-*.url")
 	}
 	if err != nil {
 		return "", fmt.Errorf("writing the demo database's address to a file: %w", err)

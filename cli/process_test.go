@@ -332,12 +332,20 @@ func TestWithoutATerminalTheTUISaysSo(t *testing.T) {
 
 var errNoDataDir = errors.New("no data directory")
 
+// staffURLFiles are the demo staff's address files next to the superuser's.
+func staffURLFiles(urlFile string) []string {
+	files, _ := filepath.Glob(strings.TrimSuffix(urlFile, ".url") + "-*.url")
+	return files
+}
+
 // demoFiles waits for the demo to print how to join, and returns the file holding the address
 // and the server's data directory.
 func demoFiles(t *testing.T, p *process) (urlFile, dataDir string) {
 	t.Helper()
-	text := p.waitFor(t, p.screen, "the join command", func(s string) bool {
-		return strings.Contains(ansi.Strip(s), "holds the address until the demo stops")
+	text := p.waitFor(t, p.screen, "the join commands", func(s string) bool {
+		s = ansi.Strip(s)
+		i := strings.Index(s, "join as each job role")
+		return i >= 0 && strings.Contains(s[i:], "    admin ") && strings.Contains(s[strings.Index(s[i:], "    admin ")+i:], ".url)")
 	})
 	text = ansi.Strip(text)
 	i := strings.Index(text, `oms --db "$(cat `)
@@ -357,6 +365,18 @@ func demoFiles(t *testing.T, p *process) (urlFile, dataDir string) {
 		t.Fatal(err)
 	}
 	url := strings.TrimSpace(string(b))
+	people := staffURLFiles(urlFile)
+	if len(people) != 7 {
+		t.Errorf("the demo wrote %d staff address files, want one per job role: %v", len(people), people)
+	}
+	for _, f := range people {
+		fi, err := os.Stat(f)
+		if err != nil {
+			t.Error(err)
+		} else if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %v, want 0600: it holds a password", f, fi.Mode().Perm())
+		}
+	}
 	if !strings.Contains(text, "demo database: "+url) {
 		t.Errorf("the file holds %q, the demo printed\n%s", url, text)
 	}
@@ -405,6 +425,9 @@ func TestDemoCleansUpOnEverySignalAndHangUp(t *testing.T) {
 			}
 			gone(t, filepath.Dir(dataDir))
 			gone(t, urlFile)
+			if left := staffURLFiles(urlFile); len(left) > 0 {
+				t.Errorf("staff address files left behind: %v", left)
+			}
 			if !strings.Contains(p.stderr.String(), "demo database stopped and removed") {
 				t.Errorf("stderr: %q", p.stderr)
 			}

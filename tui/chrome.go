@@ -26,7 +26,21 @@ func (m *Model) header() string {
 		if !m.live.online {
 			conn = "○ OFFLINE · stale since " + stale
 		}
-		right = strings.Join(nonEmpty(m.who(), m.ctx.User.Warehouse, clock, conn), " · ") + " "
+		// Where there is not room beside the trail, the job goes first, then the warehouse, the
+		// clock and the name; whether the data is live never goes.
+		u := m.ctx.User
+		name := u.Name
+		if name == "" {
+			name = u.Login
+		}
+		for _, parts := range [][]string{
+			{m.who(), u.Warehouse, clock}, {name, u.Warehouse, clock}, {name, clock}, {name}, nil,
+		} {
+			right = strings.Join(append(nonEmpty(parts...), conn), " · ") + " "
+			if ui.Width(left)+1+ui.Width(right) <= w {
+				break
+			}
+		}
 	case w >= 30:
 		left = " " + m.trail()
 		right = clock + " ● "

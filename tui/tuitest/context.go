@@ -31,8 +31,9 @@ func NewContext() *ui.Context {
 	return &ui.Context{
 		Styles: themes.NewStyles(themes.NewRenderer(io.Discard, theme, noColor), theme),
 		Keys:   &keys,
-		// Who `oms demo` runs as: its server's superuser, not a staff member.
-		User:     staff.Identity{Login: "postgres"},
+		// Whom `oms demo`'s own terminal runs as: the supervisor at its home warehouse.
+		User: staff.Identity{Login: "supervisor_rtm_01", Name: "Lucas de Vries", Job: "supervisor",
+			Jobs: []string{"picker", "packer", "returns", "stock", "backoffice", "supervisor"}, Warehouse: "RTM1"},
 		Now:      func() time.Time { return Now },
 		Location: time.UTC,
 		// A loaded machine (two test runs at once) must never turn a slow answer into a
