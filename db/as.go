@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/jmoiron/sqlx"
@@ -183,4 +184,26 @@ func (d *DB) scanRow(ctx context.Context, query string, args []any, dest ...any)
 		return d.DB.QueryRowxContext(ctx, query, args...).Scan(dest...)
 	}
 	return d.asTx(ctx, func(tx *sqlx.Tx) error { return tx.QueryRowxContext(ctx, query, args...).Scan(dest...) })
+}
+
+// CheckActsForPeople says, as one sentence, why d's login cannot run sessions for people, or
+// nil. It must be a member of oms_server (migration 00009): only then does the audit trail name
+// the person the handle made by As acts for (oms_actor() reads oms.person) rather than the
+// pool's own login. A superuser counts as a member of every role.
+func (d *DB) CheckActsForPeople(ctx context.Context) error {
+	var who struct {
+		Login  string `db:"login"`
+		Member bool   `db:"member"`
+	}
+	err := d.GetContext(ctx, &who, `SELECT session_user::text AS login,
+		coalesce(pg_has_role(session_user, (SELECT oid FROM pg_roles WHERE rolname = 'oms_server'), 'MEMBER'), false) AS member`)
+	if err != nil {
+		return MapError(err)
+	}
+	if !who.Member {
+		return fmt.Errorf("the database login %s is not a member of oms_server, so every change made over SSH would be "+
+			"recorded as %s's, not the person's: GRANT oms_server TO %s, or connect as a login that is",
+			who.Login, who.Login, pq.QuoteIdentifier(who.Login))
+	}
+	return nil
 }

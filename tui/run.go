@@ -12,6 +12,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/mattn/go-isatty"
+	"github.com/muesli/termenv"
 
 	"oms/db"
 	"oms/db/staff"
@@ -41,6 +42,17 @@ type Config struct {
 	// Logger receives the session's records (the caller's, with its session id); nil discards
 	// them.
 	Logger *slog.Logger
+	// Poller is the change feed the session polls; nil polls DB itself (DirectFeed). The SSH
+	// server passes its one shared Feed's Poll, so many sessions cost one poll.
+	Poller Poller
+	// Sizes carries the terminal's size when Bubble Tea cannot ask the terminal for it, because
+	// Out is not one (an SSH session's pty): each value reaches the screens as a
+	// tea.WindowSizeMsg, the first being the size at start, the rest resizes. Nil: Bubble Tea
+	// asks the terminal, and follows SIGWINCH.
+	Sizes <-chan tea.WindowSizeMsg
+	// TTY says Out is a terminal though not a local file (an SSH session's pty), so colours
+	// follow Env's TERM and COLORTERM as for a local terminal instead of being turned off.
+	TTY bool
 }
 
 // Run shows the UI until the user quits or ctx ends.
@@ -70,10 +82,19 @@ func Run(ctx context.Context, cfg Config) error {
 		cfg.Logger.Error("tui start failed", "err", err.Error())
 		return err
 	}
-	m := New(c, Routes(cfg.DB), DirectFeed(cfg.DB), LiveEvery)
+	poll := cfg.Poller
+	if poll == nil {
+		poll = DirectFeed(cfg.DB)
+	}
+	m := New(c, Routes(cfg.DB), poll, LiveEvery)
 	m.SetNotice(cfg.Notice)
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithoutSignalHandler(),
 		tea.WithInput(cfg.In), tea.WithOutput(cfg.Out))
+	if cfg.Sizes != nil {
+		stop := make(chan struct{})
+		defer close(stop)
+		go forwardSizes(p, cfg.Sizes, stop)
+	}
 	cfg.Logger.Info("tui start", "target", cfg.DB.Target())
 	_, err = p.Run()
 	switch {
@@ -90,6 +111,22 @@ func Run(ctx context.Context, cfg Config) error {
 		cfg.Logger.Info("tui end", "by", "user")
 	}
 	return err
+}
+
+// forwardSizes sends each size to p until sizes closes or stop does. Send returns once the
+// program has ended, so nothing waits on a program that is gone.
+func forwardSizes(p *tea.Program, sizes <-chan tea.WindowSizeMsg, stop <-chan struct{}) {
+	for {
+		select {
+		case size, ok := <-sizes:
+			if !ok {
+				return
+			}
+			p.Send(size)
+		case <-stop:
+			return
+		}
+	}
 }
 
 // terminalInput is the terminal's input, with its end made an error. A terminal that hangs up
@@ -113,7 +150,11 @@ func (t terminalInput) Read(p []byte) (int, error) {
 // NewContext builds a session's context: styles on the session's own renderer, the user's
 // identity and the session's logger.
 func NewContext(ctx context.Context, cfg Config) (*ui.Context, error) {
-	renderer := themes.NewRenderer(cfg.Out, cfg.Theme, cfg.Env)
+	var opts []termenv.OutputOption
+	if cfg.TTY {
+		opts = append(opts, termenv.WithTTY(true))
+	}
+	renderer := themes.NewRenderer(cfg.Out, cfg.Theme, cfg.Env, opts...)
 	qctx, cancel := context.WithTimeout(ctx, ui.DefaultTimeout)
 	defer cancel()
 	who, err := staff.New(cfg.DB).Whoami(qctx)
