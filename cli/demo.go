@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -109,8 +110,26 @@ func runDemo(cmd *cobra.Command, g *globals, opts seed.Options, noTUI bool) erro
 	if people, err = demoStaff(ctx, url, cluster.Port()); err != nil {
 		return err
 	}
+	keys, err := loadKeys(tuiOptionsFromFlags(cmd).keys)
+	if err != nil {
+		return err
+	}
+	// The SSH server's pool is the demo's superuser, which may act as anyone; a real server
+	// connects as a login that is a member of oms_server (see oms serve --help).
+	pool, err := db.Open(ctx, db.Config{URL: url, AppName: "oms demo ssh", MaxConns: 8,
+		StatementTimeout: 15 * time.Second, LockTimeout: 3 * time.Second})
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	sshd, err := startDemoSSH(ctx, pool, people, keys, g.log.Logger)
+	if err != nil {
+		return err
+	}
+	defer sshd.stop()
 	printJoin(cmd.OutOrStdout(), url, file)
 	printDemoStaff(cmd.OutOrStdout(), people)
+	sshd.print(cmd.OutOrStdout())
 	if noTUI {
 		fmt.Fprintln(cmd.OutOrStdout(), "running until interrupted (Ctrl-C stops it and removes everything)")
 		<-ctx.Done()

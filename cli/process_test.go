@@ -332,6 +332,30 @@ func TestWithoutATerminalTheTUISaysSo(t *testing.T) {
 
 var errNoDataDir = errors.New("no data directory")
 
+// demoSSHDir is the directory of the demo's SSH keys and config, as it prints it; the config
+// must name a host per job role and be readable by the user alone.
+func demoSSHDir(t *testing.T, p *process) string {
+	t.Helper()
+	text := ansi.Strip(p.waitFor(t, p.screen, "how to join over SSH", func(s string) bool {
+		return strings.Contains(ansi.Strip(s), "/config picker")
+	}))
+	i := strings.Index(text, "ssh -F ")
+	config, _, _ := strings.Cut(text[i+len("ssh -F "):], " ")
+	b, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, job := range []string{"picker", "packer", "returns", "stock", "backoffice", "supervisor", "admin"} {
+		if !strings.Contains(string(b), "Host "+job+"\n") {
+			t.Errorf("%s has no host %s:\n%s", config, job, b)
+		}
+	}
+	if fi, err := os.Stat(config); err == nil && fi.Mode().Perm() != 0o600 {
+		t.Errorf("%s has mode %v, want 0600", config, fi.Mode().Perm())
+	}
+	return filepath.Dir(config)
+}
+
 // staffURLFiles are the demo staff's address files next to the superuser's.
 func staffURLFiles(urlFile string) []string {
 	files, _ := filepath.Glob(strings.TrimSuffix(urlFile, ".url") + "-*.url")
@@ -407,6 +431,7 @@ func TestDemoCleansUpOnEverySignalAndHangUp(t *testing.T) {
 			t.Parallel()
 			p := startOMS(t, e.attach, "demo", "--orders", "12", "--skus", "50")
 			urlFile, dataDir := demoFiles(t, p)
+			sshDir := demoSSHDir(t, p)
 			want := joinNotice(urlFile)
 			p.waitFor(t, p.screen, fmt.Sprintf("%q in the status line", want), func(s string) bool {
 				return strings.Contains(ansi.Strip(s), want)
@@ -428,6 +453,7 @@ func TestDemoCleansUpOnEverySignalAndHangUp(t *testing.T) {
 			if left := staffURLFiles(urlFile); len(left) > 0 {
 				t.Errorf("staff address files left behind: %v", left)
 			}
+			gone(t, sshDir)
 			if !strings.Contains(p.stderr.String(), "demo database stopped and removed") {
 				t.Errorf("stderr: %q", p.stderr)
 			}

@@ -166,6 +166,7 @@ func NewContext(ctx context.Context, cfg Config) (*ui.Context, error) {
 		Styles:   themes.NewStyles(renderer, cfg.Theme),
 		Keys:     &keys,
 		User:     who,
+		Jobs:     who.Jobs,
 		Now:      time.Now,
 		Location: time.Local,
 		Log:      cfg.Logger,
