@@ -14,12 +14,15 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 )
 
-// TestRegisteredKeyGetsTheTUIAsThatPerson: a registered key logs in as its owner, who sees the
-// queue with their name in the header, in colour, at the pty's size and at every new size; keys
-// reach the screens; quitting ends the session with status 0; the session's database handle
-// runs as the person, names the session, and is who the audit trail names (oms_actor()); and
-// the log says who came from where and why they
-// left.
+// compactHeader is the header below 60 columns: the screen's name, then the clock and the live
+// dot, without the person's name (at 80 columns "· " comes before the clock).
+var compactHeader = regexp.MustCompile(`[a-z] +\d\d:\d\d:\d\d ●`)
+
+// TestRegisteredKeyGetsTheTUIAsThatPerson: a registered key logs in as its owner, who sees their
+// first screen with their name in the header, in colour, at the pty's size and at every new
+// size; keys reach the screens; quitting ends the session with status 0; the session's database
+// handle runs as the person, names the session, and is who the audit trail names (oms_actor());
+// and the log says who came from where and why they left.
 func TestRegisteredKeyGetsTheTUIAsThatPerson(t *testing.T) {
 	h := newHarness(t)
 	anna := addPerson(t, h.owner, h.dir, "Anna Jansen", "picker", true)
@@ -32,14 +35,14 @@ func TestRegisteredKeyGetsTheTUIAsThatPerson(t *testing.T) {
 	}
 	m := term.mark()
 	term.send("?")
-	term.waitForText(m, "next status") // the help page lists the queue's keys
+	term.waitForText(m, "ctrl+c/ctrl+q  quit") // the help page lists the global keys
 
 	// 40×16: the compact header, with the clock and no name.
 	m = term.mark()
 	if _, err := term.sess.SendRequest("window-change", false, gossh.Marshal(struct{ W, H, PW, PH uint32 }{40, 16, 0, 0})); err != nil {
 		t.Fatal(err)
 	}
-	term.waitFor(m, regexp.MustCompile(`Queue +\d\d:\d\d:\d\d ●`))
+	term.waitFor(m, compactHeader)
 
 	configs := h.sessionConfigs()
 	if len(configs) != 1 {
@@ -222,7 +225,7 @@ func TestTheSessionIsThePersonWhoseKeySigned(t *testing.T) {
 		}
 	}
 	// Anna herself passes who-she-is and is stopped only for want of a pty (the fake has none)…
-	if f := run(anna.Login, annaKey, annaKey); !strings.Contains(f.stderr.String(), "needs a terminal") {
+	if f := run(anna.Login, annaKey, annaKey); !strings.Contains(f.stderr.String(), "need a terminal") {
 		t.Errorf("Anna with her own key: %q; want past the identity checks", f.stderr.String())
 	}
 	// …until she is disabled.
@@ -270,7 +273,7 @@ func TestSessionsNeedAPtyAndRunNoCommands(t *testing.T) {
 
 	term := startTerminal(t, client, 80, 24, nil, false)
 	err = term.waitEnd()
-	if exitStatus(err) != 1 || !strings.Contains(term.output(), "oms needs a terminal") {
+	if exitStatus(err) != 1 || !strings.Contains(term.output(), "oms: the screens need a terminal") {
 		t.Errorf("no pty: ended with %v after %q; want status 1 and why", err, term.output())
 	}
 
@@ -279,7 +282,7 @@ func TestSessionsNeedAPtyAndRunNoCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, err := sess.CombinedOutput("psql")
-	if exitStatus(err) != 1 || !strings.Contains(string(out), "oms runs no commands") {
+	if exitStatus(err) != 1 || !strings.Contains(string(out), "oms: no commands here") {
 		t.Errorf("a command: ended with %v after %q; want status 1 and why", err, out)
 	}
 	if n := len(h.sessionConfigs()); n != 0 {
@@ -296,7 +299,7 @@ func TestShutdownTellsEverySessionAndCloses(t *testing.T) {
 	h.start(t, Config{})
 	terms := []*terminal{h.open(t, anna, 80, 24, nil), h.open(t, bob, 40, 16, nil)}
 	terms[0].waitForText(0, "Anna Jansen (picker)")
-	terms[1].waitFor(0, regexp.MustCompile(`Queue +\d\d:\d\d:\d\d ●`))
+	terms[1].waitFor(0, compactHeader)
 	if n := h.srv.Sessions(); n != 2 {
 		t.Fatalf("%d sessions running; want 2", n)
 	}

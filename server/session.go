@@ -50,12 +50,12 @@ func (s *Server) handle(sess ssh.Session) {
 		defer n.Add(-1)
 	}
 	if sess.RawCommand() != "" || sess.Subsystem() != "" {
-		refuse(sess, "oms runs no commands: connect with `ssh -t` and no command to use its screens")
+		refuse(sess, "no commands here: connect without one (ssh -t -p PORT LOGIN@HOST) to use the screens")
 		return
 	}
 	pty, winch, ok := sess.Pty()
 	if !ok {
-		refuse(sess, "oms needs a terminal: connect with `ssh -t` (without -T)")
+		refuse(sess, "the screens need a terminal: connect with ssh -t, not -T")
 		return
 	}
 
