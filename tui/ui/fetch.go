@@ -145,6 +145,13 @@ func WithDeadline[T any](timeout time.Duration, fn func(ctx context.Context) (T,
 	case a := <-done:
 		return a.v, a.err
 	case <-ctx.Done():
+		// fn's goroutine cancels ctx itself once it has answered, so both cases can be ready
+		// at once and select picks either: an answer that is there wins over the cancel.
+		select {
+		case a := <-done:
+			return a.v, a.err
+		default:
+		}
 		var zero T
 		return zero, ctx.Err()
 	}

@@ -23,3 +23,14 @@ func TestWithDeadlineReturnsWhenTheCallDoesNot(t *testing.T) {
 		t.Fatalf("a prompt answer came back as %d, %v", v, err)
 	}
 }
+
+// fn's goroutine cancels the context right after answering; the answer must win every time,
+// never "context canceled" (select picks at random between ready cases).
+func TestWithDeadlineNeverLosesAPromptAnswer(t *testing.T) {
+	for i := 0; i < 20000; i++ {
+		v, err := WithDeadline(time.Minute, func(context.Context) (int, error) { return i, nil })
+		if err != nil || v != i {
+			t.Fatalf("call %d: got %d, %v", i, v, err)
+		}
+	}
+}
