@@ -126,6 +126,9 @@ type staffDirectory struct{ s *staff.Store }
 
 func (d staffDirectory) PersonByKey(ctx context.Context, fingerprint string) (server.Person, error) {
 	m, err := d.s.ByKey(ctx, fingerprint)
+	if errors.Is(err, db.ErrNotFound) {
+		return server.Person{}, fmt.Errorf("%w: %w", server.ErrUnknownKey, err)
+	}
 	if err != nil {
 		return server.Person{}, err
 	}

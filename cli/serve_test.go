@@ -84,6 +84,12 @@ func TestServeLetsStaffInAndDrainsOnSIGTERM(t *testing.T) {
 		c.Close()
 		t.Error("a disabled person logged in")
 	}
+	_, priv, _ := ed25519.GenerateKey(rand.Reader)
+	stranger, _ := gossh.NewSignerFromKey(priv)
+	if c, err := dial(anna, stranger); err == nil {
+		c.Close()
+		t.Error("an unregistered key logged in")
+	}
 
 	client, err := dial(anna, annaKey)
 	if err != nil {
@@ -143,7 +149,8 @@ func TestServeLetsStaffInAndDrainsOnSIGTERM(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{`"msg":"ssh server listening"`, `"msg":"ssh session start"`, `"login":"` + anna,
-		`"reason":"shutdown"`, `"msg":"ssh server stopped"`, `"msg":"command end"`} {
+		`"reason":"shutdown"`, `"msg":"ssh server stopped"`, `"msg":"command end"`,
+		`"reason":"the key's owner is not an active staff member"`, `"reason":"the key is not registered to anyone: no staff member has the key`} {
 		if !strings.Contains(string(logged), want) {
 			t.Errorf("the log lacks %s:\n%s", want, logged)
 		}

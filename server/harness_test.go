@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -43,7 +44,7 @@ func (d *directory) PersonByKey(_ context.Context, fingerprint string) (Person, 
 	d.lookups++
 	p, ok := d.byKey[fingerprint]
 	if !ok {
-		return Person{}, errors.New("no such key")
+		return Person{}, fmt.Errorf("%w: %s", ErrUnknownKey, fingerprint)
 	}
 	return p, nil
 }

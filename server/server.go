@@ -31,9 +31,13 @@ type Person struct {
 // Directory names the person a public key belongs to.
 type Directory interface {
 	// PersonByKey returns the person one of whose registered keys has this fingerprint
-	// ("SHA256:…", as ssh-keygen -l shows it), or an error when none has.
+	// ("SHA256:…", as ssh-keygen -l shows it). When none has, the error is (or wraps)
+	// ErrUnknownKey; any other error means the directory could not be asked.
 	PersonByKey(ctx context.Context, fingerprint string) (Person, error)
 }
+
+// ErrUnknownKey is a Directory's answer for a key registered to no one.
+var ErrUnknownKey = errors.New("the key is not registered to anyone")
 
 // Config is what a Server needs. DB, Directory and HostKey are required; zero limits take the
 // defaults below.
@@ -61,6 +65,9 @@ type Config struct {
 	LoginGrace time.Duration
 	// DrainTimeout is how long Serve waits, once its context ends, for sessions to close (5s).
 	DrainTimeout time.Duration
+	// Recheck is how often running sessions' people are looked up again: a session whose key
+	// was removed, or whose person was disabled, is then closed (30s).
+	Recheck time.Duration
 }
 
 // Defaults of Config's limits.
@@ -71,6 +78,7 @@ const (
 	DefaultConnsPerMinute = 10
 	DefaultLoginGrace     = 30 * time.Second
 	DefaultDrainTimeout   = 5 * time.Second
+	DefaultRecheck        = 30 * time.Second
 	// maxSessionsPerConn bounds the sessions (each a TUI) one connection may hold open at once.
 	maxSessionsPerConn = 4
 	// lookupTimeout bounds one Directory lookup.
@@ -93,8 +101,10 @@ type Server struct {
 	sessions map[*live]struct{}
 }
 
-// live is one running session, as the drain sees it.
+// live is one running session, as the drain and the recheck see it.
 type live struct {
+	login  string
+	key    gossh.PublicKey
 	cancel context.CancelCauseFunc
 	done   chan struct{} // closed when the session's handler has finished
 }
@@ -105,6 +115,7 @@ var (
 	errIdle       = errors.New("closed: no key pressed for too long")
 	errMaxSession = errors.New("closed: the session reached its time limit")
 	errHangUp     = errors.New("the client closed the session")
+	errRevoked    = errors.New("closed: your access was withdrawn")
 )
 
 // Context keys of what the server keeps per connection.
@@ -132,6 +143,7 @@ func New(cfg Config) (*Server, error) {
 	setDefault(&cfg.ConnsPerMinute, DefaultConnsPerMinute)
 	setDefault(&cfg.LoginGrace, DefaultLoginGrace)
 	setDefault(&cfg.DrainTimeout, DefaultDrainTimeout)
+	setDefault(&cfg.Recheck, DefaultRecheck)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -182,10 +194,18 @@ func (s *Server) HostKeyFingerprint() string { return s.fingerprint }
 func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- s.srv.Serve(l) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
+	recheck := time.NewTicker(s.cfg.Recheck)
+	defer recheck.Stop()
+wait:
+	for {
+		select {
+		case err := <-errc:
+			return err
+		case <-recheck.C:
+			s.recheck(ctx)
+		case <-ctx.Done():
+			break wait
+		}
 	}
 	s.log.Info("ssh server draining", "sessions", s.Sessions())
 	// Closing the listener here, not through the ssh server, holds even if its Serve has not
@@ -218,6 +238,32 @@ func (s *Server) drain() {
 		case <-timer.C:
 			s.log.Warn("ssh sessions still open after the drain timeout; closing their connections", "timeout", s.cfg.DrainTimeout)
 			return
+		}
+	}
+}
+
+// recheck looks every running session's person up again and closes the sessions of those whose
+// key is no longer theirs or who are no longer active (`oms staff disable` ends a person's own
+// database sessions, but the server's are the pool's). A directory that cannot answer closes
+// nothing: the next recheck asks again.
+func (s *Server) recheck(ctx context.Context) {
+	s.mu.Lock()
+	byKey := map[string][]*live{}
+	for l := range s.sessions {
+		fp := Fingerprint(l.key)
+		byKey[fp] = append(byKey[fp], l)
+	}
+	s.mu.Unlock()
+	for fp, sessions := range byKey {
+		p, err := s.lookup(ctx, sessions[0].key)
+		if err != nil && !errors.Is(err, ErrUnknownKey) {
+			s.log.Warn("ssh recheck failed", "key", fp, "err", err.Error())
+			continue
+		}
+		for _, l := range sessions {
+			if err != nil || !p.Active || p.Login != l.login {
+				l.cancel(errRevoked)
+			}
 		}
 	}
 }
@@ -300,8 +346,9 @@ func (s *Server) serverConfig(ctx ssh.Context) *gossh.ServerConfig {
 func (s *Server) offered(ctx ssh.Context, key ssh.PublicKey) bool {
 	p, err := s.lookup(ctx, key)
 	switch {
+	case errors.Is(err, ErrUnknownKey):
 	case err != nil:
-		err = fmt.Errorf("%w (%v)", errUnknownKey, err)
+		err = fmt.Errorf("the directory of people could not be asked: %w", err)
 	case !p.Active:
 		err = errInactive
 	}
@@ -314,9 +361,8 @@ func (s *Server) offered(ctx ssh.Context, key ssh.PublicKey) bool {
 
 // Why a key is refused, for the log (the client only hears "permission denied").
 var (
-	errUnknownKey = errors.New("the key is not registered to anyone")
-	errInactive   = errors.New("the key's owner is not an active staff member")
-	errWrongUser  = errors.New("the user name is not the key owner's login")
+	errInactive  = errors.New("the key's owner is not an active staff member")
+	errWrongUser = errors.New("the user name is not the key owner's login")
 )
 
 // authorize says whether key may log in as user: it must belong to an active person whose
@@ -324,8 +370,9 @@ var (
 func (s *Server) authorize(ctx context.Context, user string, key gossh.PublicKey, addr net.Addr) (Person, error) {
 	p, err := s.lookup(ctx, key)
 	switch {
+	case errors.Is(err, ErrUnknownKey):
 	case err != nil:
-		err = fmt.Errorf("%w (%v)", errUnknownKey, err)
+		err = fmt.Errorf("the directory of people could not be asked: %w", err)
 	case !p.Active:
 		err = errInactive
 	case p.Login != user:

@@ -115,7 +115,7 @@ func TestRefusals(t *testing.T) {
 	if n := len(h.sessionConfigs()); n != 0 {
 		t.Errorf("%d sessions ran the TUI", n)
 	}
-	for _, want := range []string{errUnknownKey.Error(), errInactive.Error(), errWrongUser.Error()} {
+	for _, want := range []string{ErrUnknownKey.Error(), errInactive.Error(), errWrongUser.Error()} {
 		if !strings.Contains(h.log.String(), want) {
 			t.Errorf("the log does not say %q:\n%s", want, h.log.String())
 		}
@@ -420,5 +420,38 @@ func TestASessionsWritesNameThePersonAndTheTerminal(t *testing.T) {
 	if _, err := pd.Exec(`INSERT INTO stock_movements (product_id, from_location_id, to_location_id, qty, kind)
 		VALUES ($1, $2, $3, 4, 'receipt')`, product, supplier, bin); err == nil {
 		t.Error("a picker's session posted a receipt")
+	}
+}
+
+// TestSessionsOfADisabledPersonEnd: `oms staff disable` ends a person's own database sessions,
+// not the server's pool's; the server's recheck closes their SSH sessions, and those of a key
+// removed from them, and leaves everyone else's alone.
+func TestSessionsOfADisabledPersonEnd(t *testing.T) {
+	h := newHarness(t)
+	anna := addPerson(t, h.owner, h.dir, "Anna Jansen", "picker", true)
+	bob := addPerson(t, h.owner, h.dir, "Bob Smit", "packer", true)
+	cas := addPerson(t, h.owner, h.dir, "Cas Mol", "stock", true)
+	h.start(t, Config{Recheck: 50 * time.Millisecond})
+	ta, tb, tc := h.open(t, anna, 80, 24, nil), h.open(t, bob, 80, 24, nil), h.open(t, cas, 80, 24, nil)
+	ta.waitForText(0, "Anna Jansen (picker)")
+	tb.waitForText(0, "Bob Smit (packer)")
+	tc.waitForText(0, "Cas Mol (stock)")
+	marks := []int{ta.mark(), tb.mark()}
+
+	anna.Active = false
+	h.dir.add(anna.signer.PublicKey(), anna.Person)
+	h.dir.mu.Lock()
+	delete(h.dir.byKey, Fingerprint(bob.signer.PublicKey()))
+	h.dir.mu.Unlock()
+
+	ta.waitForText(marks[0], "oms: closed: your access was withdrawn")
+	tb.waitForText(marks[1], "oms: closed: your access was withdrawn")
+	ta.waitEnd()
+	tb.waitEnd()
+	m := tc.mark()
+	tc.send("?")
+	tc.waitForText(m, "ctrl+c/ctrl+q  quit") // Cas works on
+	if !strings.Contains(h.log.String(), `"reason":"revoked"`) {
+		t.Errorf("the log does not say why:\n%s", h.log.String())
 	}
 }

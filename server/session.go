@@ -63,7 +63,7 @@ func (s *Server) handle(sess ssh.Session) {
 	log := s.log.With("login", person.Login, "addr", addr, "ssh_session", id)
 	sctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	l := &live{cancel: cancel, done: make(chan struct{})}
+	l := &live{login: person.Login, key: verified, cancel: cancel, done: make(chan struct{})}
 	if !s.add(l) {
 		refuse(sess, errShutdown.Error())
 		return
@@ -111,6 +111,8 @@ func (s *Server) handle(sess ssh.Session) {
 		reason, notice = "shutdown", errShutdown.Error()
 	case errors.Is(cause, errIdle):
 		reason, notice = "idle", fmt.Sprintf("closed after %s without a key pressed", s.cfg.IdleTimeout)
+	case errors.Is(cause, errRevoked):
+		reason, notice = "revoked", errRevoked.Error()
 	case errors.Is(cause, errMaxSession):
 		reason, notice = "max-session", fmt.Sprintf("closed: sessions last at most %s", s.cfg.MaxSession)
 	case cause != nil:
