@@ -1,6 +1,8 @@
 package server
 
 import (
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -125,5 +127,48 @@ func TestDefaultHostKeyPathFollowsXDG(t *testing.T) {
 	t.Setenv("HOME", "/home/anna")
 	if p, err := DefaultHostKeyPath(); err != nil || p != "/home/anna/.local/share/oms/ssh_host_ed25519_key" {
 		t.Errorf("without XDG_DATA_HOME: %q, %v", p, err)
+	}
+}
+
+// TestAConnectionMustLogInWithinTheGrace: a client that connects and never completes the
+// handshake is disconnected once the login grace has passed.
+func TestAConnectionMustLogInWithinTheGrace(t *testing.T) {
+	h := newHarness(t)
+	h.start(t, Config{LoginGrace: 200 * time.Millisecond})
+	conn, err := net.Dial("tcp", h.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// A watchdog, not a clock the test reads: a server that never closes fails the test.
+	if err := conn.SetReadDeadline(time.Now().Add(waitLimit)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(conn) // the server's banner and key exchange offer, then its close
+	if err != nil {
+		t.Fatalf("the server did not close a connection that never logged in: %v", err)
+	}
+	if !strings.HasPrefix(string(got), "SSH-2.0-oms") {
+		t.Fatalf("the server closed without greeting: %q", got)
+	}
+}
+
+// TestSessionsPerConnectionAreCapped: one connection may hold maxSessionsPerConn sessions; the
+// next is told so.
+func TestSessionsPerConnectionAreCapped(t *testing.T) {
+	h := newHarness(t)
+	anna := addPerson(t, h.owner, h.dir, "Anna Jansen", "picker", true)
+	h.start(t, Config{})
+	client, err := h.dial(anna.Login, gossh.PublicKeys(anna.signer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	for range maxSessionsPerConn {
+		startTerminal(t, client, 80, 24, nil, true).waitForText(0, "Anna Jansen (picker)")
+	}
+	extra := startTerminal(t, client, 80, 24, nil, true)
+	if err := extra.waitEnd(); exitStatus(err) != 1 || !strings.Contains(extra.output(), "sessions per connection") {
+		t.Errorf("session %d on one connection: %v, %q; want refused", maxSessionsPerConn+1, err, extra.output())
 	}
 }
