@@ -11,7 +11,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"oms/db"
 	"oms/db/bench"
+	"oms/server"
 )
 
 func newBenchCmd(g *globals) *cobra.Command {
@@ -21,6 +23,7 @@ func newBenchCmd(g *globals) *cobra.Command {
 		duration      time.Duration
 		stress        bench.StressOptions
 		live          bench.LiveOptions
+		idle          server.IdleOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "bench [NAME…]",
@@ -65,23 +68,41 @@ queries each) per screen per second. The targets (performance.md): ratio ≥ 0.8
 500 ms and p99 ≤ 1 s, at most 4 refetches per screen in any second; and every write shown on
 every screen, no error. Missing one prints FAIL and makes the command exit 1.
 
+ssh-idle (BM9) measures what an idle SSH session costs: in a database of its own holding the demo
+business, a supervisor with a fresh key opens --sessions sessions (200; --quick 50) on the server
+oms serve runs, from x/crypto/ssh clients in this process with a pty of 80×24, twenty at a time,
+each waiting until the open queue shows its first order; after 3 s of idling it compares the live
+heap (after a full collection), the resident set and the goroutines with one session open. It
+prints one line:
+
+  ssh-idle sessions=N heap=H.HHMB/session rss=R.RRMB/session goroutines=G/session target=1MB ok|FAIL
+
+(MB = 2^20 bytes). The clients share the process, so the figures are an upper bound on the
+server's own. More than 1 MB resident per session, or a session that does not show the queue or
+ends, prints FAIL and makes the command exit 1. The server's pool is the bench's role, which
+must be able to act as people (with --db: a member of oms_server, or a superuser); the
+supervisor's login role (bm9_…) is dropped afterwards.
+
 Without --db it starts a private PostgreSQL server (fsync on) and removes it afterwards. With --db
 it leaves the database the URL names alone: it creates a scratch database on that server
 (oms_bench_<pid>_<random>), which the URL's role must be allowed to do, and drops it afterwards.
 OMS_DATABASE_URL and DATABASE_URL are not used: the bench creates databases, so say where.`,
 		Example: "  oms bench --quick\n  oms bench ledger status-1 --clients 16\n  oms bench --json --db postgres://me@dbhost/postgres",
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-			return append(bench.Names(), stressName, liveName), cobra.ShellCompDirectiveNoFileComp
+			return append(bench.Names(), stressName, liveName, sshIdleName), cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			withStress := len(args) == 0 || slices.Contains(args, stressName)
 			withLive := len(args) == 0 || slices.Contains(args, liveName)
-			rest := slices.DeleteFunc(slices.Clone(args), func(n string) bool { return n == stressName || n == liveName })
+			withIdle := len(args) == 0 || slices.Contains(args, sshIdleName)
+			rest := slices.DeleteFunc(slices.Clone(args), func(n string) bool {
+				return n == stressName || n == liveName || n == sshIdleName
+			})
 			var cases []bench.Case
 			if len(args) == 0 || len(rest) > 0 {
 				var err error
 				if cases, err = bench.Select(rest); err != nil {
-					return usageError{fmt.Errorf("%w, %s, %s", err, stressName, liveName)}
+					return usageError{fmt.Errorf("%w, %s, %s, %s", err, stressName, liveName, sshIdleName)}
 				}
 			}
 			if !cmd.Flags().Changed("ops") && quick {
@@ -102,6 +123,12 @@ OMS_DATABASE_URL and DATABASE_URL are not used: the bench creates databases, so 
 			if live.Screens < 1 || live.Screens > 10000 || live.WriteRate <= 0 || live.WriteRate > 10000 {
 				return usageError{fmt.Errorf("--screens takes 1 to 10000 and --write-rate a rate above 0 and up to 10000 a second")}
 			}
+			if !cmd.Flags().Changed("sessions") && quick {
+				idle.Sessions = 50
+			}
+			if idle.Sessions < 1 || idle.Sessions > maxIdleSessions {
+				return usageError{fmt.Errorf("--sessions takes 1 to %d sessions", maxIdleSessions)}
+			}
 			if !withStress {
 				stress.Workers = 0
 			}
@@ -109,7 +136,10 @@ OMS_DATABASE_URL and DATABASE_URL are not used: the bench creates databases, so 
 			if !withLive {
 				live.Screens = 0
 			}
-			return runBench(cmd, g.dbURL, cases, bench.Options{Clients: clients, Duration: duration}, stress, live, asJSON)
+			if !withIdle {
+				idle.Sessions = 0
+			}
+			return runBench(cmd, g.dbURL, cases, bench.Options{Clients: clients, Duration: duration}, stress, live, idle, asJSON)
 		},
 	}
 	cmd.Flags().IntVar(&stress.Workers, "workers", 32, "stress: concurrent workers")
@@ -117,7 +147,8 @@ OMS_DATABASE_URL and DATABASE_URL are not used: the bench creates databases, so 
 	cmd.Flags().IntVar(&live.Screens, "screens", 100, "live: simulated screens following the open queue")
 	cmd.Flags().Float64Var(&live.WriteRate, "write-rate", 20, "live: writes per second, on a fixed schedule")
 	cmd.Flags().BoolVar(&live.Naive, "naive", false, "live: each screen polls the change feed itself instead of one shared poller")
-	cmd.Flags().BoolVar(&quick, "quick", false, "measure each point for 5 s instead of 20 s")
+	cmd.Flags().IntVar(&idle.Sessions, "sessions", 200, "ssh-idle: idle SSH sessions to open (--quick: 50)")
+	cmd.Flags().BoolVar(&quick, "quick", false, "measure each point for 5 s instead of 20 s, and smaller runs (see above)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per line instead of text")
 	cmd.Flags().IntSliceVar(&clients, "clients", []int{8, 32}, "concurrent clients to measure at, each with its own connection")
 	cmd.Flags().DurationVar(&duration, "duration", 20*time.Second, "how long each path is measured at each point (--quick: 5s)")
@@ -143,7 +174,7 @@ func caseList() string {
 }
 
 // errBenchBroken makes oms bench exit 1 once every line is printed.
-var errBenchBroken = errors.New("the benchmark found deadlocks, failed transactions or broken invariants (see above)")
+var errBenchBroken = errors.New("the benchmark found deadlocks, failed transactions or broken invariants, or missed a target (see above)")
 
 // stressName selects the stress run, which is not a Case: it proves, it does not time.
 const stressName = "stress"
@@ -153,7 +184,7 @@ const stressName = "stress"
 const liveName = "live"
 
 func runBench(cmd *cobra.Command, dbURL string, cases []bench.Case, opts bench.Options, stress bench.StressOptions,
-	live bench.LiveOptions, asJSON bool) (err error) {
+	live bench.LiveOptions, idle server.IdleOptions, asJSON bool) (err error) {
 	ctx := cmd.Context()
 	out, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	progress := newProgressLine(stderr)
@@ -175,12 +206,15 @@ func runBench(cmd *cobra.Command, dbURL string, cases []bench.Case, opts bench.O
 			err = fmt.Errorf("removing the bench database: %w", cerr)
 		}
 	}()
-	progress.Update("migrating the bench database", 0, 0)
-	d, err := bench.Open(ctx, target.URL, slices.Max(opts.Clients))
-	if err != nil {
-		return err
+	// The cases and the stress run share the bench database; live and ssh-idle open their own.
+	var d *db.DB
+	if len(cases) > 0 || stress.Workers > 0 {
+		progress.Update("migrating the bench database", 0, 0)
+		if d, err = bench.Open(ctx, target.URL, slices.Max(opts.Clients)); err != nil {
+			return err
+		}
+		defer d.Close()
 	}
-	defer d.Close()
 
 	broken := 0
 	opts.Progress = progress.Update
@@ -260,6 +294,20 @@ func runBench(cmd *cobra.Command, dbURL string, cases []bench.Case, opts bench.O
 			writeJSON(out, map[string]any{"name": liveName, "ok": rep.OK(), "report": rep})
 		} else {
 			fmt.Fprintln(out, rep.Line())
+		}
+	}
+	if idle.Sessions > 0 {
+		idle.Progress = progress.Update
+		res, err := runSSHIdle(ctx, target, idle)
+		progress.Done()
+		if err != nil {
+			if ctx.Err() != nil {
+				return errors.New("interrupted")
+			}
+			return fmt.Errorf("%s: %w", sshIdleName, err)
+		}
+		if reportSSHIdle(out, stderr, res, asJSON) {
+			broken++
 		}
 	}
 	if broken > 0 {

@@ -9,6 +9,7 @@ import (
 
 	"oms/db/bench"
 	"oms/db/dbtest"
+	"oms/server"
 )
 
 var benchLineFormat = regexp.MustCompile(`^([a-z0-9-]+) clients=(\d+) oms=(\d+)/s raw=(\d+)/s ratio=(\d+\.\d\d) target=(\d+\.\d\d) (ok|FAIL) deadlocks=(\d+)$`)
@@ -129,5 +130,65 @@ func TestBenchStressProvesAndSaysSo(t *testing.T) {
 	}
 	if done, _ := strconv.Atoi(m[1]); done < 40 {
 		t.Errorf("only %d of 160 operations succeeded: the run proved little", done)
+	}
+}
+
+var sshIdleLine = regexp.MustCompile(`^ssh-idle sessions=10 heap=-?\d+\.\d\dMB/session rss=-?\d+\.\d\dMB/session goroutines=\d+/session target=1MB ok$`)
+
+// TestBenchSSHIdleMeasuresAndSaysSo runs BM9 through the command with a few sessions: one line
+// with the figures and ok (a session that did not show the queue, or more than 1 MB a session,
+// would print FAIL and exit 1), and nothing left behind: neither the scratch databases nor the
+// supervisor's login role.
+func TestBenchSSHIdleMeasuresAndSaysSo(t *testing.T) {
+	url := dbtest.URL(t)
+	code, stdout, stderr := oms(t, "bench", "--db", url, "--quick", "--sessions", "10", "ssh-idle")
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if !sshIdleLine.MatchString(strings.TrimSpace(stdout)) {
+		t.Errorf("output %q does not match %s", stdout, sshIdleLine)
+	}
+	if stderr != "" {
+		t.Errorf("stderr should stay empty: %q", stderr)
+	}
+	d := dbtest.Open(t, url)
+	var databases, roles int
+	if err := d.Get(&databases, `SELECT count(*) FROM pg_database WHERE datname LIKE 'oms\_bench\_%'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Get(&roles, `SELECT count(*) FROM pg_roles WHERE rolname LIKE 'bm9\_%'`); err != nil {
+		t.Fatal(err)
+	}
+	if databases != 0 || roles != 0 {
+		t.Errorf("after the run: %d scratch databases and %d bm9_ login roles left", databases, roles)
+	}
+}
+
+func TestBenchSSHIdleFailsLoudly(t *testing.T) {
+	if code, _, stderr := oms(t, "bench", "--sessions", "0", "ssh-idle"); code != 2 || !strings.Contains(stderr, "--sessions") {
+		t.Errorf("--sessions 0: exit %d, %q", code, stderr)
+	}
+	var out, errOut strings.Builder
+	r := server.IdleResult{Sessions: 200, Shown: 198, HeapPerSession: 0.15 * (1 << 20), RSSPerSession: 1.2 * (1 << 20),
+		GoroutinesPerSession: 23, Messages: []string{"2 of 200 sessions did not show the queue"}}
+	if !reportSSHIdle(&out, &errOut, r, false) {
+		t.Error("a run with sessions that failed must fail")
+	}
+	if got, want := out.String(), "ssh-idle sessions=200 heap=0.15MB/session rss=1.20MB/session goroutines=23/session target=1MB FAIL\n"; got != want {
+		t.Errorf("line:\n got %q\nwant %q", got, want)
+	}
+	for _, want := range []string{"ssh-idle: 2 of 200 sessions did not show the queue\n", "ssh-idle: 1.20 MB resident per idle session, above the target of 1 MB\n"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("stderr %q lacks %q", errOut.String(), want)
+		}
+	}
+	out.Reset()
+	r = server.IdleResult{Sessions: 50, Shown: 50, HeapPerSession: 0.15 * (1 << 20), RSSPerSession: 0.35 * (1 << 20), GoroutinesPerSession: 23}
+	if reportSSHIdle(&out, &errOut, r, true) {
+		t.Error("a run within the target with every session shown passes")
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out.String()), &got); err != nil || got["name"] != "ssh-idle" || got["ok"] != true {
+		t.Errorf("JSON %q (%v): want name ssh-idle and ok true", out.String(), err)
 	}
 }

@@ -23,5 +23,6 @@
 //     "server shutting down" and closed.
 //
 // All sessions share one change-feed poller (tui.Feed), so a hundred idle handhelds cost the
-// database one poll per interval.
+// database one poll per interval. What an idle session costs the server's memory is BM9
+// (bench.go: MeasureIdleSessions, run by `oms bench ssh-idle` and BenchmarkBM9IdleSessions).
 package server

@@ -22,6 +22,9 @@ type Database struct {
 	URL    string
 	Where  string // host:port/database, for messages
 	remove func() error
+	// server is an address on the same server and role, name this database's name: what
+	// Sibling needs.
+	server, name string
 }
 
 // Close removes the database (and the private server, if the run started one). It works after
@@ -53,12 +56,28 @@ func Private(ctx context.Context) (*Database, error) {
 		return nil, err
 	}
 	return &Database{URL: cluster.URL("oms_bench"), Where: fmt.Sprintf("a private server on port %d", cluster.Port()),
-		remove: cluster.Stop}, nil
+		remove: cluster.Stop, server: cluster.URL("postgres"), name: "oms_bench"}, nil
 }
 
 // Scratch creates a fresh, empty database oms_bench_<pid>_<random> on the server serverURL
 // points at, as serverURL's role. The database serverURL names is only connected to.
 func Scratch(ctx context.Context, serverURL string) (*Database, error) {
+	return create(ctx, serverURL, fmt.Sprintf("oms_bench_%d_%s", os.Getpid(), randomHex(3)))
+}
+
+// Sibling creates another fresh, empty database on x's server, as x's role, named x's name
+// and _suffix: for a run that needs a database of its own, such as one filled with the demo
+// data. Close it before x, which may stop the server.
+func (x *Database) Sibling(ctx context.Context, suffix string) (*Database, error) {
+	if x.server == "" {
+		return nil, errors.New("bench: this database has no server to make another on")
+	}
+	return create(ctx, x.server, x.name+"_"+suffix)
+}
+
+// create creates the database name on the server serverURL points at, as serverURL's role;
+// Close drops it.
+func create(ctx context.Context, serverURL, name string) (*Database, error) {
 	admin, err := db.Open(ctx, db.Config{URL: serverURL, AppName: "oms bench", MaxConns: 1})
 	if err != nil {
 		return nil, err
@@ -68,8 +87,7 @@ func Scratch(ctx context.Context, serverURL string) (*Database, error) {
 		admin.Close()
 		return nil, err
 	}
-	name := fmt.Sprintf("oms_bench_%d_%s", os.Getpid(), randomHex(3))
-	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name); err != nil {
+	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+pq.QuoteIdentifier(name)); err != nil {
 		admin.Close()
 		var pqErr *pq.Error
 		if errors.As(err, &pqErr) && pqErr.Code == "42501" {
@@ -84,11 +102,11 @@ func Scratch(ctx context.Context, serverURL string) (*Database, error) {
 		return nil, err
 	}
 	host := strings.SplitN(admin.Target(), "/", 2)[0]
-	return &Database{URL: u, Where: host + "/" + name, remove: func() error {
+	return &Database{URL: u, Where: host + "/" + name, server: serverURL, name: name, remove: func() error {
 		defer admin.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		_, err := admin.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
+		_, err := admin.ExecContext(ctx, `DROP DATABASE IF EXISTS `+pq.QuoteIdentifier(name)+` WITH (FORCE)`)
 		return err
 	}}, nil
 }

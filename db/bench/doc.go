@@ -26,4 +26,8 @@
 // counts at most once at a time and 4 times a second); it reports the writers' throughput and
 // latency with and without screens, how late each write reaches each screen, and the queries
 // each screen sends.
+//
+// BM9, the memory of idle SSH sessions, is measured above this package, where the server is
+// (server.MeasureIdleSessions); `oms bench ssh-idle` runs it in a database of its own on the
+// same server (Database.Sibling), filled with the demo data.
 package bench
