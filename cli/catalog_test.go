@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"oms/db"
+	"oms/db/dbtest"
+)
+
+// catalogWorld is a migrated database, its superuser connection, and URLs of a fresh login per
+// job named.
+func catalogWorld(t *testing.T, jobs ...string) (owner *db.DB, urls map[string]string) {
+	t.Helper()
+	owner = dbtest.New(t)
+	urls = map[string]string{}
+	for _, j := range jobs {
+		_, urls[j] = dbtest.NewLogin(t, owner, dbtest.Staff{Jobs: []string{j}})
+	}
+	return owner, urls
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// lastLine is the last line of a command's standard output.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	return lines[len(lines)-1]
+}
+
+// importFile runs `oms catalog import` and checks its exit status and last line.
+func importFile(t *testing.T, url, kind, file string, wantCode int, wantLast string) (stdout, stderr string) {
+	t.Helper()
+	code, stdout, stderr := oms(t, "catalog", "import", kind, file, "--db", url)
+	if code != wantCode || lastLine(stdout) != wantLast {
+		t.Fatalf("import %s %s: exit %d (want %d), last line %q (want %q)\nstderr: %s",
+			kind, filepath.Base(file), code, wantCode, lastLine(stdout), wantLast, stderr)
+	}
+	return stdout, stderr
+}
+
+// exportThenImportIsIdentity exports kind (lines long, header included), imports the export
+// (nothing new, nothing updated) and exports again, byte for byte the same.
+func exportThenImportIsIdentity(t *testing.T, url, kind string, lines int) {
+	t.Helper()
+	code, first, stderr := oms(t, "catalog", "export", kind, "--db", url)
+	if code != 0 || strings.Count(first, "\n") != lines {
+		t.Fatalf("export %s: exit %d, %d lines (want %d)\n%s%s", kind, code, strings.Count(first, "\n"), lines, first, stderr)
+	}
+	file := writeFile(t, kind+"-export.csv", first)
+	importFile(t, url, kind, file, 0, "imported 0 new, 0 updated, 0 rejected")
+	if _, again, _ := oms(t, "catalog", "export", kind, "--db", url); again != first {
+		t.Fatalf("export %s changed after importing it:\n%s\n%s", kind, first, again)
+	}
+}
+
+// TestCatalogImportProducts: the back office loads a products file with a bad row (reported on
+// stderr as FILE:LINE: reason, exit 1, the rest imported), replays it, updates it with the
+// columns shuffled, and the export imports back as itself.
+func TestCatalogImportProducts(t *testing.T) {
+	_, urls := catalogWorld(t, "backoffice")
+	bo := urls["backoffice"]
+	file := writeFile(t, "products.csv", "\ufeffsku,name,gtin,barcodes,weight_g,tax_category,active\r\n"+
+		"MUG-1,Mug,8712345678906,SUP-MUG-1;12345670,350,standard,yes\r\n"+
+		"TEA-1,\"Tea,\r\ngreen\",,,50,reduced,1\r\n"+
+		"BAD-1,Bad,8712345678907,,,standard,\r\n"+
+		"BAD-2,Bad,,,,luxury,\r\n")
+	_, stderr := importFile(t, bo, "products", file, 1, "imported 2 new, 0 updated, 2 rejected")
+	want := file + ":5: gtin \"8712345678907\" is not a GTIN-8, -12, -13 or -14 with a correct check digit\n" +
+		file + ":6: tax category luxury does not exist: the categories are exempt, reduced, standard, zero\n" +
+		"oms: " + file + ": 2 rows rejected\n"
+	if stderr != want {
+		t.Fatalf("stderr\n%s\nwant\n%s", stderr, want)
+	}
+	importFile(t, bo, "products", file, 1, "imported 0 new, 0 updated, 2 rejected")
+
+	shuffled := writeFile(t, "shuffled.csv", "note,tax_category,weight_g,name,sku,barcodes,gtin\n"+
+		"x,standard,360,Mug,MUG-1,SUP-MUG-1;12345670,8712345678906\n"+
+		"y,standard,,Plate,PLATE-1,,\n")
+	stdout, _ := importFile(t, bo, "products", shuffled, 0, "imported 1 new, 1 updated, 0 rejected")
+	if stdout != "imported 1 new, 1 updated, 0 rejected\n" {
+		t.Errorf("stdout %q", stdout)
+	}
+	exportThenImportIsIdentity(t, bo, "products", 5) // the header, 3 rows, one name of two lines
+}
+
+// TestCatalogUsageMistakesExit2: an unknown kind, a missing argument and a file without a
+// required column are usage mistakes, said in one sentence before the database is asked.
+func TestCatalogUsageMistakesExit2(t *testing.T) {
+	unreachable := "postgres://nobody@127.0.0.1:1/oms?sslmode=disable&connect_timeout=1"
+	noName := writeFile(t, "p.csv", "sku,gtin,tax_category\nA,,standard\n")
+	twice := writeFile(t, "t.csv", "sku,name,tax_category,Name\nA,B,standard,C\n")
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"catalog"}, "oms: say what to do: oms catalog import or export"},
+		{[]string{"catalog", "load"}, `oms: "load" is not a command of "oms catalog"`},
+		{[]string{"catalog", "import", "products"}, "oms: oms catalog import needs FILE.csv"},
+		{[]string{"catalog", "import", "boxes", noName}, `oms: "boxes" is not a kind of master data: the kinds are products`},
+		{[]string{"catalog", "export"}, "oms: oms catalog export needs KIND"},
+		{[]string{"catalog", "export", "customers"}, `oms: "customers" is not a kind of master data`},
+		{[]string{"catalog", "import", "products", noName}, "oms: " + noName + ": a products file needs the column name in its header"},
+		{[]string{"catalog", "import", "products", twice}, "oms: " + twice + ": the header names the column name twice"},
+	} {
+		code, stdout, stderr := oms(t, append(tt.args, "--db", unreachable)...)
+		if code != 2 || stdout != "" {
+			t.Errorf("%v: exit %d, stdout %q; want 2 and nothing", tt.args, code, stdout)
+		}
+		oneLine(t, strings.Join(tt.args, " "), stderr, tt.want)
+	}
+}
