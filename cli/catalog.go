@@ -45,6 +45,22 @@ var catalogKinds = []catalogKind{
 			return catalog.WriteProducts(w, rows)
 		},
 	},
+	{
+		name: "warehouses", job: "admin",
+		parse: func(file string, data []byte) (catalogLoad, []catalog.Rejection, error) {
+			rows, rej, err := catalog.ReadWarehouses(file, data)
+			return func(ctx context.Context, s *dbcatalog.Store) (dbcatalog.Result, error) {
+				return s.ImportWarehouses(ctx, file, rows)
+			}, rej, err
+		},
+		export: func(ctx context.Context, s *dbcatalog.Store, w io.Writer) error {
+			rows, err := s.Warehouses(ctx)
+			if err != nil {
+				return err
+			}
+			return catalog.WriteWarehouses(w, rows)
+		},
+	},
 }
 
 func catalogKindNames() string {

@@ -119,3 +119,31 @@ func TestCatalogUsageMistakesExit2(t *testing.T) {
 		oneLine(t, strings.Join(tt.args, " "), stderr, tt.want)
 	}
 }
+
+// TestCatalogImportWarehouses: the admin sets up the buildings; bad rows are reported and the
+// rest imported; a replay and a shuffled update; the export imports back as itself; the back
+// office may not.
+func TestCatalogImportWarehouses(t *testing.T) {
+	_, urls := catalogWorld(t, "admin", "backoffice")
+	admin := urls["admin"]
+	file := writeFile(t, "warehouses.csv", "code,name,kind,country,city,latitude,longitude,time_zone,currency,active\n"+
+		"RTM1,Rotterdam DC,dc,NL,Rotterdam,51.9225,4.47917,Europe/Amsterdam,EUR,true\n"+
+		"BER-M,\"Berlin, Mitte\",store,DE,Berlin,,,Europe/Berlin,EUR,true\n"+
+		"BAD1,Atlantis,dc,NL,,,,Europe/Atlantis,EUR,true\n"+
+		"BAD2,Gold,dc,CH,,,,Europe/Zurich,XAU,true\n")
+	_, stderr := importFile(t, admin, "warehouses", file, 1, "imported 2 new, 0 updated, 2 rejected")
+	if !strings.Contains(stderr, file+":4: time_zone \"Europe/Atlantis\" is not an IANA time zone") ||
+		!strings.Contains(stderr, file+":5: currency XAU is not one oms knows") {
+		t.Fatalf("stderr:\n%s", stderr)
+	}
+	importFile(t, admin, "warehouses", file, 1, "imported 0 new, 0 updated, 2 rejected")
+	shuffled := writeFile(t, "shuffled.csv", "currency,time_zone,country,kind,name,code,city\n"+
+		"EUR,Europe/Amsterdam,NL,dc,Rotterdam DC,RTM1,Rotterdam\n")
+	importFile(t, admin, "warehouses", shuffled, 0, "imported 0 new, 1 updated, 0 rejected")
+	exportThenImportIsIdentity(t, admin, "warehouses", 3)
+
+	code, _, stderr := oms(t, "catalog", "import", "warehouses", shuffled, "--db", urls["backoffice"])
+	if code != 1 || !strings.Contains(stderr, "permission denied") {
+		t.Fatalf("the back office imports warehouses: exit %d\n%s", code, stderr)
+	}
+}

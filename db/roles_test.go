@@ -24,10 +24,11 @@ var jobs = []string{"picker", "packer", "returns", "stock", "backoffice", "super
 
 // grantDesign is who may do what to each table: S select, s select some columns only (customers:
 // not e-mail and phone), I insert, U update, u update some columns only, D delete, - nothing.
-// A supervisor holds every operational job and makes pick work; an admin reads everything and
-// manages staff through functions. Tables the database keeps itself (stock_balances,
-// order_counts, order_count_deltas, invoice_counters) and the audit trail (events) are written
-// by no job. A new table must be added here: the test fails until someone decides who may use it.
+// A supervisor holds every operational job and makes pick work; an admin reads everything, sets
+// up warehouses (migration 00011) and manages staff through functions. Tables the database keeps
+// itself (stock_balances, order_counts, order_count_deltas, invoice_counters) and the audit trail
+// (events) are written by no job. A new table must be added here: the test fails until someone
+// decides who may use it.
 const grantDesign = `
 table               picker  packer  returns  stock  backoffice  supervisor  admin
 addresses           S       S       S        S      SIU         SIU         S
@@ -74,7 +75,7 @@ stock_counts        S       S       S        SIU    S           SIU         S
 stock_movements     SI      SI      SI       SI     S           SI          S
 tax_categories      S       S       S        S      S           S           S
 tax_rates           S       S       S        S      S           S           S
-warehouses          S       S       S        S      S           S           S
+warehouses          S       S       S        S      S           S           SIU
 `
 
 // everyoneMayCall are the functions every client's queries, defaults and guards use; adminMayCall
