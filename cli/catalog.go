@@ -61,6 +61,22 @@ var catalogKinds = []catalogKind{
 			return catalog.WriteWarehouses(w, rows)
 		},
 	},
+	{
+		name: "locations", job: "stock",
+		parse: func(file string, data []byte) (catalogLoad, []catalog.Rejection, error) {
+			rows, rej, err := catalog.ReadLocations(file, data)
+			return func(ctx context.Context, s *dbcatalog.Store) (dbcatalog.Result, error) {
+				return s.ImportLocations(ctx, file, rows)
+			}, rej, err
+		},
+		export: func(ctx context.Context, s *dbcatalog.Store, w io.Writer) error {
+			rows, err := s.Locations(ctx)
+			if err != nil {
+				return err
+			}
+			return catalog.WriteLocations(w, rows)
+		},
+	},
 }
 
 func catalogKindNames() string {

@@ -147,3 +147,38 @@ func TestCatalogImportWarehouses(t *testing.T) {
 		t.Fatalf("the back office imports warehouses: exit %d\n%s", code, stderr)
 	}
 }
+
+// TestCatalogImportLocations: stock control adds bins to a warehouse the admin imported; a bin
+// of an unknown warehouse and a bin holding stock that would be deactivated are rejected with
+// sentences; a replay, a shuffled update, and the export imports back as itself.
+func TestCatalogImportLocations(t *testing.T) {
+	owner, urls := catalogWorld(t, "admin", "stock")
+	importFile(t, urls["admin"], "warehouses", writeFile(t, "w.csv",
+		"code,name,kind,country,time_zone,currency\nRTM1,Rotterdam DC,dc,NL,Europe/Amsterdam,EUR\n"),
+		0, "imported 1 new, 0 updated, 0 rejected")
+	stock := urls["stock"]
+	file := writeFile(t, "locations.csv", "warehouse,code,kind,zone,aisle,pick_seq,active\n"+
+		"RTM1,A-01-01,bin,A,01,10,true\n"+
+		"RTM1,DOCK-1,receiving,,,,true\n"+
+		"AMS1,A-01-01,bin,A,01,10,true\n"+
+		"RTM1,X-1,shelf,,,,\n")
+	_, stderr := importFile(t, stock, "locations", file, 1, "imported 2 new, 0 updated, 2 rejected")
+	if !strings.Contains(stderr, file+":4: warehouse AMS1 does not exist") ||
+		!strings.Contains(stderr, file+`:5: kind "shelf" is not one of bin, receiving`) {
+		t.Fatalf("stderr:\n%s", stderr)
+	}
+	importFile(t, stock, "locations", file, 1, "imported 0 new, 0 updated, 2 rejected")
+
+	if _, err := owner.Exec(`INSERT INTO products (sku, name, tax_category) VALUES ('P1', 'One', 'standard');
+		INSERT INTO stock_movements (product_id, from_location_id, to_location_id, qty, kind)
+		SELECT p.id, (SELECT id FROM locations WHERE code = 'SUPPLIER'), (SELECT id FROM locations WHERE code = 'A-01-01'), 12, 'receipt'
+		  FROM products p`); err != nil {
+		t.Fatal(err)
+	}
+	shuffled := writeFile(t, "shuffled.csv", "active,code,warehouse\nno,A-01-01,RTM1\nfalse,DOCK-1,RTM1\n")
+	_, stderr = importFile(t, stock, "locations", shuffled, 1, "imported 0 new, 1 updated, 1 rejected")
+	if !strings.HasPrefix(stderr, shuffled+":2: bin A-01-01 at RTM1 holds 12 units of 1 product") {
+		t.Fatalf("stderr:\n%s", stderr)
+	}
+	exportThenImportIsIdentity(t, stock, "locations", 3)
+}

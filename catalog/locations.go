@@ -1,0 +1,70 @@
+package catalog
+
+import (
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Location is one row of a locations file: a bin or work area of a warehouse. Virtual locations
+// (supplier, customer, adjustment, scrap, transit) belong to no warehouse and are not imported.
+type Location struct {
+	Line      int
+	Warehouse string // the warehouse's code
+	Code      string
+	Kind      string
+	Zone      string
+	Aisle     string
+	PickSeq   int
+	Active    bool
+}
+
+// LocationKinds are the kinds of location a file may hold.
+var LocationKinds = []string{"bin", "receiving", "packing", "staging", "returns", "quarantine"}
+
+var locationColumns = []column{
+	{"warehouse", true}, {"code", true}, {"kind", false}, {"zone", false}, {"aisle", false},
+	{"pick_seq", false}, {"active", false},
+}
+
+func init() { kinds["locations"] = locationColumns }
+
+// ReadLocations parses a locations file. See the package comment. kind defaults to bin.
+func ReadLocations(file string, data []byte) ([]Location, []Rejection, error) {
+	var rows []Location
+	keys := seen{}
+	rejected, err := readRecords(file, "locations", data, locationColumns, func(r *record) error {
+		l := Location{
+			Line:      r.line,
+			Warehouse: strings.ToUpper(r.required("warehouse")),
+			Code:      r.required("code"),
+			Kind:      r.oneOf("kind", "bin", LocationKinds...),
+			Zone:      r.str("zone"),
+			Aisle:     r.str("aisle"),
+			PickSeq:   r.intIn("pick_seq", 0, 0),
+			Active:    r.boolean("active", true),
+		}
+		if n := utf8.RuneCountInString(l.Code); n > 32 {
+			r.fail("code is %d characters long, more than 32", n)
+		}
+		if r.err == nil {
+			keys.check(r, "location", l.Code+" at "+l.Warehouse)
+		}
+		if r.err != nil {
+			return r.err
+		}
+		rows = append(rows, l)
+		return nil
+	})
+	return rows, rejected, err
+}
+
+// WriteLocations writes a locations file that ReadLocations reads back to the same rows.
+func WriteLocations(w io.Writer, rows []Location) error {
+	records := make([][]string, len(rows))
+	for i, l := range rows {
+		records[i] = []string{l.Warehouse, l.Code, l.Kind, l.Zone, l.Aisle, strconv.Itoa(l.PickSeq), formatBool(l.Active)}
+	}
+	return writeRecords(w, locationColumns, records)
+}

@@ -1,0 +1,64 @@
+package catalog
+
+import (
+	"context"
+
+	"github.com/jmoiron/sqlx"
+
+	"oms/catalog"
+)
+
+// ImportLocations upserts locations by (warehouse code, code) in one transaction. Stock
+// control's work (migration 00009). A location that holds stock is not deactivated: the
+// database refuses, naming the quantity (migration 00011).
+func (s *Store) ImportLocations(ctx context.Context, file string, rows []catalog.Location) (Result, error) {
+	var warehouses map[string]bool
+	return importRows(ctx, s.d, file, rows, func(l catalog.Location) int { return l.Line },
+		func(tx *sqlx.Tx) (err error) {
+			warehouses, err = names(ctx, tx, `SELECT code FROM warehouses`)
+			return err
+		},
+		func(tx *sqlx.Tx, l catalog.Location) (outcome, error) {
+			if !warehouses[l.Warehouse] {
+				return 0, refuse("warehouse %s does not exist: import it first (oms catalog import warehouses)", l.Warehouse)
+			}
+			var got []bool
+			err := tx.SelectContext(ctx, &got, `
+				INSERT INTO locations AS l (warehouse_id, code, kind, zone, aisle, pick_seq, active)
+				VALUES ((SELECT id FROM warehouses WHERE code = $1), $2, $3, $4, $5, $6, $7)
+				ON CONFLICT (warehouse_id, code) DO UPDATE
+				   SET kind = EXCLUDED.kind, zone = EXCLUDED.zone, aisle = EXCLUDED.aisle,
+				       pick_seq = EXCLUDED.pick_seq, active = EXCLUDED.active
+				 WHERE (l.kind, l.zone, l.aisle, l.pick_seq, l.active)
+				       IS DISTINCT FROM (EXCLUDED.kind, EXCLUDED.zone, EXCLUDED.aisle, EXCLUDED.pick_seq, EXCLUDED.active)
+				RETURNING (xmax = 0)`,
+				l.Warehouse, l.Code, l.Kind, l.Zone, l.Aisle, l.PickSeq, l.Active)
+			return outcomeOf(got), err
+		})
+}
+
+// Locations reads every location of a warehouse (not the virtual ones), by warehouse and code,
+// for export.
+func (s *Store) Locations(ctx context.Context) ([]catalog.Location, error) {
+	var rows []struct {
+		Warehouse string `db:"warehouse"`
+		Code      string `db:"code"`
+		Kind      string `db:"kind"`
+		Zone      string `db:"zone"`
+		Aisle     string `db:"aisle"`
+		PickSeq   int    `db:"pick_seq"`
+		Active    bool   `db:"active"`
+	}
+	if err := s.d.SelectContext(ctx, &rows, `
+		SELECT w.code AS warehouse, l.code, l.kind, l.zone, l.aisle, l.pick_seq, l.active
+		  FROM locations l JOIN warehouses w ON w.id = l.warehouse_id
+		 ORDER BY w.code, l.code`); err != nil {
+		return nil, err
+	}
+	out := make([]catalog.Location, len(rows))
+	for i, r := range rows {
+		out[i] = catalog.Location{Warehouse: r.Warehouse, Code: r.Code, Kind: r.Kind, Zone: r.Zone, Aisle: r.Aisle,
+			PickSeq: r.PickSeq, Active: r.Active}
+	}
+	return out, nil
+}
