@@ -77,6 +77,22 @@ var catalogKinds = []catalogKind{
 			return catalog.WriteLocations(w, rows)
 		},
 	},
+	{
+		name: "channels", job: "backoffice",
+		parse: func(file string, data []byte) (catalogLoad, []catalog.Rejection, error) {
+			rows, rej, err := catalog.ReadChannels(file, data)
+			return func(ctx context.Context, s *dbcatalog.Store) (dbcatalog.Result, error) {
+				return s.ImportChannels(ctx, file, rows)
+			}, rej, err
+		},
+		export: func(ctx context.Context, s *dbcatalog.Store, w io.Writer) error {
+			rows, err := s.Channels(ctx)
+			if err != nil {
+				return err
+			}
+			return catalog.WriteChannels(w, rows)
+		},
+	},
 }
 
 func catalogKindNames() string {

@@ -182,3 +182,28 @@ func TestCatalogImportLocations(t *testing.T) {
 	}
 	exportThenImportIsIdentity(t, stock, "locations", 3)
 }
+
+// TestCatalogImportChannels: the back office adds channels selling from an imported warehouse;
+// bad rows are reported; a replay, a shuffled update, and the export imports back as itself.
+func TestCatalogImportChannels(t *testing.T) {
+	_, urls := catalogWorld(t, "admin", "backoffice")
+	importFile(t, urls["admin"], "warehouses", writeFile(t, "w.csv",
+		"code,name,kind,country,time_zone,currency\nRTM1,Rotterdam DC,dc,NL,Europe/Amsterdam,EUR\n"+
+			"BER-M,Berlin Mitte,store,DE,Europe/Berlin,EUR\n"),
+		0, "imported 2 new, 0 updated, 0 rejected")
+	bo := urls["backoffice"]
+	file := writeFile(t, "channels.csv", "code,name,kind,currency,warehouse,sla_hours,active\n"+
+		"web-nl,Webshop NL,webshop,EUR,RTM1,24,true\n"+
+		"ber-m,Berlin Mitte,store,EUR,BER-M,,true\n"+
+		"shop,Shop,store,EUR,,,\n"+
+		"web-x,Webshop X,webshop,EUR,AMS1,,\n")
+	_, stderr := importFile(t, bo, "channels", file, 1, "imported 2 new, 0 updated, 2 rejected")
+	if !strings.Contains(stderr, file+":4: a store channel needs its warehouse") ||
+		!strings.Contains(stderr, file+":5: warehouse AMS1 does not exist") {
+		t.Fatalf("stderr:\n%s", stderr)
+	}
+	importFile(t, bo, "channels", file, 1, "imported 0 new, 0 updated, 2 rejected")
+	shuffled := writeFile(t, "shuffled.csv", "warehouse,sla_hours,currency,kind,name,code\nRTM1,12,EUR,webshop,Webshop NL,web-nl\n")
+	importFile(t, bo, "channels", shuffled, 0, "imported 0 new, 1 updated, 0 rejected")
+	exportThenImportIsIdentity(t, bo, "channels", 3)
+}
