@@ -10,6 +10,9 @@ import (
 // Channel is one row of a channels file: where orders come from. The schema has no columns yet
 // for tax-inclusive prices, split shipments or a safety buffer, so neither has the file.
 type Channel struct {
+	// Columns are the columns of the kind that the file has (shared by all its rows): an update
+	// leaves the others as they are stored. Nil means every column (rows read from the database).
+	Columns   []string
 	Line      int
 	Code      string
 	Name      string
@@ -40,6 +43,7 @@ func ReadChannels(file string, data []byte) ([]Channel, []Rejection, error) {
 	rejected, err := readRecords(file, "channels", data, channelColumns, func(r *record) error {
 		c := Channel{
 			Line:      r.line,
+			Columns:   r.present,
 			Code:      strings.ToLower(r.required("code")),
 			Name:      r.required("name"),
 			Kind:      r.oneOf("kind", "", "webshop", "marketplace", "store", "manual"),
@@ -51,7 +55,7 @@ func ReadChannels(file string, data []byte) ([]Channel, []Rejection, error) {
 		if c.Code != "" && !channelCode.MatchString(c.Code) {
 			r.fail("code %q is not a channel code: 2 to 32 lower-case letters, digits or -", r.str("code"))
 		}
-		if c.Kind == "store" && c.Warehouse == "" {
+		if c.Kind == "store" && c.Warehouse == "" && r.has("warehouse") {
 			r.fail("a store channel needs its warehouse: the store it sells from")
 		}
 		if r.err == nil {

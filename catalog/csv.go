@@ -44,16 +44,23 @@ type column struct {
 // record is one data record of a file, its cells looked up by column name. The first problem
 // found is kept in err; later lookups return zero values.
 type record struct {
-	line  int
-	cells []string
-	index map[string]int
-	err   error
+	line    int
+	cells   []string
+	index   map[string]int
+	present []string // the columns of the kind that the file has, in the kind's order
+	err     error
 }
 
 func (r *record) fail(format string, args ...any) {
 	if r.err == nil {
 		r.err = fmt.Errorf(format, args...)
 	}
+}
+
+// has says whether the file has the column.
+func (r *record) has(name string) bool {
+	_, ok := r.index[name]
+	return ok
 }
 
 // str is the trimmed cell of a column, "" when the column is absent.
@@ -166,10 +173,14 @@ func readRecords(file, kind string, data []byte, cols []column, row func(r *reco
 		}
 		index[name] = i
 	}
-	var missing []string
+	var missing, present []string
 	for _, c := range cols {
-		if _, ok := index[c.name]; c.required && !ok {
+		_, ok := index[c.name]
+		if c.required && !ok {
 			missing = append(missing, c.name)
+		}
+		if ok {
+			present = append(present, c.name)
 		}
 	}
 	if len(missing) > 0 {
@@ -198,7 +209,7 @@ func readRecords(file, kind string, data []byte, cols []column, row func(r *reco
 				Reason: fmt.Sprintf("%d fields, but the header has %d", len(cells), len(header))})
 			continue
 		}
-		r := &record{line: line, cells: cells, index: index}
+		r := &record{line: line, cells: cells, index: index, present: present}
 		if err := row(r); err != nil {
 			rejected = append(rejected, Rejection{File: file, Line: line, Reason: err.Error()})
 		}

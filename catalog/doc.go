@@ -12,7 +12,8 @@
 // import it.
 //
 // Columns are found by name in the header, never by position: they may come in any order, extra
-// columns are ignored, and a missing required column is a *MissingColumnsError. A record that
+// columns are ignored, and a missing required column is a *MissingColumnsError. Each row says
+// which of its kind's columns the file had (Columns), so that an update leaves the others alone. A record that
 // fails its checks becomes a Rejection naming the physical line where the record starts; the
 // other rows are still returned.
 package catalog

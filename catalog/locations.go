@@ -10,6 +10,9 @@ import (
 // Location is one row of a locations file: a bin or work area of a warehouse. Virtual locations
 // (supplier, customer, adjustment, scrap, transit) belong to no warehouse and are not imported.
 type Location struct {
+	// Columns are the columns of the kind that the file has (shared by all its rows): an update
+	// leaves the others as they are stored. Nil means every column (rows read from the database).
+	Columns   []string
 	Line      int
 	Warehouse string // the warehouse's code
 	Code      string
@@ -37,6 +40,7 @@ func ReadLocations(file string, data []byte) ([]Location, []Rejection, error) {
 	rejected, err := readRecords(file, "locations", data, locationColumns, func(r *record) error {
 		l := Location{
 			Line:      r.line,
+			Columns:   r.present,
 			Warehouse: strings.ToUpper(r.required("warehouse")),
 			Code:      r.required("code"),
 			Kind:      r.oneOf("kind", "bin", LocationKinds...),

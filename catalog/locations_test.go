@@ -16,10 +16,11 @@ func TestReadLocations(t *testing.T) {
 	if err != nil || len(rej) != 0 {
 		t.Fatalf("ReadLocations: %v %v", err, rej)
 	}
+	cols := []string{"warehouse", "code", "kind", "zone", "aisle", "pick_seq", "active"}
 	want := []Location{
-		{Line: 2, Warehouse: "RTM1", Code: "A-01-01", Kind: "bin", Zone: "A", Aisle: "01", PickSeq: 10, Active: true},
-		{Line: 3, Warehouse: "RTM1", Code: "DOCK, 1", Kind: "receiving", Active: true},
-		{Line: 4, Warehouse: "RTM1", Code: "B-01-01", Kind: "bin", Zone: "B", Aisle: "01"},
+		{Columns: cols, Line: 2, Warehouse: "RTM1", Code: "A-01-01", Kind: "bin", Zone: "A", Aisle: "01", PickSeq: 10, Active: true},
+		{Columns: cols, Line: 3, Warehouse: "RTM1", Code: "DOCK, 1", Kind: "receiving", Active: true},
+		{Columns: cols, Line: 4, Warehouse: "RTM1", Code: "B-01-01", Kind: "bin", Zone: "B", Aisle: "01"},
 	}
 	if !reflect.DeepEqual(rows, want) {
 		t.Fatalf("rows\n got %+v\nwant %+v", rows, want)

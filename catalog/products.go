@@ -11,6 +11,9 @@ import (
 
 // Product is one row of a products file. Zero measures mean "not known" (stored as NULL).
 type Product struct {
+	// Columns are the columns of the kind that the file has (shared by all its rows): an update
+	// leaves the others as they are stored. Nil means every column (rows read from the database).
+	Columns         []string
 	Line            int // where the record starts in its file; 0 for rows read from the database
 	SKU             string
 	Name            string
@@ -55,6 +58,7 @@ func ReadProducts(file string, data []byte) ([]Product, []Rejection, error) {
 	rejected, err := readRecords(file, "products", data, productColumns, func(r *record) error {
 		p := Product{
 			Line:            r.line,
+			Columns:         r.present,
 			SKU:             r.required("sku"),
 			Name:            r.required("name"),
 			GTIN:            r.str("gtin"),
@@ -104,7 +108,7 @@ func ReadProducts(file string, data []byte) ([]Product, []Rejection, error) {
 		if p.TaxCategory != "" && !taxCatPattern.MatchString(p.TaxCategory) {
 			r.fail("tax_category %q is not a tax category code (lower-case letters, digits, _)", p.TaxCategory)
 		}
-		if p.ExpiryTracked && !p.LotTracked {
+		if p.ExpiryTracked && !p.LotTracked && r.has("lot_tracked") {
 			r.fail("expiry_tracked needs lot_tracked: expiry dates are kept per lot")
 		}
 		if r.err == nil {

@@ -17,11 +17,12 @@ func TestReadProductsGoodRows(t *testing.T) {
 	if err != nil || len(rej) != 0 {
 		t.Fatalf("ReadProducts: %v, rejected %v", err, rej)
 	}
+	cols, _ := Columns("products")
 	want := []Product{
-		{Line: 2, SKU: "MUG-1", Name: "Mug", GTIN: "8712345678906", Barcodes: []string{"SUP-MUG-1", "12345670"},
+		{Columns: cols, Line: 2, SKU: "MUG-1", Name: "Mug", GTIN: "8712345678906", Barcodes: []string{"SUP-MUG-1", "12345670"},
 			WeightG: 350, LengthMM: 90, WidthMM: 90, HeightMM: 100, HSCode: "691200", CountryOfOrigin: "NL",
 			TaxCategory: "standard", ReorderPoint: 5, Active: true},
-		{Line: 3, SKU: "TEA-1", Name: `Tea, green "sencha"`, WeightG: 50, TaxCategory: "reduced",
+		{Columns: cols, Line: 3, SKU: "TEA-1", Name: `Tea, green "sencha"`, WeightG: 50, TaxCategory: "reduced",
 			LotTracked: true, ExpiryTracked: true},
 	}
 	if !reflect.DeepEqual(rows, want) {

@@ -8,6 +8,9 @@ import (
 
 // Warehouse is one row of a warehouses file: a distribution centre or a store.
 type Warehouse struct {
+	// Columns are the columns of the kind that the file has (shared by all its rows): an update
+	// leaves the others as they are stored. Nil means every column (rows read from the database).
+	Columns   []string
 	Line      int
 	Code      string
 	Name      string
@@ -37,6 +40,7 @@ func ReadWarehouses(file string, data []byte) ([]Warehouse, []Rejection, error) 
 	rejected, err := readRecords(file, "warehouses", data, warehouseColumns, func(r *record) error {
 		w := Warehouse{
 			Line:      r.line,
+			Columns:   r.present,
 			Code:      strings.ToUpper(r.required("code")),
 			Name:      r.required("name"),
 			Kind:      r.oneOf("kind", "", "dc", "store"),
@@ -51,7 +55,7 @@ func ReadWarehouses(file string, data []byte) ([]Warehouse, []Rejection, error) 
 		if w.Code != "" && !warehouseCode.MatchString(w.Code) {
 			r.fail("code %q is not a warehouse code: 2 to 16 capital letters, digits or -", r.str("code"))
 		}
-		if (w.Latitude == nil) != (w.Longitude == nil) && r.err == nil {
+		if (w.Latitude == nil) != (w.Longitude == nil) && r.has("latitude") && r.has("longitude") && r.err == nil {
 			r.fail("latitude and longitude come together: give both or neither")
 		}
 		if r.err == nil {

@@ -17,10 +17,11 @@ func TestReadWarehousesGoodRows(t *testing.T) {
 		t.Fatalf("ReadWarehouses: %v, rejected %v", err, rej)
 	}
 	lat, lon := 51.9225, 4.47917
+	cols := []string{"code", "name", "kind", "country", "city", "latitude", "longitude", "time_zone", "currency", "active"}
 	want := []Warehouse{
-		{Line: 2, Code: "RTM1", Name: "Rotterdam DC", Kind: "dc", Country: "NL", City: "Rotterdam",
+		{Columns: cols, Line: 2, Code: "RTM1", Name: "Rotterdam DC", Kind: "dc", Country: "NL", City: "Rotterdam",
 			Latitude: &lat, Longitude: &lon, TimeZone: "Europe/Amsterdam", Currency: "EUR", Active: true},
-		{Line: 3, Code: "BER-M", Name: "Berlin, Mitte", Kind: "store", Country: "DE", TimeZone: "Europe/Berlin", Currency: "EUR"},
+		{Columns: cols, Line: 3, Code: "BER-M", Name: "Berlin, Mitte", Kind: "store", Country: "DE", TimeZone: "Europe/Berlin", Currency: "EUR"},
 	}
 	if !reflect.DeepEqual(rows, want) {
 		t.Fatalf("rows\n got %+v\nwant %+v", rows, want)

@@ -152,7 +152,9 @@ func newCatalogImportCmd(g *globals) *cobra.Command {
 spreadsheets write it) and adds or updates each row by its natural key: products by sku,
 warehouses by code, locations by warehouse and code, channels by code. Columns are found by
 their name in the first line, in any order; other columns are ignored; a missing required
-column is a usage mistake. Booleans are true/false, yes/no or 1/0.
+column is a usage mistake. An optional column the file does not have is left as stored (a new
+row gets its default), so a file of SKUs and reorder points changes only those. Booleans are
+true/false, yes/no or 1/0; an empty cell is the column's default (measures: not known).
 
 Each row is checked on its own; a bad row is reported on standard error as FILE:LINE: reason
 and the others are imported, all in one transaction. An import never deletes: set active to

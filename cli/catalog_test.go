@@ -138,8 +138,13 @@ func TestCatalogImportWarehouses(t *testing.T) {
 	}
 	importFile(t, admin, "warehouses", file, 1, "imported 0 new, 0 updated, 2 rejected")
 	shuffled := writeFile(t, "shuffled.csv", "currency,time_zone,country,kind,name,code,city\n"+
-		"EUR,Europe/Amsterdam,NL,dc,Rotterdam DC,RTM1,Rotterdam\n")
+		"EUR,Europe/Amsterdam,NL,dc,Rotterdam Waalhaven,RTM1,Rotterdam\n")
 	importFile(t, admin, "warehouses", shuffled, 0, "imported 0 new, 1 updated, 0 rejected")
+	// Columns the file does not have (the coordinates, active) are left as they were.
+	if _, out, _ := oms(t, "catalog", "export", "warehouses", "--db", admin); !strings.Contains(out,
+		"RTM1,Rotterdam Waalhaven,dc,NL,Rotterdam,51.9225,4.47917,Europe/Amsterdam,EUR,true\n") {
+		t.Fatalf("export after the shuffled update:\n%s", out)
+	}
 	exportThenImportIsIdentity(t, admin, "warehouses", 3)
 
 	code, _, stderr := oms(t, "catalog", "import", "warehouses", shuffled, "--db", urls["backoffice"])

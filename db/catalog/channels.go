@@ -8,7 +8,12 @@ import (
 	"oms/catalog"
 )
 
-// ImportChannels upserts sales channels by code in one transaction. The back office's work
+// The columns of a channel an import may change, and how (see merge).
+var channelSet, channelStored, channelIncoming = merge("c", []field{{"name", "name"}, {"kind", "kind"},
+	{"currency", "currency"}, {"warehouse", "warehouse_id"}, {"sla_hours", "sla_hours"}, {"active", "active"}}, 8)
+
+// ImportChannels upserts sales channels by code in one transaction; a column the file does
+// not have is left as stored. The back office's work
 // (migration 00009).
 func (s *Store) ImportChannels(ctx context.Context, file string, rows []catalog.Channel) (Result, error) {
 	var currencies, warehouses map[string]bool
@@ -31,14 +36,10 @@ func (s *Store) ImportChannels(ctx context.Context, file string, rows []catalog.
 			err := tx.SelectContext(ctx, &got, `
 				INSERT INTO channels AS c (code, name, kind, currency, warehouse_id, sla_hours, active)
 				VALUES ($1, $2, $3, $4, (SELECT id FROM warehouses WHERE code = nullif($5, '')), $6, $7)
-				ON CONFLICT (code) DO UPDATE
-				   SET name = EXCLUDED.name, kind = EXCLUDED.kind, currency = EXCLUDED.currency,
-				       warehouse_id = EXCLUDED.warehouse_id, sla_hours = EXCLUDED.sla_hours, active = EXCLUDED.active
-				 WHERE (c.name, c.kind, c.currency, c.warehouse_id, c.sla_hours, c.active)
-				       IS DISTINCT FROM
-				       (EXCLUDED.name, EXCLUDED.kind, EXCLUDED.currency, EXCLUDED.warehouse_id, EXCLUDED.sla_hours, EXCLUDED.active)
+				ON CONFLICT (code) DO UPDATE SET `+channelSet+`
+				 WHERE `+channelStored+` IS DISTINCT FROM `+channelIncoming+`
 				RETURNING (xmax = 0)`,
-				c.Code, c.Name, c.Kind, c.Currency, c.Warehouse, c.SLAHours, c.Active)
+				c.Code, c.Name, c.Kind, c.Currency, c.Warehouse, c.SLAHours, c.Active, columnsOf("channels", c.Columns))
 			return outcomeOf(got), err
 		})
 }

@@ -8,8 +8,11 @@ import (
 	"oms/catalog"
 )
 
-// ImportLocations upserts locations by (warehouse code, code) in one transaction. Stock
-// control's work (migration 00009). A location that holds stock is not deactivated: the
+// The columns of a location an import may change, and how (see merge).
+var locationSet, locationStored, locationIncoming = merge("l", sameName("kind", "zone", "aisle", "pick_seq", "active"), 8)
+
+// ImportLocations upserts locations by (warehouse code, code) in one transaction; a column
+// the file does not have is left as stored. Stock control's work (migration 00009). A location that holds stock is not deactivated: the
 // database refuses, naming the quantity (migration 00011).
 func (s *Store) ImportLocations(ctx context.Context, file string, rows []catalog.Location) (Result, error) {
 	var warehouses map[string]bool
@@ -26,13 +29,10 @@ func (s *Store) ImportLocations(ctx context.Context, file string, rows []catalog
 			err := tx.SelectContext(ctx, &got, `
 				INSERT INTO locations AS l (warehouse_id, code, kind, zone, aisle, pick_seq, active)
 				VALUES ((SELECT id FROM warehouses WHERE code = $1), $2, $3, $4, $5, $6, $7)
-				ON CONFLICT (warehouse_id, code) DO UPDATE
-				   SET kind = EXCLUDED.kind, zone = EXCLUDED.zone, aisle = EXCLUDED.aisle,
-				       pick_seq = EXCLUDED.pick_seq, active = EXCLUDED.active
-				 WHERE (l.kind, l.zone, l.aisle, l.pick_seq, l.active)
-				       IS DISTINCT FROM (EXCLUDED.kind, EXCLUDED.zone, EXCLUDED.aisle, EXCLUDED.pick_seq, EXCLUDED.active)
+				ON CONFLICT (warehouse_id, code) DO UPDATE SET `+locationSet+`
+				 WHERE `+locationStored+` IS DISTINCT FROM `+locationIncoming+`
 				RETURNING (xmax = 0)`,
-				l.Warehouse, l.Code, l.Kind, l.Zone, l.Aisle, l.PickSeq, l.Active)
+				l.Warehouse, l.Code, l.Kind, l.Zone, l.Aisle, l.PickSeq, l.Active, columnsOf("locations", l.Columns))
 			return outcomeOf(got), err
 		})
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // ImportProducts upserts products by SKU, with their extra barcodes (the file's list replaces
-// the stored one), in one transaction. The back office's work (migration 00009).
+// the stored one), in one transaction. A column the file does not have is left as stored. The back office's work (migration 00009).
 func (s *Store) ImportProducts(ctx context.Context, file string, rows []catalog.Product) (Result, error) {
 	var taxCats map[string]bool
 	return importRows(ctx, s.d, file, rows, func(p catalog.Product) int { return p.Line },
@@ -27,6 +27,11 @@ func (s *Store) ImportProducts(ctx context.Context, file string, rows []catalog.
 			return upsertProduct(ctx, tx, p)
 		})
 }
+
+// The columns of a product an import may change, and how (see merge).
+var productSet, productStored, productIncoming = merge("p", sameName("name", "gtin", "weight_g", "length_mm",
+	"width_mm", "height_mm", "hs_code", "country_of_origin", "tax_category", "lot_tracked", "expiry_tracked",
+	"reorder_point", "active"), 15)
 
 func upsertProduct(ctx context.Context, tx *sqlx.Tx, p catalog.Product) (outcome, error) {
 	if p.GTIN != "" {
@@ -51,21 +56,12 @@ func upsertProduct(ctx context.Context, tx *sqlx.Tx, p catalog.Product) (outcome
 		VALUES ($1, $2, nullif($3, ''), nullif($4, 0), nullif($5, 0), nullif($6, 0), nullif($7, 0),
 		        nullif($8, ''), nullif($9, ''), $10, $11, $12, $13, $14)
 		ON CONFLICT (sku) DO UPDATE
-		   SET name = EXCLUDED.name, gtin = EXCLUDED.gtin, weight_g = EXCLUDED.weight_g,
-		       length_mm = EXCLUDED.length_mm, width_mm = EXCLUDED.width_mm, height_mm = EXCLUDED.height_mm,
-		       hs_code = EXCLUDED.hs_code, country_of_origin = EXCLUDED.country_of_origin,
-		       tax_category = EXCLUDED.tax_category, lot_tracked = EXCLUDED.lot_tracked,
-		       expiry_tracked = EXCLUDED.expiry_tracked, reorder_point = EXCLUDED.reorder_point,
-		       active = EXCLUDED.active, updated_at = now(), version = p.version + 1
-		 WHERE (p.name, p.gtin, p.weight_g, p.length_mm, p.width_mm, p.height_mm, p.hs_code,
-		        p.country_of_origin, p.tax_category, p.lot_tracked, p.expiry_tracked, p.reorder_point, p.active)
-		       IS DISTINCT FROM
-		       (EXCLUDED.name, EXCLUDED.gtin, EXCLUDED.weight_g, EXCLUDED.length_mm, EXCLUDED.width_mm,
-		        EXCLUDED.height_mm, EXCLUDED.hs_code, EXCLUDED.country_of_origin, EXCLUDED.tax_category,
-		        EXCLUDED.lot_tracked, EXCLUDED.expiry_tracked, EXCLUDED.reorder_point, EXCLUDED.active)
+		   SET `+productSet+`, updated_at = now(), version = p.version + 1
+		 WHERE `+productStored+` IS DISTINCT FROM `+productIncoming+`
 		RETURNING id, (xmax = 0)`,
 		p.SKU, p.Name, p.GTIN, p.WeightG, p.LengthMM, p.WidthMM, p.HeightMM, p.HSCode,
-		p.CountryOfOrigin, p.TaxCategory, p.LotTracked, p.ExpiryTracked, p.ReorderPoint, p.Active)
+		p.CountryOfOrigin, p.TaxCategory, p.LotTracked, p.ExpiryTracked, p.ReorderPoint, p.Active,
+		columnsOf("products", p.Columns))
 	if err != nil {
 		return 0, err
 	}
@@ -88,6 +84,9 @@ func upsertProduct(ctx context.Context, tx *sqlx.Tx, p catalog.Product) (outcome
 		if err := tx.GetContext(ctx, &id, `SELECT id FROM products WHERE sku = $1`, p.SKU); err != nil {
 			return 0, err
 		}
+	}
+	if !slices.Contains(columnsOf("products", p.Columns), "barcodes") {
+		return o, nil
 	}
 	changed, err := syncBarcodes(ctx, tx, id, p)
 	if err != nil {

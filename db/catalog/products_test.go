@@ -183,3 +183,24 @@ func mustExec(t *testing.T, d *db.DB, query string, args ...any) {
 		t.Fatalf("%s: %v", query, err)
 	}
 }
+
+// TestImportProductsLeavesAbsentColumnsAlone: a file of only SKUs, names, tax categories and
+// reorder points changes those, and keeps the GTIN, barcodes, measures and flags as stored; a
+// new product in it gets the defaults.
+func TestImportProductsLeavesAbsentColumnsAlone(t *testing.T) {
+	owner := dbtest.New(t)
+	ctx := context.Background()
+	s := as(t, owner, "backoffice")
+	res, err := s.ImportProducts(ctx, "p.csv", readProducts(t, products))
+	wantResult(t, "first import", res, err, 2, 0, 0)
+	before := exportProducts(t, s)
+
+	res, err = s.ImportProducts(ctx, "r.csv", readProducts(t,
+		"reorder_point,tax_category,name,sku\n5,standard,Mug,MUG-1\n9,reduced,\"Tea, green\",TEA-1\n0,standard,Cup,CUP-1\n"))
+	wantResult(t, "reorder points", res, err, 1, 1, 1)
+	want := strings.Replace(before, "reduced,true,true,0,true", "reduced,true,true,9,true", 1)
+	want = strings.Replace(want, "\nMUG-1,", "\nCUP-1,Cup,,,,,,,,,standard,false,false,0,true\nMUG-1,", 1)
+	if got := exportProducts(t, s); got != want {
+		t.Fatalf("after a file of reorder points:\n%s\nwant\n%s", got, want)
+	}
+}

@@ -137,3 +137,38 @@ func outcomeOf(rows []bool) outcome {
 		return updated
 	}
 }
+
+// field is a column an upsert may change: its name in the file and in the table.
+type field struct{ file, col string }
+
+func sameName(names ...string) []field {
+	fs := make([]field, len(names))
+	for i, n := range names {
+		fs[i] = field{n, n}
+	}
+	return fs
+}
+
+// merge builds an upsert's SET list and the two tuples compared to tell an update from an
+// unchanged row (table alias t): a column the file does not have keeps its stored value, so a
+// file of SKUs and reorder points changes nothing else. param is the placeholder of the file's
+// columns, a text[] (see columnsOf).
+func merge(t string, fields []field, param int) (set, stored, incoming string) {
+	var s, o, n []string
+	for _, f := range fields {
+		expr := fmt.Sprintf("CASE WHEN '%s' = ANY($%d::text[]) THEN EXCLUDED.%s ELSE %s.%s END", f.file, param, f.col, t, f.col)
+		s = append(s, f.col+" = "+expr)
+		o = append(o, t+"."+f.col)
+		n = append(n, expr)
+	}
+	return strings.Join(s, ", "), "(" + strings.Join(o, ", ") + ")", "(" + strings.Join(n, ", ") + ")"
+}
+
+// columnsOf is the file's columns of a row, every column of the kind when the row did not come
+// from a file.
+func columnsOf(kind string, cols []string) pq.StringArray {
+	if cols == nil {
+		cols, _ = catalog.Columns(kind)
+	}
+	return cols
+}

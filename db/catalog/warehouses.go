@@ -8,7 +8,12 @@ import (
 	"oms/catalog"
 )
 
-// ImportWarehouses upserts warehouses by code in one transaction. The admin's work (migration
+// The columns of a warehouse an import may change, and how (see merge).
+var warehouseSet, warehouseStored, warehouseIncoming = merge("w", sameName("name", "kind", "country", "city",
+	"latitude", "longitude", "time_zone", "currency", "active"), 11)
+
+// ImportWarehouses upserts warehouses by code in one transaction; a column the file does not
+// have is left as stored. The admin's work (migration
 // 00011). A currency oms does not know is refused with the list of those it does.
 func (s *Store) ImportWarehouses(ctx context.Context, file string, rows []catalog.Warehouse) (Result, error) {
 	var currencies map[string]bool
@@ -25,16 +30,11 @@ func (s *Store) ImportWarehouses(ctx context.Context, file string, rows []catalo
 			err := tx.SelectContext(ctx, &got, `
 				INSERT INTO warehouses AS w (code, name, kind, country, city, latitude, longitude, time_zone, currency, active)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-				ON CONFLICT (code) DO UPDATE
-				   SET name = EXCLUDED.name, kind = EXCLUDED.kind, country = EXCLUDED.country, city = EXCLUDED.city,
-				       latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude, time_zone = EXCLUDED.time_zone,
-				       currency = EXCLUDED.currency, active = EXCLUDED.active
-				 WHERE (w.name, w.kind, w.country, w.city, w.latitude, w.longitude, w.time_zone, w.currency, w.active)
-				       IS DISTINCT FROM
-				       (EXCLUDED.name, EXCLUDED.kind, EXCLUDED.country, EXCLUDED.city, EXCLUDED.latitude,
-				        EXCLUDED.longitude, EXCLUDED.time_zone, EXCLUDED.currency, EXCLUDED.active)
+				ON CONFLICT (code) DO UPDATE SET `+warehouseSet+`
+				 WHERE `+warehouseStored+` IS DISTINCT FROM `+warehouseIncoming+`
 				RETURNING (xmax = 0)`,
-				w.Code, w.Name, w.Kind, w.Country, w.City, w.Latitude, w.Longitude, w.TimeZone, w.Currency, w.Active)
+				w.Code, w.Name, w.Kind, w.Country, w.City, w.Latitude, w.Longitude, w.TimeZone, w.Currency, w.Active,
+				columnsOf("warehouses", w.Columns))
 			return outcomeOf(got), err
 		})
 }
