@@ -36,6 +36,7 @@ carrier_rates       S       S       S        S      S           S           S
 carrier_services    S       S       S        S      S           S           S
 carriers            S       S       S        S      S           S           S
 channels            S       S       S        S      SIU         SIU         S
+company             S       S       S        S      S           S           SI
 currencies          S       S       S        S      S           S           S
 customers           s       s       S        S      SIU         SIU         S
 events              S       S       S        S      S           S           S
