@@ -53,6 +53,11 @@ func zero(t *testing.T, d *db.DB, what, query string) {
 func TestSeedSmallDataSetIsConsistent(t *testing.T) {
 	d, sum := seeded(t, seed.Options{Orders: 300, SKUs: 60, Seed: 7, Now: fixedNow})
 
+	var company string
+	if err := d.Get(&company, `SELECT name || ' ' || country || ' ' || currency FROM company`); err != nil || company != "Demo Trading B.V. NL EUR" {
+		t.Errorf("the demo company is %q (%v), want Demo Trading B.V. NL EUR, as oms init would record it", company, err)
+	}
+
 	for table, want := range map[string]int64{
 		"warehouses": sum.Warehouses, "products": sum.Products, "channels": sum.Channels,
 		"customers": sum.Customers, "orders": sum.Orders, "order_lines": sum.Lines,

@@ -276,6 +276,12 @@ func (s *seeder) write(ctx context.Context, b *batch) error {
 // proves the foreign keys of everything loaded without row checks, folds the queue counts, moves
 // the sequences past the ids written and advances the order and RMA number series.
 func (s *seeder) finish(ctx context.Context) error {
+	// The demo business is a Dutch company keeping its books in euros, as `oms init` would
+	// record it; a database someone already set up keeps its own.
+	if _, err := s.tx.ExecContext(ctx, `INSERT INTO company (name, country, currency)
+		VALUES ('Demo Trading B.V.', 'NL', 'EUR') ON CONFLICT (id) DO NOTHING`); err != nil {
+		return fmt.Errorf("recording the demo company: %w", err)
+	}
 	if err := s.load.exec(ctx, "stock_balances", balancesSQL); err != nil {
 		return fmt.Errorf("computing stock balances from the ledger: %w", err)
 	}
