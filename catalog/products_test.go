@@ -153,3 +153,20 @@ func TestProductsRoundTrip(t *testing.T) {
 		t.Fatalf("second write differs (%v):\n%s\n%s", err, buf.String(), buf2.String())
 	}
 }
+
+// TestReadProductsUnreadableRecord: a record CSV cannot read (a stray quote) is rejected at the
+// line it starts on, and the records after it are still read.
+func TestReadProductsUnreadableRecord(t *testing.T) {
+	data := "sku,name,tax_category\nA-1,Mug,standard\nB-1,Mu\"g,standard\nC-1,Cup,standard\n"
+	rows, rej, err := ReadProducts("p.csv", []byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Rejection{{File: "p.csv", Line: 3, Reason: `not readable as CSV: bare " in non-quoted-field`}}
+	if !reflect.DeepEqual(rej, want) {
+		t.Errorf("rejected:\n%s", diffRejections(rej, want))
+	}
+	if len(rows) != 2 || rows[0].SKU != "A-1" || rows[1].SKU != "C-1" || rows[1].Line != 4 {
+		t.Errorf("rows %+v", rows)
+	}
+}
