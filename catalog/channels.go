@@ -7,8 +7,8 @@ import (
 	"strings"
 )
 
-// Channel is one row of a channels file: where orders come from. The schema has no columns yet
-// for tax-inclusive prices, split shipments or a safety buffer, so neither has the file.
+// Channel is one row of a channels file: where orders come from, in which currency, from which
+// warehouse, how fast, and how its orders and stock are treated (migration 00013).
 type Channel struct {
 	// Columns are the columns of the kind that the file has (shared by all its rows): an update
 	// leaves the others as they are stored. Nil means every column (rows read from the database).
@@ -20,12 +20,19 @@ type Channel struct {
 	Currency  string
 	Warehouse string // the default warehouse's code; "" for none (a store needs one)
 	SLAHours  int
-	Active    bool
+	// PricesIncludeTax: the channel's prices are gross (tax included); default false (net).
+	PricesIncludeTax bool
+	// SplitAllowed: an order may ship in parts when not all of it is in stock; default true.
+	SplitAllowed bool
+	// SafetyBuffer is the units per SKU held back from what the channel may sell; default 0.
+	SafetyBuffer int
+	Active       bool
 }
 
 var channelColumns = []column{
 	{"code", true}, {"name", true}, {"kind", true}, {"currency", true}, {"warehouse", false},
-	{"sla_hours", false}, {"active", false},
+	{"sla_hours", false}, {"prices_include_tax", false}, {"split_allowed", false}, {"safety_buffer", false},
+	{"active", false},
 }
 
 func init() { kinds["channels"] = channelColumns }
@@ -50,7 +57,11 @@ func ReadChannels(file string, data []byte) ([]Channel, []Rejection, error) {
 			Currency:  r.currency("currency"),
 			Warehouse: strings.ToUpper(r.str("warehouse")),
 			SLAHours:  r.intIn("sla_hours", 1, DefaultSLAHours),
-			Active:    r.boolean("active", true),
+			// The schema's defaults: net prices, splits allowed, no buffer.
+			PricesIncludeTax: r.boolean("prices_include_tax", false),
+			SplitAllowed:     r.boolean("split_allowed", true),
+			SafetyBuffer:     r.intIn("safety_buffer", 0, 0),
+			Active:           r.boolean("active", true),
 		}
 		if c.Code != "" && !channelCode.MatchString(c.Code) {
 			r.fail("code %q is not a channel code: 2 to 32 lower-case letters, digits or -", r.str("code"))
@@ -74,7 +85,8 @@ func ReadChannels(file string, data []byte) ([]Channel, []Rejection, error) {
 func WriteChannels(w io.Writer, rows []Channel) error {
 	records := make([][]string, len(rows))
 	for i, c := range rows {
-		records[i] = []string{c.Code, c.Name, c.Kind, c.Currency, c.Warehouse, strconv.Itoa(c.SLAHours), formatBool(c.Active)}
+		records[i] = []string{c.Code, c.Name, c.Kind, c.Currency, c.Warehouse, strconv.Itoa(c.SLAHours),
+			formatBool(c.PricesIncludeTax), formatBool(c.SplitAllowed), strconv.Itoa(c.SafetyBuffer), formatBool(c.Active)}
 	}
 	return writeRecords(w, channelColumns, records)
 }

@@ -197,19 +197,29 @@ func TestCatalogImportChannels(t *testing.T) {
 			"BER-M,Berlin Mitte,store,DE,Europe/Berlin,EUR\n"),
 		0, "imported 2 new, 0 updated, 0 rejected")
 	bo := urls["backoffice"]
-	file := writeFile(t, "channels.csv", "code,name,kind,currency,warehouse,sla_hours,active\n"+
-		"web-nl,Webshop NL,webshop,EUR,RTM1,24,true\n"+
-		"ber-m,Berlin Mitte,store,EUR,BER-M,,true\n"+
-		"shop,Shop,store,EUR,,,\n"+
-		"web-x,Webshop X,webshop,EUR,AMS1,,\n")
-	_, stderr := importFile(t, bo, "channels", file, 1, "imported 2 new, 0 updated, 2 rejected")
+	file := writeFile(t, "channels.csv", "code,name,kind,currency,warehouse,sla_hours,prices_include_tax,split_allowed,safety_buffer,active\n"+
+		"web-nl,Webshop NL,webshop,EUR,RTM1,24,yes,yes,0,true\n"+
+		"ber-m,Berlin Mitte,store,EUR,BER-M,,true,no,,true\n"+
+		"shop,Shop,store,EUR,,,,,,\n"+
+		"web-x,Webshop X,webshop,EUR,AMS1,,,,,\n"+
+		"bol,Marketplace,marketplace,EUR,,,,,-2,\n"+
+		"amzn,Marketplace,marketplace,EUR,,,,perhaps,,\n")
+	_, stderr := importFile(t, bo, "channels", file, 1, "imported 2 new, 0 updated, 4 rejected")
 	if !strings.Contains(stderr, file+":4: a store channel needs its warehouse") ||
-		!strings.Contains(stderr, file+":5: warehouse AMS1 does not exist") {
+		!strings.Contains(stderr, file+":5: warehouse AMS1 does not exist") ||
+		!strings.Contains(stderr, file+":6: safety_buffer \"-2\" is not a whole number of 0 or more\n") ||
+		!strings.Contains(stderr, file+":7: split_allowed \"perhaps\" is not true or false") {
 		t.Fatalf("stderr:\n%s", stderr)
 	}
-	importFile(t, bo, "channels", file, 1, "imported 0 new, 0 updated, 2 rejected")
-	shuffled := writeFile(t, "shuffled.csv", "warehouse,sla_hours,currency,kind,name,code\nRTM1,12,EUR,webshop,Webshop NL,web-nl\n")
+	importFile(t, bo, "channels", file, 1, "imported 0 new, 0 updated, 4 rejected")
+	shuffled := writeFile(t, "shuffled.csv", "safety_buffer,warehouse,sla_hours,currency,kind,name,code\n3,RTM1,12,EUR,webshop,Webshop NL,web-nl\n")
 	importFile(t, bo, "channels", shuffled, 0, "imported 0 new, 1 updated, 0 rejected")
+	// Settings the file does not have (tax-inclusive prices, splits) are left as they were.
+	if _, out, _ := oms(t, "catalog", "export", "channels", "--db", bo); out != "code,name,kind,currency,warehouse,sla_hours,prices_include_tax,split_allowed,safety_buffer,active\n"+
+		"ber-m,Berlin Mitte,store,EUR,BER-M,48,true,false,0,true\n"+
+		"web-nl,Webshop NL,webshop,EUR,RTM1,12,true,true,3,true\n" {
+		t.Fatalf("export after the shuffled update:\n%s", out)
+	}
 	exportThenImportIsIdentity(t, bo, "channels", 3)
 }
 

@@ -62,6 +62,7 @@ var constraintSentences = map[string]string{
 	"pick_tasks_picked_in_range":                "cannot pick more than the task asks for",
 	"products_sku_key":                          "a product with this SKU already exists",
 	"products_gtin_key":                         "another product already has this GTIN",
+	"channels_safety_buffer_check":              "a channel's safety buffer is 0 units or more",
 	"idempotency_keys_pkey":                     "this command was already submitted",
 	"stock_movements_qty_check":                 "a quantity must be a positive whole number",
 	"stock_movements_lot_of_product":            "that lot belongs to another product",

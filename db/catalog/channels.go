@@ -10,7 +10,9 @@ import (
 
 // The columns of a channel an import may change, and how (see merge).
 var channelSet, channelStored, channelIncoming = merge("c", []field{{"name", "name"}, {"kind", "kind"},
-	{"currency", "currency"}, {"warehouse", "warehouse_id"}, {"sla_hours", "sla_hours"}, {"active", "active"}}, 8)
+	{"currency", "currency"}, {"warehouse", "warehouse_id"}, {"sla_hours", "sla_hours"},
+	{"prices_include_tax", "prices_include_tax"}, {"split_allowed", "split_allowed"}, {"safety_buffer", "safety_buffer"},
+	{"active", "active"}}, 11)
 
 // ImportChannels upserts sales channels by code in one transaction; a column the file does
 // not have is left as stored. The back office's work
@@ -34,12 +36,14 @@ func (s *Store) ImportChannels(ctx context.Context, file string, rows []catalog.
 			}
 			var got []bool
 			err := tx.SelectContext(ctx, &got, `
-				INSERT INTO channels AS c (code, name, kind, currency, warehouse_id, sla_hours, active)
-				VALUES ($1, $2, $3, $4, (SELECT id FROM warehouses WHERE code = nullif($5, '')), $6, $7)
+				INSERT INTO channels AS c (code, name, kind, currency, warehouse_id, sla_hours,
+				                           prices_include_tax, split_allowed, safety_buffer, active)
+				VALUES ($1, $2, $3, $4, (SELECT id FROM warehouses WHERE code = nullif($5, '')), $6, $7, $8, $9, $10)
 				ON CONFLICT (code) DO UPDATE SET `+channelSet+`
 				 WHERE `+channelStored+` IS DISTINCT FROM `+channelIncoming+`
 				RETURNING (xmax = 0)`,
-				c.Code, c.Name, c.Kind, c.Currency, c.Warehouse, c.SLAHours, c.Active, columnsOf("channels", c.Columns))
+				c.Code, c.Name, c.Kind, c.Currency, c.Warehouse, c.SLAHours, c.PricesIncludeTax, c.SplitAllowed, c.SafetyBuffer,
+				c.Active, columnsOf("channels", c.Columns))
 			return outcomeOf(got), err
 		})
 }
@@ -53,10 +57,14 @@ func (s *Store) Channels(ctx context.Context) ([]catalog.Channel, error) {
 		Currency  string `db:"currency"`
 		Warehouse string `db:"warehouse"`
 		SLAHours  int    `db:"sla_hours"`
+		Gross     bool   `db:"prices_include_tax"`
+		Split     bool   `db:"split_allowed"`
+		Buffer    int    `db:"safety_buffer"`
 		Active    bool   `db:"active"`
 	}
 	if err := s.d.SelectContext(ctx, &rows, `
-		SELECT c.code, c.name, c.kind, c.currency, coalesce(w.code, '') AS warehouse, c.sla_hours, c.active
+		SELECT c.code, c.name, c.kind, c.currency, coalesce(w.code, '') AS warehouse, c.sla_hours,
+		       c.prices_include_tax, c.split_allowed, c.safety_buffer, c.active
 		  FROM channels c LEFT JOIN warehouses w ON w.id = c.warehouse_id
 		 ORDER BY c.code`); err != nil {
 		return nil, err
@@ -64,7 +72,7 @@ func (s *Store) Channels(ctx context.Context) ([]catalog.Channel, error) {
 	out := make([]catalog.Channel, len(rows))
 	for i, r := range rows {
 		out[i] = catalog.Channel{Code: r.Code, Name: r.Name, Kind: r.Kind, Currency: r.Currency, Warehouse: r.Warehouse,
-			SLAHours: r.SLAHours, Active: r.Active}
+			SLAHours: r.SLAHours, PricesIncludeTax: r.Gross, SplitAllowed: r.Split, SafetyBuffer: r.Buffer, Active: r.Active}
 	}
 	return out, nil
 }
