@@ -8,23 +8,25 @@ import (
 
 // Scope names, as used in YAML, error messages and [Press].
 const (
-	ScopeGlobal = "global"
-	ScopeList   = "list"
-	ScopeQueue  = "queue"
-	ScopeOrder  = "order"
-	ScopeInput  = "input"
-	ScopeDialog = "dialog"
+	ScopeGlobal   = "global"
+	ScopeList     = "list"
+	ScopeQueue    = "queue"
+	ScopeOrder    = "order"
+	ScopeProducts = "products"
+	ScopeInput    = "input"
+	ScopeDialog   = "dialog"
 )
 
 // KeyMap holds every scope's bindings. Build it with [Default] or [Load];
 // the zero value has no keys bound.
 type KeyMap struct {
-	Global GlobalKeys
-	List   ListKeys
-	Queue  QueueKeys
-	Order  OrderKeys
-	Input  InputKeys
-	Dialog DialogKeys
+	Global   GlobalKeys
+	List     ListKeys
+	Queue    QueueKeys
+	Order    OrderKeys
+	Products ProductsKeys
+	Input    InputKeys
+	Dialog   DialogKeys
 }
 
 // GlobalKeys are active on every screen. While a text field or dialog is
@@ -42,6 +44,7 @@ type GlobalKeys struct {
 	Returns    key.Binding
 	Counts     key.Binding
 	Supervisor key.Binding
+	Products   key.Binding
 }
 
 // ListKeys move the cursor of any list screen.
@@ -80,6 +83,24 @@ type OrderKeys struct {
 	ToggleSection key.Binding
 }
 
+// ProductsKeys are the products screen's own actions (together with List), on its list and
+// on a product's page.
+type ProductsKeys struct {
+	Search      key.Binding
+	ClearSearch key.Binding
+	Refresh     key.Binding
+}
+
+// ShortHelp implements help.KeyMap.
+func (p ProductsKeys) ShortHelp() []key.Binding {
+	return []key.Binding{p.Search, p.ClearSearch, p.Refresh}
+}
+
+// FullHelp implements help.KeyMap.
+func (p ProductsKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{p.Search, p.ClearSearch, p.Refresh}}
+}
+
 // InputKeys apply while a text or scan field is focused.
 type InputKeys struct {
 	Submit key.Binding
@@ -103,6 +124,7 @@ func (g GlobalKeys) FullHelp() [][]key.Binding {
 		{g.NextScreen, g.PrevScreen},
 		{g.Queue, g.Picking, g.Packing},
 		{g.Returns, g.Counts, g.Supervisor},
+		{g.Products},
 	}
 }
 
@@ -214,6 +236,7 @@ var registry = []scopeDef{
 			{"returns", []string{"f6"}, "returns", "Go to the returns desk", func(k *KeyMap) *key.Binding { return &k.Global.Returns }},
 			{"counts", []string{"f7"}, "counts", "Go to stock counts", func(k *KeyMap) *key.Binding { return &k.Global.Counts }},
 			{"supervisor", []string{"f8"}, "supervisor", "Go to the supervisor view", func(k *KeyMap) *key.Binding { return &k.Global.Supervisor }},
+			{"products", []string{"f9"}, "products", "Go to products: find by SKU, name or scan; stock per warehouse", func(k *KeyMap) *key.Binding { return &k.Global.Products }},
 		},
 	},
 	{
@@ -258,6 +281,16 @@ var registry = []scopeDef{
 			{"top", []string{"home", "g"}, "top", "Scroll to the top", func(k *KeyMap) *key.Binding { return &k.Order.Top }},
 			{"bottom", []string{"end", "G"}, "bottom", "Scroll to the bottom", func(k *KeyMap) *key.Binding { return &k.Order.Bottom }},
 			{"toggleSection", []string{"tab"}, "section", "Switch between lines and history", func(k *KeyMap) *key.Binding { return &k.Order.ToggleSection }},
+		},
+	},
+	{
+		name:  ScopeProducts,
+		title: "Products",
+		about: "On the products list and a product's page, together with the list keys.",
+		actions: []actionDef{
+			{"search", []string{"/"}, "search", "Search products (SKU prefix, part of the name, scanned GTIN or barcode)", func(k *KeyMap) *key.Binding { return &k.Products.Search }},
+			{"clearSearch", []string{"x"}, "clear", "Clear the search", func(k *KeyMap) *key.Binding { return &k.Products.ClearSearch }},
+			{"refresh", []string{"r"}, "refresh", "Refetch now", func(k *KeyMap) *key.Binding { return &k.Products.Refresh }},
 		},
 	},
 	{

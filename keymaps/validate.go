@@ -16,6 +16,7 @@ type Group struct {
 var groups = []Group{
 	{Name: "queue screen", Scopes: []string{ScopeGlobal, ScopeList, ScopeQueue}},
 	{Name: "order detail", Scopes: []string{ScopeGlobal, ScopeOrder}},
+	{Name: "products screen", Scopes: []string{ScopeGlobal, ScopeList, ScopeProducts}},
 	{Name: "text field", Scopes: []string{ScopeGlobal, ScopeInput}, Focused: true},
 	{Name: "dialog", Scopes: []string{ScopeGlobal, ScopeDialog}, Focused: true},
 }

@@ -4,9 +4,11 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 
 	"oms/db"
+	"oms/db/catalog"
 	"oms/db/orders"
 	"oms/keymaps"
 	"oms/tui/order"
+	"oms/tui/products"
 	"oms/tui/queue"
 	"oms/tui/ui"
 )
@@ -34,6 +36,7 @@ func Routes(d *db.DB) []ui.Def {
 		placeholder("supervisor", "Supervisor", "Super", func(k *keymaps.KeyMap) key.Binding { return k.Global.Supervisor },
 			"Live queues with ageing and SLA breaches, picks per hour per picker, exceptions, reassigning and releasing work.",
 			"supervisor"),
+		products.Def(catalog.New(d)),
 		order.Def(ord),
 	}
 }

@@ -1,0 +1,118 @@
+package catalog_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"oms/db"
+	dbcatalog "oms/db/catalog"
+	"oms/db/dbtest"
+	"oms/db/seed"
+)
+
+// demo is a small copy of the demo business: products with GTINs, barcodes and stock.
+func demo(t *testing.T) *db.DB {
+	t.Helper()
+	now := time.Date(2026, 11, 26, 14, 0, 0, 0, time.UTC)
+	opts := seed.Options{Orders: 50, SKUs: 120, Warehouses: 3, Seed: 3, Now: now}
+	return dbtest.Filled(t, "productview-demo", func(ctx context.Context, d *db.DB) error {
+		_, err := seed.Run(ctx, d, opts, nil)
+		return err
+	})
+}
+
+// The list's search finds a product by SKU prefix, any part of its name in any case, its GTIN
+// and one of its barcodes; a typed "_" or "%" is not a wildcard.
+func TestProductPageSearches(t *testing.T) {
+	owner := demo(t)
+	s := as(t, owner, "stock")
+	ctx := context.Background()
+	var p struct {
+		ID      int64  `db:"id"`
+		SKU     string `db:"sku"`
+		Name    string `db:"name"`
+		GTIN    string `db:"gtin"`
+		Barcode string `db:"barcode"`
+	}
+	if err := owner.Get(&p, `SELECT p.id, p.sku, p.name, p.gtin, b.barcode FROM products p
+		JOIN product_barcodes b ON b.product_id = p.id WHERE p.gtin IS NOT NULL ORDER BY p.sku LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
+	find := func(search string) []dbcatalog.ProductRow {
+		t.Helper()
+		rows, err := s.ProductPage(ctx, dbcatalog.ProductPageRequest{Search: search, Limit: 500})
+		if err != nil {
+			t.Fatalf("searching %q: %v", search, err)
+		}
+		return rows
+	}
+	contains := func(rows []dbcatalog.ProductRow) bool {
+		for _, r := range rows {
+			if r.ID == p.ID {
+				return true
+			}
+		}
+		return false
+	}
+	for _, search := range []string{p.SKU[:len(p.SKU)-1], p.SKU, p.Name[2 : len(p.Name)-2], p.GTIN, p.Barcode} {
+		if !contains(find(search)) {
+			t.Errorf("searching %q does not find %s", search, p.SKU)
+		}
+	}
+	if rows := find("%"); len(rows) != 0 {
+		t.Errorf("%q is a wildcard: %d rows", "%", len(rows))
+	}
+	for _, code := range []string{p.GTIN, p.Barcode, p.SKU} {
+		row, found, err := s.ProductByCode(ctx, code)
+		if err != nil || !found || row.ID != p.ID {
+			t.Errorf("the code %s names %+v (found %v, %v), want %s", code, row, found, err, p.SKU)
+		}
+	}
+	if _, found, err := s.ProductByCode(ctx, p.Name); err != nil || found {
+		t.Errorf("a name is not a code: found %v, %v", found, err)
+	}
+}
+
+// Pages after and before a keyset cover the catalogue exactly once each way, and on hand is
+// the stock of real locations.
+func TestProductPagesByKeyset(t *testing.T) {
+	owner := demo(t)
+	s := as(t, owner, "backoffice")
+	ctx := context.Background()
+	var all []string
+	if err := owner.Select(&all, `SELECT sku FROM products ORDER BY sku`); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	req := dbcatalog.ProductPageRequest{Limit: 7}
+	for {
+		rows, err := s.ProductPage(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			got = append(got, r.SKU)
+		}
+		if len(rows) < req.Limit {
+			break
+		}
+		req.After = rows[len(rows)-1].SKU
+	}
+	if len(got) != len(all) || got[0] != all[0] || got[len(got)-1] != all[len(all)-1] {
+		t.Fatalf("paging forward gave %d products, want %d", len(got), len(all))
+	}
+	back, err := s.ProductPage(ctx, dbcatalog.ProductPageRequest{Before: all[10], Limit: 4})
+	if err != nil || len(back) != 4 || back[0].SKU != all[6] || back[3].SKU != all[9] {
+		t.Fatalf("the page before %s is %+v, %v", all[10], back, err)
+	}
+	var want int64
+	if err := owner.Get(&want, `SELECT COALESCE(sum(on_hand), 0) FROM stock_balances
+		WHERE product_id = (SELECT id FROM products WHERE sku = $1) AND NOT location_virtual`, all[0]); err != nil {
+		t.Fatal(err)
+	}
+	first, err := s.ProductPage(ctx, dbcatalog.ProductPageRequest{From: all[0], Limit: 1})
+	if err != nil || len(first) != 1 || first[0].OnHand != want {
+		t.Fatalf("on hand of %s: %+v, %v; want %d", all[0], first, err, want)
+	}
+}
