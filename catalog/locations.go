@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -20,6 +21,7 @@ type Location struct {
 	Zone      string
 	Aisle     string
 	PickSeq   int
+	Barcode   string // the scannable label, distinct from the code; "" for none
 	Active    bool
 }
 
@@ -28,15 +30,18 @@ var LocationKinds = []string{"bin", "receiving", "packing", "staging", "returns"
 
 var locationColumns = []column{
 	{"warehouse", true}, {"code", true}, {"kind", false}, {"zone", false}, {"aisle", false},
-	{"pick_seq", false}, {"active", false},
+	{"pick_seq", false}, {"barcode", false}, {"active", false},
 }
+
+// locationBarcode is what a scanner sends: 1 to 64 printable ASCII characters.
+var locationBarcode = regexp.MustCompile(`^[ -~]{1,64}$`)
 
 func init() { kinds["locations"] = locationColumns }
 
 // ReadLocations parses a locations file. See the package comment. kind defaults to bin.
 func ReadLocations(file string, data []byte) ([]Location, []Rejection, error) {
 	var rows []Location
-	keys := seen{}
+	keys, barcodes := seen{}, seen{}
 	rejected, err := readRecords(file, "locations", data, locationColumns, func(r *record) error {
 		l := Location{
 			Line:      r.line,
@@ -47,13 +52,20 @@ func ReadLocations(file string, data []byte) ([]Location, []Rejection, error) {
 			Zone:      r.str("zone"),
 			Aisle:     r.str("aisle"),
 			PickSeq:   r.intIn("pick_seq", 0, 0),
+			Barcode:   r.str("barcode"),
 			Active:    r.boolean("active", true),
 		}
 		if n := utf8.RuneCountInString(l.Code); n > 32 {
 			r.fail("code is %d characters long, more than 32", n)
 		}
+		if l.Barcode != "" && !locationBarcode.MatchString(l.Barcode) {
+			r.fail("barcode %q is not a scannable label: 1 to 64 printable ASCII characters", l.Barcode)
+		}
 		if r.err == nil {
 			keys.check(r, "location", l.Code+" at "+l.Warehouse)
+		}
+		if r.err == nil && l.Barcode != "" {
+			barcodes.check(r, "barcode", l.Barcode)
 		}
 		if r.err != nil {
 			return r.err
@@ -68,7 +80,7 @@ func ReadLocations(file string, data []byte) ([]Location, []Rejection, error) {
 func WriteLocations(w io.Writer, rows []Location) error {
 	records := make([][]string, len(rows))
 	for i, l := range rows {
-		records[i] = []string{l.Warehouse, l.Code, l.Kind, l.Zone, l.Aisle, strconv.Itoa(l.PickSeq), formatBool(l.Active)}
+		records[i] = []string{l.Warehouse, l.Code, l.Kind, l.Zone, l.Aisle, strconv.Itoa(l.PickSeq), l.Barcode, formatBool(l.Active)}
 	}
 	return writeRecords(w, locationColumns, records)
 }

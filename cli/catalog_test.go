@@ -162,17 +162,26 @@ func TestCatalogImportLocations(t *testing.T) {
 		"code,name,kind,country,time_zone,currency\nRTM1,Rotterdam DC,dc,NL,Europe/Amsterdam,EUR\n"),
 		0, "imported 1 new, 0 updated, 0 rejected")
 	stock := urls["stock"]
-	file := writeFile(t, "locations.csv", "warehouse,code,kind,zone,aisle,pick_seq,active\n"+
-		"RTM1,A-01-01,bin,A,01,10,true\n"+
-		"RTM1,DOCK-1,receiving,,,,true\n"+
-		"AMS1,A-01-01,bin,A,01,10,true\n"+
-		"RTM1,X-1,shelf,,,,\n")
-	_, stderr := importFile(t, stock, "locations", file, 1, "imported 2 new, 0 updated, 2 rejected")
+	file := writeFile(t, "locations.csv", "warehouse,code,kind,zone,aisle,pick_seq,barcode,active\n"+
+		"RTM1,A-01-01,bin,A,01,10,LOC-A0101,true\n"+
+		"RTM1,DOCK-1,receiving,,,,,true\n"+
+		"AMS1,A-01-01,bin,A,01,10,,true\n"+
+		"RTM1,X-1,shelf,,,,,\n"+
+		"RTM1,A-01-02,bin,A,01,20,LOC-A0101,\n"+
+		"RTM1,A-01-03,bin,A,01,30,LOC-Ä,\n")
+	_, stderr := importFile(t, stock, "locations", file, 1, "imported 2 new, 0 updated, 4 rejected")
 	if !strings.Contains(stderr, file+":4: warehouse AMS1 does not exist") ||
-		!strings.Contains(stderr, file+`:5: kind "shelf" is not one of bin, receiving`) {
+		!strings.Contains(stderr, file+`:5: kind "shelf" is not one of bin, receiving`) ||
+		!strings.Contains(stderr, file+":6: barcode LOC-A0101 is on line 2 already\n") ||
+		!strings.Contains(stderr, file+`:7: barcode "LOC-Ä" is not a scannable label: 1 to 64 printable ASCII characters`) {
 		t.Fatalf("stderr:\n%s", stderr)
 	}
-	importFile(t, stock, "locations", file, 1, "imported 0 new, 0 updated, 2 rejected")
+	importFile(t, stock, "locations", file, 1, "imported 0 new, 0 updated, 4 rejected")
+	taken := writeFile(t, "taken.csv", "code,barcode,warehouse\nA-01-02,LOC-A0101,RTM1\n")
+	_, stderr = importFile(t, stock, "locations", taken, 1, "imported 0 new, 0 updated, 1 rejected")
+	if !strings.HasPrefix(stderr, taken+":2: barcode LOC-A0101 already belongs to location A-01-01 at RTM1\n") {
+		t.Fatalf("stderr:\n%s", stderr)
+	}
 
 	if _, err := owner.Exec(`INSERT INTO products (sku, name, tax_category) VALUES ('P1', 'One', 'standard');
 		INSERT INTO stock_movements (product_id, from_location_id, to_location_id, qty, kind)
@@ -184,6 +193,10 @@ func TestCatalogImportLocations(t *testing.T) {
 	_, stderr = importFile(t, stock, "locations", shuffled, 1, "imported 0 new, 1 updated, 1 rejected")
 	if !strings.HasPrefix(stderr, shuffled+":2: bin A-01-01 at RTM1 holds 12 units of 1 product") {
 		t.Fatalf("stderr:\n%s", stderr)
+	}
+	if _, out, _ := oms(t, "catalog", "export", "locations", "--db", stock); !strings.Contains(out,
+		"RTM1,A-01-01,bin,A,01,10,LOC-A0101,true\n") {
+		t.Fatalf("export:\n%s", out)
 	}
 	exportThenImportIsIdentity(t, stock, "locations", 3)
 }

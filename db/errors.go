@@ -63,6 +63,8 @@ var constraintSentences = map[string]string{
 	"products_sku_key":                          "a product with this SKU already exists",
 	"products_gtin_key":                         "another product already has this GTIN",
 	"channels_safety_buffer_check":              "a channel's safety buffer is 0 units or more",
+	"locations_barcode_key":                     "another location already has this barcode",
+	"locations_barcode_check":                   "a location's barcode is 1 to 64 printable ASCII characters",
 	"idempotency_keys_pkey":                     "this command was already submitted",
 	"stock_movements_qty_check":                 "a quantity must be a positive whole number",
 	"stock_movements_lot_of_product":            "that lot belongs to another product",

@@ -3,6 +3,7 @@ package catalog_test
 import (
 	"bytes"
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -103,5 +104,61 @@ func TestImportLocationsIsStockControlsWork(t *testing.T) {
 	_, err := as(t, owner, "backoffice").ImportLocations(context.Background(), "l.csv", readLocations(t, locations))
 	if err == nil || !strings.Contains(err.Error(), "permission denied") {
 		t.Fatalf("the back office imports locations: %v", err)
+	}
+}
+
+// TestImportLocationBarcodes: stock control labels bins with barcodes; a replay changes nothing;
+// a barcode another location has is refused naming that location, in this warehouse or
+// another; a bin may change or drop its barcode; a file without the column leaves it; the
+// export imports back as itself; a client that bypasses oms meets the same rule.
+func TestImportLocationBarcodes(t *testing.T) {
+	owner := dbtest.New(t)
+	withRotterdam(t, owner)
+	mustExec(t, owner, `INSERT INTO warehouses (code, name, kind, country, time_zone, currency)
+		VALUES ('AMS1', 'Amsterdam DC', 'dc', 'NL', 'Europe/Amsterdam', 'EUR')`)
+	ctx := context.Background()
+	s := as(t, owner, "stock")
+	const labelled = "warehouse,code,barcode\nRTM1,A-01-01,L-0101\nRTM1,A-01-02,L-0102\nAMS1,A-01-01,AMS L-0101\nRTM1,DOCK-1,\n"
+	res, err := s.ImportLocations(ctx, "l.csv", readLocations(t, labelled))
+	wantResult(t, "first import", res, err, 4, 0, 0)
+	res, err = s.ImportLocations(ctx, "l.csv", readLocations(t, labelled))
+	wantResult(t, "replay", res, err, 0, 0, 4)
+
+	res, err = s.ImportLocations(ctx, "l.csv", readLocations(t,
+		"warehouse,code,barcode\nRTM1,DOCK-1,L-0101\nAMS1,B-01-01,AMS L-0101\nRTM1,A-01-02,L-0102-B\nAMS1,A-01-01,\nRTM1,A-01-03,L-0102\n"))
+	wantResult(t, "labels moved", res, err, 1, 2, 0,
+		"l.csv:2: barcode L-0101 already belongs to location A-01-01 at RTM1",
+		"l.csv:3: barcode AMS L-0101 already belongs to location A-01-01 at AMS1")
+	res, err = s.ImportLocations(ctx, "l.csv", readLocations(t, "warehouse,code,zone\nRTM1,A-01-01,A\n"))
+	wantResult(t, "without the column", res, err, 0, 1, 0)
+
+	rows, err := s.Locations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, l := range rows {
+		got[l.Code+" at "+l.Warehouse] = l.Barcode
+	}
+	want := map[string]string{"A-01-01 at AMS1": "", "A-01-01 at RTM1": "L-0101", "A-01-02 at RTM1": "L-0102-B",
+		"A-01-03 at RTM1": "L-0102", "DOCK-1 at RTM1": ""}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("barcodes %v, want %v", got, want)
+	}
+	var buf bytes.Buffer
+	if err := catalog.WriteLocations(&buf, rows); err != nil {
+		t.Fatal(err)
+	}
+	res, err = s.ImportLocations(ctx, "export.csv", readLocations(t, buf.String()))
+	wantResult(t, "import of the export", res, err, 0, 0, 5)
+
+	client := dbtest.LoginAs(t, owner, "stock")
+	_, err = client.Exec(`UPDATE locations SET barcode = 'L-0101' WHERE code = 'DOCK-1'`)
+	if !db.IsConstraint(err, db.Duplicate) || db.MapError(err).Error() != "another location already has this barcode" {
+		t.Fatalf("a barcode twice: %v", db.MapError(err))
+	}
+	_, err = client.Exec(`UPDATE locations SET barcode = '' WHERE code = 'DOCK-1'`)
+	if !db.IsConstraint(err, db.Invalid) || db.MapError(err).Error() != "a location's barcode is 1 to 64 printable ASCII characters" {
+		t.Fatalf("an empty barcode: %v", db.MapError(err))
 	}
 }
