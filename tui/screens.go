@@ -19,6 +19,7 @@ import (
 // §5 lists the steps).
 func Routes(d *db.DB) []ui.Def {
 	ord := orders.New(d)
+	cat := catalog.New(d)
 	return []ui.Def{
 		queue.Def(ord),
 		placeholder("picking", "Picking", "Pick", func(k *keymaps.KeyMap) key.Binding { return k.Global.Picking },
@@ -36,7 +37,8 @@ func Routes(d *db.DB) []ui.Def {
 		placeholder("supervisor", "Supervisor", "Super", func(k *keymaps.KeyMap) key.Binding { return k.Global.Supervisor },
 			"Live queues with ageing and SLA breaches, picks per hour per picker, exceptions, reassigning and releasing work.",
 			"supervisor"),
-		products.Def(catalog.New(d)),
+		products.Def(cat),
 		order.Def(ord),
+		products.DetailDef(cat),
 	}
 }

@@ -492,3 +492,27 @@ func TestScreensFollowTheJobRoles(t *testing.T) {
 		t.Fatalf("without job roles %d screens are offered, want all 7", len(m.slots))
 	}
 }
+
+// The products screen is reached by its key; a scanned GTIN opens the product's page over the
+// list, and back returns to the list with the scan still in the search.
+func TestProductsScanOpensThePageInTheShell(t *testing.T) {
+	d := seeded(t)
+	c := tuitest.NewContext()
+	m := New(c, Routes(d), (&feed{d: d}).poll, 0)
+	drv := tuitest.New(t, m, *c.Keys, 80, 24)
+	drv.Press("global", "products")
+	if !strings.Contains(drv.Frame(), "oms · Products") {
+		t.Fatalf("f9 should show products:\n%s", drv.Frame())
+	}
+	drv.Press("products", "search")
+	drv.Type("8719327005835")
+	drv.Press("input", "submit")
+	frame := drv.Frame()
+	if !strings.Contains(frame, "APP-BNE-FGR") || !strings.Contains(frame, "Available") || !strings.Contains(frame, "Forest Green") {
+		t.Fatalf("the scan should open APP-BNE-FGR's page:\n%s", frame)
+	}
+	drv.Press("global", "back")
+	if !strings.Contains(drv.Frame(), "/8719327005835") {
+		t.Fatalf("back should return to the list with the scan kept:\n%s", drv.Frame())
+	}
+}

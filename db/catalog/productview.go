@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // The products screen's reads and its one command (tui/products). They live here, beside the
@@ -98,4 +100,83 @@ func (s *Store) ProductByCode(ctx context.Context, code string) (row ProductRow,
 		return row, false, nil
 	}
 	return row, err == nil, err
+}
+
+// ProductDetail is a product's page: what the back office maintains, its barcodes and its
+// stock per warehouse, read in one transaction. Version is what an edit must name.
+type ProductDetail struct {
+	ID            int64   `db:"id"`
+	SKU           string  `db:"sku"`
+	Name          string  `db:"name"`
+	GTIN          *string `db:"gtin"`
+	WeightG       *int    `db:"weight_g"`
+	LengthMM      *int    `db:"length_mm"`
+	WidthMM       *int    `db:"width_mm"`
+	HeightMM      *int    `db:"height_mm"`
+	HSCode        *string `db:"hs_code"`
+	Origin        *string `db:"country_of_origin"`
+	TaxCategory   string  `db:"tax_category"`
+	LotTracked    bool    `db:"lot_tracked"`
+	ExpiryTracked bool    `db:"expiry_tracked"`
+	ReorderPoint  int     `db:"reorder_point"`
+	Active        bool    `db:"active"`
+	Version       int     `db:"version"`
+	Barcodes      []ProductBarcode
+	Stock         []WarehouseStock
+}
+
+// ProductBarcode is an extra scannable code of a product.
+type ProductBarcode struct {
+	Barcode    string `db:"barcode"`
+	Kind       string `db:"kind"`
+	QtyPerScan int    `db:"qty_per_scan"`
+}
+
+// WarehouseStock is a product's stock in the real locations of one warehouse.
+type WarehouseStock struct {
+	Code     string `db:"code"`
+	Name     string `db:"name"`
+	OnHand   int64  `db:"on_hand"`
+	Reserved int64  `db:"reserved"`
+}
+
+// Available is what can still be promised: on hand less reserved.
+func (w WarehouseStock) Available() int64 { return w.OnHand - w.Reserved }
+
+// ErrNoProduct: the product asked for does not exist.
+var ErrNoProduct = errors.New("no such product")
+
+// ProductDetail reads product id's page: every active warehouse is listed, with 0 where it
+// holds none, and an inactive one only while it still holds some.
+func (s *Store) ProductDetail(ctx context.Context, id int64) (ProductDetail, error) {
+	var p ProductDetail
+	err := s.d.InTx(ctx, func(tx *sqlx.Tx) error {
+		p = ProductDetail{}
+		err := tx.GetContext(ctx, &p, `
+			SELECT id, sku, name, gtin, weight_g, length_mm, width_mm, height_mm, hs_code,
+			       country_of_origin, tax_category, lot_tracked, expiry_tracked, reorder_point,
+			       active, version
+			  FROM products WHERE id = $1`, id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNoProduct
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.SelectContext(ctx, &p.Barcodes, `
+			SELECT barcode, kind, qty_per_scan FROM product_barcodes
+			 WHERE product_id = $1 ORDER BY kind, barcode`, id); err != nil {
+			return err
+		}
+		return tx.SelectContext(ctx, &p.Stock, `
+			SELECT w.code, w.name, COALESCE(b.on_hand, 0) AS on_hand, COALESCE(b.reserved, 0) AS reserved
+			  FROM warehouses w
+			  LEFT JOIN (SELECT l.warehouse_id, sum(b.on_hand) AS on_hand, sum(b.reserved) AS reserved
+			               FROM stock_balances b JOIN locations l ON l.id = b.location_id
+			              WHERE b.product_id = $1 AND NOT b.location_virtual
+			              GROUP BY l.warehouse_id) b ON b.warehouse_id = w.id
+			 WHERE w.active OR COALESCE(b.on_hand, 0) <> 0
+			 ORDER BY w.code`, id)
+	})
+	return p, err
 }

@@ -2,6 +2,7 @@ package catalog_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -114,5 +115,50 @@ func TestProductPagesByKeyset(t *testing.T) {
 	first, err := s.ProductPage(ctx, dbcatalog.ProductPageRequest{From: all[0], Limit: 1})
 	if err != nil || len(first) != 1 || first[0].OnHand != want {
 		t.Fatalf("on hand of %s: %+v, %v; want %d", all[0], first, err, want)
+	}
+}
+
+// A product's page holds its fields, every barcode and its stock per warehouse, which adds up
+// to its on hand in the list.
+func TestProductDetail(t *testing.T) {
+	owner := demo(t)
+	s := as(t, owner, "stock")
+	ctx := context.Background()
+	var id int64
+	if err := owner.Get(&id, `SELECT p.id FROM products p JOIN product_barcodes b ON b.product_id = p.id
+		ORDER BY p.sku LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.ProductDetail(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var barcodes int
+	if err := owner.Get(&barcodes, `SELECT count(*) FROM product_barcodes WHERE product_id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if p.ID != id || p.TaxCategory == "" || p.Version < 1 || len(p.Barcodes) != barcodes || barcodes == 0 {
+		t.Fatalf("the page of %d: %+v (%d barcodes stored)", id, p, barcodes)
+	}
+	var warehouses int
+	if err := owner.Get(&warehouses, `SELECT count(*) FROM warehouses WHERE active`); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Stock) != warehouses {
+		t.Errorf("%d warehouses listed, want all %d active ones", len(p.Stock), warehouses)
+	}
+	var sum int64
+	for _, w := range p.Stock {
+		sum += w.OnHand
+		if w.Available() != w.OnHand-w.Reserved || w.Reserved < 0 {
+			t.Errorf("%s: %+v", w.Code, w)
+		}
+	}
+	row, err := s.ProductPage(ctx, dbcatalog.ProductPageRequest{From: p.SKU, Limit: 1})
+	if err != nil || len(row) != 1 || row[0].OnHand != sum {
+		t.Errorf("on hand per warehouse adds up to %d, the list says %+v (%v)", sum, row, err)
+	}
+	if _, err := s.ProductDetail(ctx, -1); !errors.Is(err, dbcatalog.ErrNoProduct) {
+		t.Errorf("a product that does not exist: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package products
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -409,3 +410,5 @@ func (s *Screen) row(sku, name, onHand, active string) string {
 	}
 	return " " + ui.Fit(sku, w-9) + " " + ui.FitRight(onHand, 6) + mark
 }
+
+func errorsIs(err, target error) bool { return errors.Is(err, target) }
