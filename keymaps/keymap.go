@@ -89,6 +89,9 @@ type ProductsKeys struct {
 	Search      key.Binding
 	ClearSearch key.Binding
 	Refresh     key.Binding
+	Edit        key.Binding
+	NextField   key.Binding
+	PrevField   key.Binding
 }
 
 // ShortHelp implements help.KeyMap.
@@ -98,7 +101,7 @@ func (p ProductsKeys) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (p ProductsKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{p.Search, p.ClearSearch, p.Refresh}}
+	return [][]key.Binding{{p.Search, p.ClearSearch, p.Refresh}, {p.Edit, p.NextField, p.PrevField}}
 }
 
 // InputKeys apply while a text or scan field is focused.
@@ -291,6 +294,9 @@ var registry = []scopeDef{
 			{"search", []string{"/"}, "search", "Search products (SKU prefix, part of the name, scanned GTIN or barcode)", func(k *KeyMap) *key.Binding { return &k.Products.Search }},
 			{"clearSearch", []string{"x"}, "clear", "Clear the search", func(k *KeyMap) *key.Binding { return &k.Products.ClearSearch }},
 			{"refresh", []string{"r"}, "refresh", "Refetch now", func(k *KeyMap) *key.Binding { return &k.Products.Refresh }},
+			{"edit", []string{"e"}, "edit", "Edit the product's name, reorder point and active flag (enter saves, esc leaves)", func(k *KeyMap) *key.Binding { return &k.Products.Edit }},
+			{"nextField", []string{"tab"}, "next field", "Go to the next field of the form", func(k *KeyMap) *key.Binding { return &k.Products.NextField }},
+			{"prevField", []string{"shift+tab"}, "prev field", "Go to the previous field of the form", func(k *KeyMap) *key.Binding { return &k.Products.PrevField }},
 		},
 	},
 	{

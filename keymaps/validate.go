@@ -17,6 +17,7 @@ var groups = []Group{
 	{Name: "queue screen", Scopes: []string{ScopeGlobal, ScopeList, ScopeQueue}},
 	{Name: "order detail", Scopes: []string{ScopeGlobal, ScopeOrder}},
 	{Name: "products screen", Scopes: []string{ScopeGlobal, ScopeList, ScopeProducts}},
+	{Name: "product form", Scopes: []string{ScopeGlobal, ScopeInput, ScopeProducts}, Focused: true},
 	{Name: "text field", Scopes: []string{ScopeGlobal, ScopeInput}, Focused: true},
 	{Name: "dialog", Scopes: []string{ScopeGlobal, ScopeDialog}, Focused: true},
 }

@@ -180,3 +180,42 @@ func (s *Store) ProductDetail(ctx context.Context, id int64) (ProductDetail, err
 	})
 	return p, err
 }
+
+// ProductEdit is what the back office changes on a product's page, with the version of the
+// product it was typed against.
+type ProductEdit struct {
+	ID           int64
+	Version      int
+	Name         string
+	ReorderPoint int
+	Active       bool
+}
+
+// ErrChangedSinceOpened: someone saved the product after the version the edit names.
+var ErrChangedSinceOpened = errors.New("changed by someone else since you opened it: reload")
+
+// UpdateProduct saves e in one transaction, only if the product is still at e.Version, and
+// returns its new version. A product saved by someone else meanwhile is left as they saved it
+// and ErrChangedSinceOpened returned; one that does not exist, ErrNoProduct.
+func (s *Store) UpdateProduct(ctx context.Context, e ProductEdit) (int, error) {
+	var version int
+	err := s.d.InTx(ctx, func(tx *sqlx.Tx) error {
+		err := tx.GetContext(ctx, &version, `
+			UPDATE products SET name = $3, reorder_point = $4, active = $5,
+			       updated_at = now(), version = version + 1
+			 WHERE id = $1 AND version = $2
+			RETURNING version`, e.ID, e.Version, e.Name, e.ReorderPoint, e.Active)
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		var exists bool
+		if err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM products WHERE id = $1)`, e.ID); err != nil {
+			return err
+		}
+		if exists {
+			return ErrChangedSinceOpened
+		}
+		return ErrNoProduct
+	})
+	return version, err
+}

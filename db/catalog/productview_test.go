@@ -162,3 +162,34 @@ func TestProductDetail(t *testing.T) {
 		t.Errorf("a product that does not exist: %v", err)
 	}
 }
+
+// A save names the version it was typed against: the first of two saves from the same version
+// wins, the second is told and changes nothing. Stock control may not rename products.
+func TestUpdateProductIsOptimistic(t *testing.T) {
+	owner := dbtest.New(t)
+	ctx := context.Background()
+	var id int64
+	if err := owner.Get(&id, `INSERT INTO products (sku, name, tax_category)
+		VALUES ('EDIT-1', 'Before', (SELECT code FROM tax_categories ORDER BY code LIMIT 1)) RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
+	office := as(t, owner, "backoffice")
+	v, err := office.UpdateProduct(ctx, dbcatalog.ProductEdit{ID: id, Version: 1, Name: "First", ReorderPoint: 5, Active: true})
+	if err != nil || v != 2 {
+		t.Fatalf("the first save: version %d, %v", v, err)
+	}
+	_, err = as(t, owner, "supervisor").UpdateProduct(ctx, dbcatalog.ProductEdit{ID: id, Version: 1, Name: "Second", ReorderPoint: 9})
+	if !errors.Is(err, dbcatalog.ErrChangedSinceOpened) {
+		t.Fatalf("the second save from version 1: %v", err)
+	}
+	p, err := office.ProductDetail(ctx, id)
+	if err != nil || p.Name != "First" || p.ReorderPoint != 5 || !p.Active || p.Version != 2 {
+		t.Fatalf("after the refused save: %+v, %v", p, err)
+	}
+	if _, err := as(t, owner, "stock").UpdateProduct(ctx, dbcatalog.ProductEdit{ID: id, Version: 2, Name: "Stock", Active: true}); err == nil {
+		t.Fatal("stock control renamed a product")
+	}
+	if _, err := office.UpdateProduct(ctx, dbcatalog.ProductEdit{ID: -1, Version: 1, Name: "x"}); !errors.Is(err, dbcatalog.ErrNoProduct) {
+		t.Fatalf("a product that does not exist: %v", err)
+	}
+}

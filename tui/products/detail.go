@@ -13,9 +13,10 @@ import (
 	"oms/tui/ui"
 )
 
-// DetailData is what a product's page reads.
+// DetailData is what a product's page reads, and the one command its form runs.
 type DetailData interface {
 	ProductDetail(ctx context.Context, id int64) (catalog.ProductDetail, error)
+	EditData
 }
 
 // DetailDef is a product's page in the route table, opened by Open (not top-level).
@@ -34,6 +35,8 @@ type Detail struct {
 	id    ui.InstanceID
 	ref   Ref
 	fetch *ui.Fetcher[int64, catalog.ProductDetail]
+	save  *ui.Fetcher[catalog.ProductEdit, saved]
+	form  *form // open while editing
 
 	p             catalog.ProductDetail
 	loaded, stale bool
@@ -50,6 +53,12 @@ func NewDetail(c *ui.Context, data DetailData, ref Ref) *Detail {
 	s.fetch = ui.NewFetcher(c, s.id, "product detail", func(id int64) ui.Query[catalog.ProductDetail] {
 		return func(ctx context.Context) (catalog.ProductDetail, error) { return data.ProductDetail(ctx, id) }
 	})
+	s.save = ui.NewFetcher(c, s.id, "product save", func(e catalog.ProductEdit) ui.Query[saved] {
+		return func(ctx context.Context) (saved, error) {
+			v, err := data.UpdateProduct(ctx, e)
+			return saved{version: v}, err
+		}
+	})
 	return s
 }
 
@@ -62,11 +71,23 @@ func (s *Detail) Watches() db.TableSet { return db.SetOf(db.Stock) }
 
 func (s *Detail) Init() tea.Cmd { return s.fetch.Want(s.ref.ID) }
 
+// Capturing is true while the form is open: its fields get the keys.
+func (s *Detail) Capturing() bool { return s.form != nil }
+
+// HasUnsavedInput: an open form holds typing that quitting would lose.
+func (s *Detail) HasUnsavedInput() bool { return s.form != nil }
+
 func (s *Detail) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case ui.ChangedMsg, ui.ActivatedMsg:
 		return s.fetch.Want(s.ref.ID)
 	case ui.Result:
+		if a, mine, ok, next := s.save.Take(msg); mine {
+			if ok {
+				return tea.Batch(next, s.saveResult(a))
+			}
+			return next
+		}
 		a, mine, ok, next := s.fetch.Take(msg)
 		if mine && ok {
 			switch {
@@ -81,6 +102,15 @@ func (s *Detail) Update(msg tea.Msg) tea.Cmd {
 		}
 		return next
 	case tea.KeyMsg:
+		if s.form != nil {
+			return s.formKey(msg)
+		}
+		if key.Matches(msg, s.ctx.Keys.Products.Edit) && s.loaded && !s.missing && s.mayEdit() {
+			s.form = newForm(s.p)
+			s.top = 0
+			s.layout()
+			return nil
+		}
 		l := &s.ctx.Keys.List
 		page := max(s.height-1, 1)
 		switch {
@@ -108,13 +138,21 @@ func (s *Detail) scroll(delta int) {
 }
 
 func (s *Detail) ShortHelp() []key.Binding {
-	l := &s.ctx.Keys.List
-	return []key.Binding{l.Down, l.Up, s.ctx.Keys.Products.Refresh}
+	l, p := &s.ctx.Keys.List, &s.ctx.Keys.Products
+	if s.form != nil {
+		in := &s.ctx.Keys.Input
+		return []key.Binding{withHelp(in.Submit, "save"), withHelp(in.Cancel, "leave"), p.NextField, p.PrevField}
+	}
+	if s.mayEdit() {
+		return []key.Binding{p.Edit, l.Down, l.Up, p.Refresh}
+	}
+	return []key.Binding{l.Down, l.Up, p.Refresh}
 }
 
 func (s *Detail) FullHelp() [][]key.Binding {
-	l := &s.ctx.Keys.List
-	return [][]key.Binding{{l.Up, l.Down, l.PageUp, l.PageDown}, {l.Top, l.Bottom, s.ctx.Keys.Products.Refresh}}
+	l, p := &s.ctx.Keys.List, &s.ctx.Keys.Products
+	return [][]key.Binding{{l.Up, l.Down, l.PageUp, l.PageDown}, {l.Top, l.Bottom, p.Refresh},
+		{p.Edit, p.NextField, p.PrevField}}
 }
 
 func (s *Detail) SetSize(w, h int) {
@@ -146,6 +184,9 @@ func (s *Detail) layout() {
 		return
 	}
 	p := &s.p
+	if s.form != nil {
+		out = append(out, s.formLines()...)
+	}
 	head := " " + p.SKU
 	if s.stale {
 		head = ui.Fit(head, w-8) + st.Muted.Render(" (stale)")
