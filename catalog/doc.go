@@ -1,5 +1,5 @@
 // Package catalog reads and writes the master-data files of `oms catalog import` and
-// `oms catalog export`: products, warehouses, locations and channels as CSV. It turns bytes into
+// `oms catalog export`: products, warehouses, locations, channels and boxes as CSV. It turns bytes into
 // plain row types and back, and checks each row on its own (GTIN check digits through model,
 // ISO 3166 country codes, IANA time zones, positive dimensions, booleans); what needs the
 // database (does the tax category, currency or warehouse exist, is the bin empty) is checked by

@@ -93,6 +93,22 @@ var catalogKinds = []catalogKind{
 			return catalog.WriteChannels(w, rows)
 		},
 	},
+	{
+		name: "boxes", job: "stock",
+		parse: func(file string, data []byte) (catalogLoad, []catalog.Rejection, error) {
+			rows, rej, err := catalog.ReadBoxes(file, data)
+			return func(ctx context.Context, s *dbcatalog.Store) (dbcatalog.Result, error) {
+				return s.ImportBoxes(ctx, file, rows)
+			}, rej, err
+		},
+		export: func(ctx context.Context, s *dbcatalog.Store, w io.Writer) error {
+			rows, err := s.Boxes(ctx)
+			if err != nil {
+				return err
+			}
+			return catalog.WriteBoxes(w, rows)
+		},
+	},
 }
 
 func catalogKindNames() string {
@@ -125,7 +141,7 @@ func catalogColumnsHelp() string {
 func newCatalogCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "catalog",
-		Short: "Import and export master data (products, warehouses, locations, channels) as CSV",
+		Short: "Import and export master data (products, warehouses, locations, channels, boxes) as CSV",
 		Args:  subcommandArgs("import and export"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return usageError{errors.New("say what to do: oms catalog import or export (see oms catalog --help)")}
@@ -150,9 +166,9 @@ func newCatalogImportCmd(g *globals) *cobra.Command {
 		Short: "Add and update master data from a CSV file",
 		Long: `Reads FILE.csv (UTF-8, with or without a byte-order mark, comma-separated, quoted as
 spreadsheets write it) and adds or updates each row by its natural key: products by sku,
-warehouses by code, locations by warehouse and code, channels by code. Columns are found by
-their name in the first line, in any order; other columns are ignored; a missing required
-column is a usage mistake. An optional column the file does not have is left as stored (a new
+warehouses by code, locations by warehouse and code, channels by code, boxes by warehouse
+and code. Columns are found by their name in the first line, in any order; other columns are
+ignored; a missing required column is a usage mistake. An optional column the file does not have is left as stored (a new
 row gets its default), so a file of SKUs and reorder points changes only those. Booleans are
 true/false, yes/no or 1/0; an empty cell is the column's default (measures: not known).
 

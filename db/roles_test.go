@@ -32,6 +32,7 @@ var jobs = []string{"picker", "packer", "returns", "stock", "backoffice", "super
 const grantDesign = `
 table               picker  packer  returns  stock  backoffice  supervisor  admin
 addresses           S       S       S        S      SIU         SIU         S
+boxes               S       S       S        SIU    S           SIU         S
 carrier_rates       S       S       S        S      S           S           S
 carrier_services    S       S       S        S      S           S           S
 carriers            S       S       S        S      S           S           S

@@ -1,6 +1,7 @@
 // Package catalog is the master-data area of the data layer: the upserts of `oms catalog import`
-// and the reads of `oms catalog export` for products, warehouses, locations and channels, by
-// their natural keys (SKU, warehouse code, warehouse and location code, channel code).
+// and the reads of `oms catalog export` for products, warehouses, locations, channels and
+// packing boxes, by their natural keys (SKU, warehouse code, warehouse and location code,
+// channel code, warehouse and box code).
 //
 // Each import is one transaction for the whole file, with a savepoint per row: a row the
 // database refuses (an unknown tax category or warehouse, a GTIN another product has, a bin
@@ -12,6 +13,6 @@
 // is claimed, since the replay of a file must report 0 new, 0 updated rather than the first
 // result, and a rerun transaction (db.InTx on 40001) starts its counts afresh.
 //
-// An import never deletes: a product or location is retired with active=false, and the database
-// refuses to deactivate a location that holds stock (migration 00011).
+// An import never deletes: a product, location or box is retired with active=false, and the
+// database refuses to deactivate a location that holds stock (migration 00011).
 package catalog
