@@ -33,11 +33,15 @@ const (
 	// (the queue's counts show every status). An order that was shipped and stays shipped, and
 	// the lines of such orders, do not wake it. It is a narrower Orders plus OrderLines.
 	OpenOrders
-	lastTable = OpenOrders
+	// Products is the catalogue: products and their barcodes (migration 00016). A barcode
+	// deleted alone leaves no stamp; an import that replaces a product's barcodes also updates
+	// the product.
+	Products
+	lastTable = Products
 )
 
 var tableNames = [...]string{Orders: "orders", OrderLines: "order lines", PickTasks: "pick tasks",
-	Stock: "stock", RMAs: "RMAs", Counts: "counts", OpenOrders: "open orders"}
+	Stock: "stock", RMAs: "RMAs", Counts: "counts", OpenOrders: "open orders", Products: "products"}
 
 func (t Table) String() string {
 	if t >= 1 && t <= lastTable {
@@ -73,6 +77,8 @@ var changeChecks = [...][]string{
 		`SELECT 1 FROM order_lines l JOIN orders o ON o.id = l.order_id
 		  WHERE ` + unseen("l.change_xid") + ` AND oms_order_is_open(o.status)`,
 	},
+	Products: {`SELECT 1 FROM products WHERE ` + unseen("change_xid"),
+		`SELECT 1 FROM product_barcodes WHERE ` + unseen("change_xid")},
 }
 
 // TableSet is a set of Tables (bit i = Table i).

@@ -9,7 +9,7 @@ import (
 	"oms/model"
 )
 
-var allTables = []db.Table{db.Orders, db.OrderLines, db.PickTasks, db.Stock, db.RMAs, db.Counts, db.OpenOrders}
+var allTables = []db.Table{db.Orders, db.OrderLines, db.PickTasks, db.Stock, db.RMAs, db.Counts, db.OpenOrders, db.Products}
 
 // baseline is a snapshot to ask the feed with: taken after every write so far has committed.
 func baseline(t *testing.T, d *db.DB) db.Snapshot {
@@ -107,6 +107,10 @@ func TestChangeFeedWakesOnlyTheTablesWritten(t *testing.T) {
 			[]db.Table{db.RMAs}},
 		{"a counted line", fmt.Sprintf(`UPDATE stock_count_lines SET counted_qty = 3 WHERE id = %d`, countLine),
 			[]db.Table{db.Counts}},
+		{"a renamed product", `UPDATE products SET name = name || ' (new)' WHERE id = (SELECT min(id) FROM products)`,
+			[]db.Table{db.Products}},
+		{"a barcode", `UPDATE product_barcodes SET qty_per_scan = 6 WHERE barcode = (SELECT min(barcode) FROM product_barcodes)`,
+			[]db.Table{db.Products}},
 	} {
 		snap := baseline(t, d)
 		if got := woken(t, d, snap); len(got) != 0 {

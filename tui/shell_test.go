@@ -516,3 +516,24 @@ func TestProductsScanOpensThePageInTheShell(t *testing.T) {
 		t.Fatalf("back should return to the list with the scan kept:\n%s", drv.Frame())
 	}
 }
+
+// A product renamed elsewhere (another terminal, an import) shows on the open product page at
+// the next poll: the catalogue is in the change feed (migration 00016).
+func TestARenameElsewhereShowsOnTheProductPage(t *testing.T) {
+	d := seeded(t)
+	c := tuitest.NewContext()
+	m := New(c, Routes(d), (&feed{d: d}).poll, 0)
+	drv := tuitest.New(t, m, *c.Keys, 80, 24)
+	drv.Press("global", "products")
+	drv.Press("products", "search")
+	drv.Type("8719327005835")
+	drv.Press("input", "submit")
+	drv.Send(PollNow()) // baseline
+	if _, err := d.Exec(`UPDATE products SET name = 'Beanie, Moss Green' WHERE sku = 'APP-BNE-FGR'`); err != nil {
+		t.Fatal(err)
+	}
+	drv.Send(PollNow())
+	if frame := drv.Frame(); !strings.Contains(frame, "Beanie, Moss Green") {
+		t.Fatalf("the rename is not shown after a poll:\n%s", frame)
+	}
+}

@@ -65,9 +65,8 @@ func NewDetail(c *ui.Context, data DetailData, ref Ref) *Detail {
 func (s *Detail) ID() ui.InstanceID { return s.id }
 func (s *Detail) Title() string     { return s.ref.SKU }
 
-// Watches: stock moves with the ledger; product fields are not a watched table (refresh reads
-// them again).
-func (s *Detail) Watches() db.TableSet { return db.SetOf(db.Stock) }
+// Watches: the product and its barcodes (a rename or an import elsewhere) and the stock ledger.
+func (s *Detail) Watches() db.TableSet { return db.SetOf(db.Stock, db.Products) }
 
 func (s *Detail) Init() tea.Cmd { return s.fetch.Want(s.ref.ID) }
 

@@ -113,9 +113,8 @@ func (s *Screen) Title() string     { return "Products" }
 // Capturing is true while the search field has the keys.
 func (s *Screen) Capturing() bool { return s.search.Focused() }
 
-// Watches: on hand moves with the stock ledger. Products themselves are not a watched table
-// (db.Table has none for master data), so a rename elsewhere shows on the next refresh.
-func (s *Screen) Watches() db.TableSet { return db.SetOf(db.Stock) }
+// Watches: the catalogue (a rename or an import elsewhere) and the stock ledger (on hand).
+func (s *Screen) Watches() db.TableSet { return db.SetOf(db.Stock, db.Products) }
 
 func (s *Screen) Init() tea.Cmd { return s.pages.Want(fetchFirst) }
 
