@@ -28,7 +28,7 @@ func newBenchCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "bench [NAME…]",
 		Short: "Measure oms's own code paths against raw-SQL baselines in the same run",
-		Long: `Runs the benchmark suite (reference/performance.md): each case runs its workload through
+		Long: `Runs the benchmark suite (the README's "Measured" section holds its figures): each case runs its workload through
 oms's own code and through a raw-SQL baseline doing the same effect by hand, in the same run on
 the same database, at each client count, and prints one line per case and client count:
 
@@ -316,7 +316,7 @@ func runBench(cmd *cobra.Command, dbURL string, cases []bench.Case, opts bench.O
 	return nil
 }
 
-// benchLine is the text form of one result (reference/performance.md's format).
+// benchLine is the text form of one result: NAME clients=N oms=X/s raw=Y/s ratio=R target=T ok|FAIL deadlocks=D.
 func benchLine(r bench.Result) string {
 	verdict := "FAIL"
 	if r.OK {

@@ -92,7 +92,7 @@ var (
 
 // TestEveryJobMayDoWhatTheDesignSaysAndNothingElse compares, for every job role, every table and
 // view of the schema and every verb, what PostgreSQL grants with grantDesign, and every function
-// with who may call it (reference/reliability.md, proof 4).
+// with who may call it (ARCHITECTURE.md §7).
 func TestEveryJobMayDoWhatTheDesignSaysAndNothingElse(t *testing.T) {
 	d := dbtest.New(t)
 	design := map[string][]string{}

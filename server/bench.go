@@ -22,7 +22,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 )
 
-// BM9 of reference/performance.md: what an idle SSH session costs the server's memory. Both
+// BM9 (the README's Measured table): what an idle SSH session costs the server's memory. Both
 // `oms bench ssh-idle` and the Go benchmark BenchmarkBM9IdleSessions measure it here.
 
 // IdleTarget is BM9's bound: the resident memory one idle session may add, 1 MB (2^20 bytes).

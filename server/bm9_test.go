@@ -13,7 +13,7 @@ import (
 
 var bm9Sessions = flag.Int("bm9.sessions", 200, "BM9: idle SSH sessions to open")
 
-// BenchmarkBM9IdleSessions is BM9 of reference/performance.md (≤ 1 MB per idle SSH session),
+// BenchmarkBM9IdleSessions is BM9, the README's idle-session figure (≤ 1 MB per idle SSH session),
 // measured by MeasureIdleSessions as `oms bench ssh-idle` does, on the demo business with the
 // directory in memory: it opens -bm9.sessions sessions (200) at 80×24 with x/crypto/ssh
 // clients, waits until every one shows the queue with its first order, lets them idle, and

@@ -1,5 +1,5 @@
-// Package bench is the benchmark suite behind `oms bench` (reference/performance.md, "The
-// suite"). It owns the workloads, the fixtures they run on, the raw-SQL baselines they are
+// Package bench is the benchmark suite behind `oms bench` (its figures are in the README's
+// "Measured" section). It owns the workloads, the fixtures they run on, the raw-SQL baselines they are
 // compared with, the runner that measures both in the same run on the same database, and the
 // throwaway databases a run works in (a private server, or a scratch database on a given one).
 //
@@ -17,7 +17,7 @@
 //
 // Stress (stress.go) is not a Case: it proves rather than times. Many workers mix every stock,
 // order and invoicing command on a tiny hot set; afterwards no deadlock may have happened and
-// `oms check` must find nothing (reference/reliability.md, the first proof).
+// `oms check` must find nothing.
 //
 // Live (live.go, BM6) is not a Case either: its baseline is the same writers without screens.
 // Writers put orders of the open queue's first page on hold and release them on a fixed

@@ -1,5 +1,6 @@
--- The whole oms schema. Later work adds behaviour, not tables: every area of DESIGN.md §1 has its
--- tables here. Rules of DESIGN.md §3 are constraints, not Go ifs: quantities are positive, stock
+-- The whole oms schema as first laid out: every business area (orders, stock, picking, packing
+-- and shipping, returns, counts, staff) has its tables here. The rules of ARCHITECTURE.md §2
+-- are constraints, not Go ifs: quantities are positive, stock
 -- in a real location never goes negative, reserved never exceeds on hand, one order per
 -- (channel, external id), picked never exceeds ordered, the ledger is append-only.
 
@@ -35,7 +36,7 @@ END $$;
 -- +goose StatementEnd
 
 -- Marks a row with the writing transaction so live screens can ask "what changed since my last
--- snapshot" without writers paying for NOTIFY (DESIGN.md §5; see db/changes.go).
+-- snapshot" without writers paying for NOTIFY (ARCHITECTURE.md §4; see db/changes.go).
 -- +goose StatementBegin
 CREATE FUNCTION oms_touch() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$

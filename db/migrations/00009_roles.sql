@@ -1,4 +1,4 @@
--- Who may do what (issue 8, ARCHITECTURE.md §2.3, reference/reliability.md "PostgREST"): every
+-- Who may do what (issue 8, ARCHITECTURE.md §7): every
 -- client talks straight to PostgreSQL, so PostgreSQL decides.
 --
 --  * oms_owner (NOLOGIN) owns every table, view, sequence, type and function; no client role

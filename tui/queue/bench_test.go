@@ -73,7 +73,7 @@ func (memStore) ExactMatch(context.Context, string) (orders.Match, bool, error) 
 }
 func (memStore) LoadLookups(context.Context) (orders.Lookups, error) { return orders.Lookups{}, nil }
 
-// BenchmarkQueueKeyPress is BM8 of reference/performance.md: one key press (Update + View) on
+// BenchmarkQueueKeyPress is BM8 (the README's Measured table): one key press (Update + View) on
 // the queue with 40 visible rows. Time and allocations must not grow with the queue's size.
 func BenchmarkQueueKeyPress(b *testing.B) {
 	for _, colour := range []bool{false, true} {
