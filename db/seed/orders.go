@@ -34,7 +34,7 @@ func newBatch() *batch {
 		lines: newTable("order_lines", "id", "order_id", "line_no", "external_line_id", "product_id",
 			"description", "unit_price_minor", "discount_minor", "tax_minor", "tax_rate_ppm",
 			"qty_ordered", "qty_cancelled", "qty_allocated", "qty_picked", "qty_packed", "qty_shipped",
-			"qty_returned", "qty_refunded", "updated_at", "change_xid"),
+			"qty_returned", "qty_refunded", "amount_minor", "updated_at", "change_xid"),
 		reservations: newTable("reservations", "id", "order_line_id", "location_id", "product_id",
 			"lot_id", "qty", "created_at"),
 		movements: newTable("stock_movements", movementCols...),
@@ -354,7 +354,7 @@ func (g *renderer) orderRows(r *rng, o *orderCtx, b *batch) {
 		q := l.q
 		b.lines.add(l.id, o.id, l.no, l.ext, l.product.id, l.product.name, l.unit, l.discount, l.tax,
 			l.ratePP, q.Ordered, q.Cancelled, q.Allocated, q.Picked, q.Packed, q.Shipped, q.Returned, q.Refunded,
-			g.w.txNow, g.w.xid)
+			l.unit*q.Ordered, g.w.txNow, g.w.xid)
 	}
 }
 
