@@ -28,6 +28,9 @@ ALTER TABLE orders
 ALTER TABLE orders DROP CONSTRAINT orders_check;
 ALTER TABLE orders ADD CONSTRAINT orders_total_adds_up CHECK (total_minor =
     subtotal_minor - discount_minor + shipping_minor + CASE WHEN prices_include_tax THEN 0 ELSE tax_minor END);
+INSERT INTO reason_codes (code, kind, description) VALUES
+    ('CANCEL_CHANNEL', 'cancel', 'Cancelled by the sales channel')
+ON CONFLICT (code) DO NOTHING;
 CREATE INDEX orders_external_name ON orders (external_name) WHERE external_name <> '';
 ALTER TABLE orders ADD CONSTRAINT orders_store_sale_in_store CHECK (NOT store_sale OR pickup_warehouse_id IS NOT NULL);
 
@@ -255,6 +258,7 @@ GRANT INSERT, UPDATE (resolved_at, resolved_by) ON order_exceptions TO oms_backo
 GRANT USAGE ON SEQUENCE import_runs_id_seq, order_exceptions_id_seq TO oms_backoffice;
 
 -- +goose Down
+DELETE FROM reason_codes WHERE code = 'CANCEL_CHANNEL' AND NOT EXISTS (SELECT 1 FROM orders WHERE cancel_reason = 'CANCEL_CHANNEL');
 DROP FUNCTION oms_sell_at_store(bigint);
 DROP FUNCTION oms_intake_events(bigint, bigint[], text[], text[]);
 DROP FUNCTION oms_take_numbers(integer);
