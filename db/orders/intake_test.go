@@ -7,34 +7,15 @@ import (
 	"time"
 
 	"oms/db"
-	"oms/db/company"
 	"oms/db/dbtest"
 	"oms/db/orders"
 	"oms/model"
 )
 
-// intakeBusiness is an empty business set up as `oms init` and catalog imports would: one
-// distribution centre, one store with 5 tees on its shelf, two products, a webshop and the
-// store's till. Imports run as a back-office login.
+// intakeBusiness is dbtest.SmallBusiness with a back-office login's order commands.
 func intakeBusiness(t *testing.T) (owner *db.DB, clerk *orders.Store) {
 	t.Helper()
-	owner = dbtest.New(t)
-	ctx := context.Background()
-	if _, err := company.New(owner).Init(ctx, company.Company{Name: "Test B.V.", Country: "NL", Currency: "EUR"}); err != nil {
-		t.Fatal(err)
-	}
-	mustExec(t, owner,
-		`INSERT INTO warehouses (code, name, kind, country, time_zone, currency) VALUES
-		    ('RTM1', 'Rotterdam DC', 'dc', 'NL', 'Europe/Amsterdam', 'EUR'),
-		    ('BER-M', 'Berlin store', 'store', 'DE', 'Europe/Berlin', 'EUR')`,
-		`INSERT INTO locations (warehouse_id, code, kind, pick_seq) SELECT id, 'A-01', 'bin', 1 FROM warehouses WHERE code = 'BER-M'`,
-		`INSERT INTO products (sku, name, tax_category) VALUES ('TEE-1', 'Tee', 'standard'), ('MUG-1', 'Mug', 'standard')`,
-		`INSERT INTO channels (code, name, kind, currency, sla_hours) VALUES ('web-eu', 'Web EU', 'webshop', 'EUR', 48)`,
-		`INSERT INTO channels (code, name, kind, currency, warehouse_id)
-		 SELECT 'store-berlin', 'Berlin till', 'store', 'EUR', id FROM warehouses WHERE code = 'BER-M'`,
-		`INSERT INTO stock_movements (product_id, from_location_id, to_location_id, qty, kind)
-		 SELECT p.id, s.id, b.id, 5, 'receipt' FROM products p, locations s, locations b
-		  WHERE p.sku = 'TEE-1' AND s.kind = 'supplier' AND b.code = 'A-01'`)
+	owner = dbtest.SmallBusiness(t)
 	return owner, orders.New(dbtest.LoginAs(t, owner, "backoffice"))
 }
 
