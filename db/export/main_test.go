@@ -1,0 +1,9 @@
+package export_test
+
+import (
+	"testing"
+
+	"oms/db/dbtest"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
