@@ -267,3 +267,16 @@ func TestBrokenQuotingIsFatal(t *testing.T) {
 		t.Errorf("the orders before the break: %+v", got)
 	}
 }
+
+// Amounts near the int64 limit are refused with a reason, never wrapped around.
+func TestHugeAmountsAreRejectedNotWrapped(t *testing.T) {
+	shopify := "Name,Currency,Subtotal,Total,Created at,Lineitem quantity,Lineitem price,Lineitem sku,Shipping Name,Shipping Address1,Shipping City,Shipping Country\n" +
+		"#1,EUR,0,0,2025-10-07 09:50:26 +0200,3,92233720368547758.07,A,N,L,C,NL\n"
+	got := readAll(t, "shopify", []byte(shopify), Options{File: "f"})
+	checkWants(t, got, []want{{2, "#1", "line 1 (SKU A): Lineitem price × quantity is too large"}})
+
+	own := "order_id,ordered_at,currency,sku,qty,line_amount,total,ship_name,ship_line1,ship_city,ship_country\n" +
+		"X,2025-10-07T09:50:26Z,EUR,A,1,92233720368547758.07,1,N,L,C,NL\n" +
+		"X,,,B,1,92233720368547758.07,,,,,\n"
+	checkWants(t, readAll(t, "csv", []byte(own), Options{File: "f"}), []want{{2, "X", "the lines' amounts are too large to add up"}})
+}

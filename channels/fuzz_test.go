@@ -8,7 +8,8 @@ import (
 )
 
 // fuzzFormat reads arbitrary bytes as a format: no panic, every Parsed is a valid order or a
-// reason, and every order read survives export to oms's own json and csv formats unchanged.
+// reason, and every order read survives export to oms's own json format unchanged, and to its
+// csv format too when it was read from a CSV file (csv trims cells, which json does not).
 func fuzzFormat(t *testing.T, format string, data []byte) {
 	for _, opt := range []Options{{File: "fuzz"}, {File: "fuzz", TaxIncluded: true}} {
 		r, err := Open(format, bytes.NewReader(data), opt)
@@ -37,7 +38,7 @@ func fuzzFormat(t *testing.T, format string, data []byte) {
 			}
 			lastLine = p.Line
 			if p.Reason == "" {
-				roundTrip(t, p.Order)
+				roundTrip(t, p.Order, format != "json")
 			}
 		}
 	}

@@ -115,12 +115,12 @@ func TestChannelOrdersSurviveExport(t *testing.T) {
 		{"woocommerce", "woocommerce_packed.csv"}, {"csv", "ours_good.csv"}, {"json", "ours_good.jsonl"},
 	} {
 		for _, p := range readFile(t, c[0], c[1], Options{}) {
-			roundTrip(t, p.Order)
+			roundTrip(t, p.Order, c[0] != "json")
 		}
 	}
 }
 
-func roundTrip(t *testing.T, o model.IncomingOrder) {
+func roundTrip(t *testing.T, o model.IncomingOrder, viaCSV bool) {
 	t.Helper()
 	var j, c bytes.Buffer
 	if err := WriteJSON(&j, o); err != nil {
@@ -129,7 +129,11 @@ func roundTrip(t *testing.T, o model.IncomingOrder) {
 	if err := WriteCSV(&c, o); err != nil {
 		t.Fatal(err)
 	}
-	for format, data := range map[string][]byte{"json": j.Bytes(), "csv": c.Bytes()} {
+	files := map[string][]byte{"json": j.Bytes()}
+	if viaCSV {
+		files["csv"] = c.Bytes()
+	}
+	for format, data := range files {
 		got, err := readAllErr(format, data, Options{})
 		if err != nil || len(got) != 1 || got[0].Reason != "" {
 			t.Fatalf("%s of %s: %v %+v\n%s", format, o.DisplayID, err, got, data)

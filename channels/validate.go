@@ -18,9 +18,9 @@ import (
 // for a valid order, or the reason to reject it.
 func validate(o *model.IncomingOrder) string {
 	switch {
-	case o.ExternalID == "":
+	case strings.TrimSpace(o.ExternalID) == "":
 		return "the order id is empty"
-	case o.DisplayID == "":
+	case strings.TrimSpace(o.DisplayID) == "":
 		return "the order's display id is empty"
 	}
 	if _, err := o.Currency.Exponent(); err != nil {
