@@ -37,11 +37,19 @@ const (
 	// deleted alone leaves no stamp; an import that replaces a product's barcodes also updates
 	// the product.
 	Products
-	lastTable = Products
+	// Imports is what the Intake screen shows of `oms import`: import runs (started, finished)
+	// and the orders they rejected, written batch by batch while a run goes (migrations 00017,
+	// 00019).
+	Imports
+	// OrderExceptions is orders a channel changed after work started on them: recorded by an
+	// import, resolved by the back office (migration 00019).
+	OrderExceptions
+	lastTable = OrderExceptions
 )
 
 var tableNames = [...]string{Orders: "orders", OrderLines: "order lines", PickTasks: "pick tasks",
-	Stock: "stock", RMAs: "RMAs", Counts: "counts", OpenOrders: "open orders", Products: "products"}
+	Stock: "stock", RMAs: "RMAs", Counts: "counts", OpenOrders: "open orders", Products: "products",
+	Imports: "imports", OrderExceptions: "order exceptions"}
 
 func (t Table) String() string {
 	if t >= 1 && t <= lastTable {
@@ -79,6 +87,9 @@ var changeChecks = [...][]string{
 	},
 	Products: {`SELECT 1 FROM products WHERE ` + unseen("change_xid"),
 		`SELECT 1 FROM product_barcodes WHERE ` + unseen("change_xid")},
+	Imports: {`SELECT 1 FROM import_runs WHERE ` + unseen("change_xid"),
+		`SELECT 1 FROM import_rejects WHERE ` + unseen("change_xid")},
+	OrderExceptions: {`SELECT 1 FROM order_exceptions WHERE ` + unseen("change_xid")},
 }
 
 // TableSet is a set of Tables (bit i = Table i).

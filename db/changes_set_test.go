@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"oms/db"
+	"oms/db/dbtest"
 )
 
 func TestTableSet(t *testing.T) {
@@ -122,5 +123,33 @@ func TestChangesSinceWithoutBaselineOrTables(t *testing.T) {
 		if _, _, err := d.ChangesSince(ctx, "", bad); err == nil {
 			t.Errorf("watching %b without a baseline was accepted", bad)
 		}
+	}
+}
+
+// TestTheServersPollerReadsEveryTable: the SSH server's shared feed polls every table as its
+// pool's own role, which reads what the people it serves may read. Serving only a picker, who
+// may not read imports or exceptions, it must still be able to ask whether they changed: it may
+// read their stamps (migration 00019).
+func TestTheServersPollerReadsEveryTable(t *testing.T) {
+	owner := seeded(t)
+	dbtest.NewLogin(t, owner, dbtest.Staff{Jobs: []string{"picker"}})
+	_, url := dbtest.ServerLogin(t, owner)
+	pool := dbtest.Open(t, url)
+	ctx := context.Background()
+	all := db.SetOf(allTables...)
+	snap, _, err := pool.ChangesSince(ctx, "", all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, owner, `INSERT INTO import_runs (channel_id, format, file_name, file_sha256)
+		SELECT min(id), 'json', 'orders.jsonl', repeat('ab', 32) FROM channels`)
+	if _, got, err := pool.ChangesSince(ctx, snap, all); err != nil || got != db.SetOf(db.Imports) {
+		t.Fatalf("the server's poll after an import started: %v (%v), want imports", got, err)
+	}
+	var stamps bool
+	mustGet(t, owner, &stamps, `SELECT bool_and(has_column_privilege('oms_server', t, 'change_xid', 'SELECT'))
+		FROM unnest('{import_runs,import_rejects,order_exceptions}'::text[]) t`)
+	if !stamps {
+		t.Error("oms_server may not read the stamps of imports and exceptions")
 	}
 }

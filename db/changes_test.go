@@ -9,7 +9,8 @@ import (
 	"oms/model"
 )
 
-var allTables = []db.Table{db.Orders, db.OrderLines, db.PickTasks, db.Stock, db.RMAs, db.Counts, db.OpenOrders, db.Products}
+var allTables = []db.Table{db.Orders, db.OrderLines, db.PickTasks, db.Stock, db.RMAs, db.Counts, db.OpenOrders, db.Products,
+	db.Imports, db.OrderExceptions}
 
 // baseline is a snapshot to ask the feed with: taken after every write so far has committed.
 func baseline(t *testing.T, d *db.DB) db.Snapshot {
@@ -111,6 +112,19 @@ func TestChangeFeedWakesOnlyTheTablesWritten(t *testing.T) {
 			[]db.Table{db.Products}},
 		{"a barcode", `UPDATE product_barcodes SET qty_per_scan = 6 WHERE barcode = (SELECT min(barcode) FROM product_barcodes)`,
 			[]db.Table{db.Products}},
+		{"an import starting", `INSERT INTO import_runs (channel_id, format, file_name, file_sha256)
+			SELECT min(id), 'json', 'orders.jsonl', repeat('ab', 32) FROM channels`,
+			[]db.Table{db.Imports}},
+		{"an order it rejected", `INSERT INTO import_rejects (run_id, line, order_ref, reason)
+			SELECT max(id), 7, '#1001', 'unknown SKU' FROM import_runs`,
+			[]db.Table{db.Imports}},
+		{"an import finishing", `UPDATE import_runs SET finished_at = now(), rejected = 1`,
+			[]db.Table{db.Imports}},
+		{"an order exception", `INSERT INTO order_exceptions (order_id, kind, message)
+			SELECT min(id), 'changed_after_picking', 'the channel changed the order' FROM orders`,
+			[]db.Table{db.OrderExceptions}},
+		{"an exception resolved", `UPDATE order_exceptions SET resolved_at = now(), resolved_by = 'backoffice_01'`,
+			[]db.Table{db.OrderExceptions}},
 	} {
 		snap := baseline(t, d)
 		if got := woken(t, d, snap); len(got) != 0 {

@@ -45,6 +45,7 @@ type GlobalKeys struct {
 	Counts     key.Binding
 	Supervisor key.Binding
 	Products   key.Binding
+	Intake     key.Binding
 }
 
 // ListKeys move the cursor of any list screen.
@@ -127,7 +128,7 @@ func (g GlobalKeys) FullHelp() [][]key.Binding {
 		{g.NextScreen, g.PrevScreen},
 		{g.Queue, g.Picking, g.Packing},
 		{g.Returns, g.Counts, g.Supervisor},
-		{g.Products},
+		{g.Products, g.Intake},
 	}
 }
 
@@ -240,6 +241,7 @@ var registry = []scopeDef{
 			{"counts", []string{"f7"}, "counts", "Go to stock counts", func(k *KeyMap) *key.Binding { return &k.Global.Counts }},
 			{"supervisor", []string{"f8"}, "supervisor", "Go to the supervisor view", func(k *KeyMap) *key.Binding { return &k.Global.Supervisor }},
 			{"products", []string{"f9"}, "products", "Go to products: find by SKU, name or scan; stock per warehouse", func(k *KeyMap) *key.Binding { return &k.Global.Products }},
+			{"intake", []string{"f10"}, "intake", "Go to intake: recent imports, their rejected orders, open order exceptions", func(k *KeyMap) *key.Binding { return &k.Global.Intake }},
 		},
 	},
 	{

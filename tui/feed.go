@@ -38,7 +38,8 @@ type feedEntry struct {
 const feedHistory = 64
 
 // allTables is what a Feed polls: every table, so it can answer any session.
-var allTables = db.SetOf(db.Orders, db.OrderLines, db.PickTasks, db.Stock, db.RMAs, db.Counts, db.OpenOrders, db.Products)
+var allTables = db.SetOf(db.Orders, db.OrderLines, db.PickTasks, db.Stock, db.RMAs, db.Counts, db.OpenOrders, db.Products,
+	db.Imports, db.OrderExceptions)
 
 // NewFeed makes a feed on d whose answers are at most fresh old (LiveEvery is a good value).
 func NewFeed(d *db.DB, fresh time.Duration) *Feed { return &Feed{d: d, fresh: fresh} }

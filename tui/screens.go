@@ -7,6 +7,7 @@ import (
 	"oms/db/catalog"
 	"oms/db/orders"
 	"oms/keymaps"
+	"oms/tui/intake"
 	"oms/tui/order"
 	"oms/tui/products"
 	"oms/tui/queue"
@@ -38,6 +39,7 @@ func Routes(d *db.DB) []ui.Def {
 			"Live queues with ageing and SLA breaches, picks per hour per picker, exceptions, reassigning and releasing work.",
 			"supervisor"),
 		products.Def(cat),
+		intake.Def(ord), intake.RunDef(ord),
 		order.Def(ord),
 		products.DetailDef(cat),
 	}

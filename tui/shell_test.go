@@ -416,7 +416,7 @@ func TestAddingAScreenIsOnePackageAndOneLine(t *testing.T) {
 		t.Fatalf("the live poll did not wake the new screen:\n%s", drv.Frame())
 	}
 	drv.Press("global", "menu")
-	if !strings.Contains(drv.Frame(), "8 Hello") {
+	if !strings.Contains(drv.Frame(), "9 Hello") {
 		t.Fatalf("the menu does not list the new screen:\n%s", drv.Frame())
 	}
 }
@@ -488,8 +488,8 @@ func TestScreensFollowTheJobRoles(t *testing.T) {
 		t.Fatalf("back office should open an order:\n%s", drv.Frame())
 	}
 	m, _ := open()
-	if len(m.slots) != 7 {
-		t.Fatalf("without job roles %d screens are offered, want all 7", len(m.slots))
+	if len(m.slots) != 8 {
+		t.Fatalf("without job roles %d screens are offered, want all 8", len(m.slots))
 	}
 }
 
