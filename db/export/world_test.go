@@ -44,7 +44,9 @@ func mustExec(t testing.TB, d sqlx.ExecerContext, query string, args ...any) {
 	}
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t *testing.T) *world { return newWorldTB(t) }
+
+func newWorldTB(t testing.TB) *world {
 	t.Helper()
 	w := &world{owner: dbtest.New(t)}
 	o := w.owner
