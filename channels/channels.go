@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"oms/model"
@@ -97,6 +98,7 @@ type table struct {
 	file, format string
 	idx          map[string]int
 	names        map[string]string // lower-case name → as the header spells it
+	spelled      map[string]int    // name as a parser asks for it → index, -1 when absent
 }
 
 func newTable(file, format string, header []string) *table {
@@ -129,7 +131,7 @@ func (t *table) require(cols ...string) error {
 }
 
 func (t *table) has(name string) bool {
-	_, ok := t.idx[strings.ToLower(name)]
+	_, ok := t.index(name)
 	return ok
 }
 
@@ -153,11 +155,28 @@ func (t *table) label(name string) string {
 
 // get is the trimmed cell of a column in a row, "" when the column is absent.
 func (t *table) get(r row, name string) string {
-	i, ok := t.idx[strings.ToLower(name)]
+	i, ok := t.index(name)
 	if !ok || i >= len(r.cells) {
 		return ""
 	}
 	return strings.TrimSpace(r.cells[i])
+}
+
+// index is where a column is, looked up by the name as the parser spells it: the lower-cased
+// lookup is done once per name, not once per cell (a 1M-order file has tens of millions).
+func (t *table) index(name string) (int, bool) {
+	if i, ok := t.spelled[name]; ok {
+		return i, i >= 0
+	}
+	i, ok := t.idx[strings.ToLower(name)]
+	if !ok {
+		i = -1
+	}
+	if t.spelled == nil {
+		t.spelled = map[string]int{}
+	}
+	t.spelled[name] = i
+	return i, ok
 }
 
 // csvSource reads rows with encoding/csv, numbering them by physical line.
@@ -284,7 +303,7 @@ func (b *builder) fail(format string, args ...any) {
 // order is an order-level column: the first non-empty cell among the order's rows. Another
 // non-empty value on a later row rejects the order.
 func (b *builder) order(name string) string {
-	i, ok := b.t.idx[strings.ToLower(name)]
+	i, ok := b.t.index(name)
 	if !ok {
 		return ""
 	}
@@ -376,11 +395,12 @@ func parseWhole(s string) (int64, bool) {
 }
 
 // lineWhere names a line of the order in messages: "line 2 (SKU ABC): ".
+// It is built for every line read, so without fmt.
 func lineWhere(n int, sku string) string {
 	if sku == "" {
-		return fmt.Sprintf("line %d: ", n)
+		return "line " + strconv.Itoa(n) + ": "
 	}
-	return fmt.Sprintf("line %d (SKU %s): ", n, sku)
+	return "line " + strconv.Itoa(n) + " (SKU " + sku + "): "
 }
 
 // amount formats minor units of the order's currency for messages: "19.99 EUR".

@@ -24,6 +24,7 @@ func newBenchCmd(g *globals) *cobra.Command {
 		stress        bench.StressOptions
 		live          bench.LiveOptions
 		idle          server.IdleOptions
+		imports       importBenchOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "bench [NAME…]",
@@ -40,6 +41,15 @@ the invariants (oms check for oms's path, the raw ledger and statuses for the ba
 
 A ratio below target prints FAIL. A deadlock, a lock timeout, any other failed transaction or a
 broken invariant prints FAIL too, and makes the command exit 1.
+
+import (BM1) measures intake: --orders Shopify orders (100,000; --quick 20,000) of 1–3 lines
+over the demo catalogue, in one file, imported by oms import (a child process, as cron runs it)
+and by a raw COPY + INSERT … ON CONFLICT of the same rows, then both again. It prints one line:
+
+  import orders=N lines=L file=MB oms=X/s raw=Y/s ratio=R target=0.5 reimport oms=… raw=… ratio=… target=0.8 (Ts) rss=MB limit=150MB ok|FAIL
+
+rss is oms import's peak resident set. Below a target, above the limit, or an order count other
+than N on either side after two imports prints FAIL and makes the command exit 1.
 
 NAME is a suite (` + suiteList() + `) or one of their cases; none runs everything. The cases:
   ` + caseList() + `
@@ -89,20 +99,21 @@ it leaves the database the URL names alone: it creates a scratch database on tha
 OMS_DATABASE_URL and DATABASE_URL are not used: the bench creates databases, so say where.`,
 		Example: "  oms bench --quick\n  oms bench ledger status-1 --clients 16\n  oms bench --json --db postgres://me@dbhost/postgres",
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-			return append(bench.Names(), stressName, liveName, sshIdleName), cobra.ShellCompDirectiveNoFileComp
+			return append(bench.Names(), stressName, liveName, sshIdleName, importName), cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			withStress := len(args) == 0 || slices.Contains(args, stressName)
 			withLive := len(args) == 0 || slices.Contains(args, liveName)
 			withIdle := len(args) == 0 || slices.Contains(args, sshIdleName)
+			withImport := len(args) == 0 || slices.Contains(args, importName)
 			rest := slices.DeleteFunc(slices.Clone(args), func(n string) bool {
-				return n == stressName || n == liveName || n == sshIdleName
+				return n == stressName || n == liveName || n == sshIdleName || n == importName
 			})
 			var cases []bench.Case
 			if len(args) == 0 || len(rest) > 0 {
 				var err error
 				if cases, err = bench.Select(rest); err != nil {
-					return usageError{fmt.Errorf("%w, %s, %s, %s", err, stressName, liveName, sshIdleName)}
+					return usageError{fmt.Errorf("%w, %s, %s, %s, %s", err, stressName, liveName, sshIdleName, importName)}
 				}
 			}
 			if !cmd.Flags().Changed("ops") && quick {
@@ -139,7 +150,16 @@ OMS_DATABASE_URL and DATABASE_URL are not used: the bench creates databases, so 
 			if !withIdle {
 				idle.Sessions = 0
 			}
-			return runBench(cmd, g.dbURL, cases, bench.Options{Clients: clients, Duration: duration}, stress, live, idle, asJSON)
+			if !cmd.Flags().Changed("orders") && quick {
+				imports.Orders = 20_000
+			}
+			if imports.Orders < 1 || imports.Orders > 2_000_000 {
+				return usageError{fmt.Errorf("--orders takes 1 to 2000000 orders")}
+			}
+			if !withImport {
+				imports.Orders = 0
+			}
+			return runBench(cmd, g.dbURL, cases, bench.Options{Clients: clients, Duration: duration}, stress, live, idle, imports, asJSON)
 		},
 	}
 	cmd.Flags().IntVar(&stress.Workers, "workers", 32, "stress: concurrent workers")
@@ -148,6 +168,7 @@ OMS_DATABASE_URL and DATABASE_URL are not used: the bench creates databases, so 
 	cmd.Flags().Float64Var(&live.WriteRate, "write-rate", 20, "live: writes per second, on a fixed schedule")
 	cmd.Flags().BoolVar(&live.Naive, "naive", false, "live: each screen polls the change feed itself instead of one shared poller")
 	cmd.Flags().IntVar(&idle.Sessions, "sessions", 200, "ssh-idle: idle SSH sessions to open (--quick: 50)")
+	cmd.Flags().IntVar(&imports.Orders, "orders", 100_000, "import: Shopify orders in the file (--quick: 20,000)")
 	cmd.Flags().BoolVar(&quick, "quick", false, "measure each point for 5 s instead of 20 s, and smaller runs (see above)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per line instead of text")
 	cmd.Flags().IntSliceVar(&clients, "clients", []int{8, 32}, "concurrent clients to measure at, each with its own connection")
@@ -184,7 +205,7 @@ const stressName = "stress"
 const liveName = "live"
 
 func runBench(cmd *cobra.Command, dbURL string, cases []bench.Case, opts bench.Options, stress bench.StressOptions,
-	live bench.LiveOptions, idle server.IdleOptions, asJSON bool) (err error) {
+	live bench.LiveOptions, idle server.IdleOptions, imports importBenchOptions, asJSON bool) (err error) {
 	ctx := cmd.Context()
 	out, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	progress := newProgressLine(stderr)
@@ -308,6 +329,28 @@ func runBench(cmd *cobra.Command, dbURL string, cases []bench.Case, opts bench.O
 		}
 		if reportSSHIdle(out, stderr, res, asJSON) {
 			broken++
+		}
+	}
+	if imports.Orders > 0 {
+		imports.Progress = progress.Update
+		res, err := runImportBench(ctx, target, imports)
+		progress.Done()
+		if err != nil {
+			if ctx.Err() != nil {
+				return errors.New("interrupted")
+			}
+			return fmt.Errorf("%s: %w", importName, err)
+		}
+		if !res.OK() {
+			broken++
+			for _, m := range res.Messages {
+				fmt.Fprintf(stderr, "import: %s\n", m)
+			}
+		}
+		if asJSON {
+			writeJSON(out, map[string]any{"name": importName, "ok": res.OK(), "report": res})
+		} else {
+			fmt.Fprintln(out, res.Line())
 		}
 	}
 	if broken > 0 {

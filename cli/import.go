@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -17,10 +18,11 @@ import (
 	"oms/db/orders"
 )
 
-// importBatchSize is how many orders go to the database in one transaction: large enough that
-// a batch costs a handful of statements per few hundred orders, small enough that a rejected
-// order's savepoint replay stays cheap and concurrent imports take turns.
-const importBatchSize = 500
+// importBatchSize is how many orders go to the database in one transaction: a batch costs a
+// handful of round trips whatever its size, and a replay is mostly round trips (500 orders a
+// batch replayed at 0.35 × a raw COPY, 2,000 at 0.8 ×: BM1), while a batch stays small enough
+// that the savepoint replay after one bad order is quick and concurrent imports take turns.
+const importBatchSize = 2000
 
 type importOptions struct {
 	channel string
@@ -105,6 +107,11 @@ type importer struct {
 }
 
 func openImporter(ctx context.Context, cmd *cobra.Command, g *globals, format string, opt importOptions) (*importer, func(), error) {
+	// An import allocates a little for every cell and keeps about 10 MB alive: collecting at
+	// 5 × the live heap instead of 2 × spends a third less time in the collector (a replay of
+	// 100k Shopify orders: 1.55 s → 0.97 s), and the limit keeps a huge file within its 150 MB.
+	debug.SetGCPercent(400)
+	debug.SetMemoryLimit(120 << 20)
 	d, err := g.openMigrated(ctx, db.Config{AppName: "oms import", MaxConns: 2})
 	if err != nil {
 		return nil, nil, err
@@ -255,51 +262,25 @@ func (imp *importer) importFile(ctx context.Context, path, name string, report i
 			return counts, err
 		}
 	}
-	var batch []orders.Incoming
-	inBatch := map[string]bool{}
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
+	// The file is read in a goroutine of its own, so the next batch is parsed while the
+	// database writes this one.
+	done := make(chan struct{})
+	defer close(done)
+	batches := readBatches(reader, counted, done)
+	var readErr error
+	for b := range batches {
+		if b.err != nil {
+			readErr = b.err
+			break
 		}
-		res, err := imp.store.ImportBatch(ctx, run, batch)
+		res, err := imp.store.ImportBatch(ctx, run, b.orders)
 		if err != nil {
-			return err
+			return counts, err
 		}
 		for i, r := range res {
-			counts = counts.Add(reportOutcome(report, name, batch[i], r))
+			counts = counts.Add(reportOutcome(report, name, b.orders[i], r))
 		}
-		batch, inBatch = batch[:0], map[string]bool{}
-		imp.progress.Update(name, counted.n, size)
-		return nil
-	}
-	var readErr error
-	for {
-		p, err := reader.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			readErr = err
-			break
-		}
-		in := orders.Incoming{Order: p.Order, Line: p.Line, Ref: p.ID, Reason: p.Reason}
-		if p.Reason == "" && inBatch[p.Order.ExternalID] {
-			if err := flush(); err != nil {
-				return counts, err
-			}
-		}
-		batch = append(batch, in)
-		if p.Reason == "" {
-			inBatch[p.Order.ExternalID] = true
-		}
-		if len(batch) >= importBatchSize {
-			if err := flush(); err != nil {
-				return counts, err
-			}
-		}
-	}
-	if err := flush(); err != nil {
-		return counts, err
+		imp.progress.Update(name, b.read, size)
 	}
 	imp.progress.Done()
 	if !imp.dryRun {
@@ -310,6 +291,65 @@ func (imp *importer) importFile(ctx context.Context, path, name string, report i
 		}
 	}
 	return counts, readErr
+}
+
+// parsedBatch is up to importBatchSize orders of a file, each external id at most once, or
+// the error that stopped reading it; read is how far into the file it reaches.
+type parsedBatch struct {
+	orders []orders.Incoming
+	read   int64
+	err    error
+}
+
+// readBatches parses a file into batches until its end, an unreadable part, or done closing.
+func readBatches(reader channels.Reader, counted *countingReader, done <-chan struct{}) <-chan parsedBatch {
+	out := make(chan parsedBatch, 2)
+	go func() {
+		defer close(out)
+		send := func(b parsedBatch) bool {
+			select {
+			case out <- b:
+				return true
+			case <-done:
+				return false
+			}
+		}
+		var batch []orders.Incoming
+		inBatch := map[string]bool{}
+		flush := func() bool {
+			if len(batch) == 0 {
+				return true
+			}
+			ok := send(parsedBatch{orders: batch, read: counted.n})
+			batch, inBatch = nil, map[string]bool{}
+			return ok
+		}
+		for {
+			p, err := reader.Next()
+			if err == io.EOF {
+				flush()
+				return
+			}
+			if err != nil {
+				if flush() {
+					send(parsedBatch{err: err})
+				}
+				return
+			}
+			// The same order twice in one batch would be written twice: it starts the next.
+			if p.Reason == "" && inBatch[p.Order.ExternalID] && !flush() {
+				return
+			}
+			batch = append(batch, orders.Incoming{Order: p.Order, Line: p.Line, Ref: p.ID, Reason: p.Reason})
+			if p.Reason == "" {
+				inBatch[p.Order.ExternalID] = true
+			}
+			if len(batch) >= importBatchSize && !flush() {
+				return
+			}
+		}
+	}()
+	return out
 }
 
 // reportOutcome says what happened to one order when a person needs to know, and counts it.

@@ -238,6 +238,25 @@ BEGIN
 END $$;
 -- +goose StatementEnd
 
+-- An import writes thousands of orders a second, and the stored search name cost 0.6 ms of
+-- each: oms_search_fold is a SQL function, which a PL/pgSQL trigger cannot inline and so plans
+-- again at every call. The same expression written in the trigger is planned once per session
+-- (measured on 2,000 orders: 1,184 ms → 34 ms). TestSearchNameIsTheFold keeps the two equal.
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION oms_order_search_name() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    NEW.search_name := lower(public.unaccent('public.unaccent'::regdictionary, normalize(NEW.customer_name, NFC)));
+    RETURN NEW;
+END $$;
+-- +goose StatementEnd
+
+-- An order's status sums its lines through order_lines' index. A session that plans that query
+-- while the table is small (a fresh business, before its first import) would otherwise keep a
+-- sequential scan for the session and read every line once per order it derives: an import of
+-- 8,000 orders in one statement took 18 s instead of 1 s.
+ALTER FUNCTION oms_order_status(bigint, boolean, boolean) SET enable_seqscan = off;
+
 ALTER TABLE import_runs OWNER TO oms_owner;
 ALTER TABLE import_rejects OWNER TO oms_owner;
 ALTER TABLE order_exceptions OWNER TO oms_owner;

@@ -4,8 +4,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -124,10 +124,72 @@ type Result struct {
 }
 
 // Hash is the fingerprint of an order as a channel states it: equal statements, equal hashes.
+// Every field is written with its length, so no two statements run together the same way; times
+// count as instants (a channel restating the same moment in another offset changes nothing).
 func Hash(o model.IncomingOrder) string {
-	body, _ := json.Marshal(o) // a struct of plain fields always marshals
-	sum := sha256.Sum256(body)
+	var f fingerprint
+	f.str("oms-intake-1")
+	f.str(o.ExternalID)
+	f.str(o.DisplayID)
+	f.str(string(o.Currency))
+	f.time(o.OrderedAt)
+	f.time(o.PromisedAt)
+	f.str(o.Customer.Name)
+	f.str(o.Customer.Email)
+	f.str(o.Customer.Phone)
+	f.address(&o.ShipTo)
+	f.flag(o.BillTo != nil)
+	if o.BillTo != nil {
+		f.address(o.BillTo)
+	}
+	f.num(int64(len(o.Lines)))
+	for _, l := range o.Lines {
+		f.str(l.ExternalLineID)
+		f.str(l.SKU)
+		f.str(l.Description)
+		f.num(l.Qty)
+		f.num(l.AmountMinor)
+		f.num(l.DiscountMinor)
+		f.num(l.TaxMinor)
+	}
+	for _, n := range []int64{o.SubtotalMinor, o.ShippingMinor, o.DiscountMinor, o.TaxMinor, o.TotalMinor} {
+		f.num(n)
+	}
+	for _, b := range []bool{o.TaxIncluded, o.AwaitingPayment, o.Cancelled, o.Completed} {
+		f.flag(b)
+	}
+	f.str(o.Store)
+	f.str(o.ShipService)
+	f.str(o.Notes)
+	sum := sha256.Sum256(f.b)
 	return hex.EncodeToString(sum[:])
+}
+
+// fingerprint is the unambiguous byte form Hash digests.
+type fingerprint struct{ b []byte }
+
+func (f *fingerprint) str(s string) {
+	f.b = binary.AppendUvarint(f.b, uint64(len(s)))
+	f.b = append(f.b, s...)
+}
+func (f *fingerprint) num(n int64) { f.b = binary.AppendVarint(f.b, n) }
+func (f *fingerprint) flag(v bool) {
+	if v {
+		f.b = append(f.b, 1)
+	} else {
+		f.b = append(f.b, 0)
+	}
+}
+func (f *fingerprint) time(t time.Time) {
+	f.flag(t.IsZero())
+	if !t.IsZero() {
+		f.num(t.UnixNano())
+	}
+}
+func (f *fingerprint) address(a *model.Address) {
+	for _, s := range []string{a.Name, a.Company, a.Line1, a.Line2, a.City, a.Region, a.PostalCode, a.Country, a.Phone} {
+		f.str(s)
+	}
 }
 
 // ErrDryRun rolls back a dry run's transaction after everything was checked.
@@ -221,11 +283,22 @@ func (s *Store) importBatch(ctx context.Context, tx *sqlx.Tx, run ImportRun, bat
 			results[i] = Result{Outcome: OrderRejected, Reason: in.Reason}
 		}
 	}
+	defaultStores(run.Channel, batch)
+	hashes := make([]string, len(batch))
+	for i, in := range batch {
+		if results[i].Reason == "" {
+			hashes[i] = Hash(in.Order)
+		}
+	}
+	// Most of a replay is orders that have not changed: find those without locking anything.
+	if err := findUnchanged(ctx, tx, run.Channel.ID, batch, hashes, results); err != nil {
+		return nil, err
+	}
 	products, err := lookupProducts(ctx, tx, batch, results)
 	if err != nil {
 		return nil, err
 	}
-	stores, err := lookupStores(ctx, tx, run.Channel, batch, results)
+	stores, err := lookupStores(ctx, tx, batch, results)
 	if err != nil {
 		return nil, err
 	}
@@ -235,15 +308,14 @@ func (s *Store) importBatch(ctx context.Context, tx *sqlx.Tx, run ImportRun, bat
 	}
 	var fresh, changed []int
 	for i, in := range batch {
-		if results[i].Outcome == OrderRejected && results[i].Reason != "" {
-			continue
+		if results[i].Reason != "" || results[i].Outcome != OrderRejected {
+			continue // rejected, or found unchanged
 		}
 		ex, ok := existing[in.Order.ExternalID]
-		hash := Hash(in.Order)
 		switch {
 		case !ok:
 			fresh = append(fresh, i)
-		case ex.Hash == hash:
+		case ex.Hash == hashes[i]:
 			results[i] = Result{Outcome: OrderUnchanged, Number: ex.Number}
 		case run.ID != 0 && ex.RunID == run.ID:
 			results[i] = Result{Outcome: OrderRejected, Number: ex.Number, Reason: "the rows of this order are not together in the file: an earlier part of the file already gave it differently"}
@@ -278,11 +350,14 @@ func (s *Store) importBatch(ctx context.Context, tx *sqlx.Tx, run ImportRun, bat
 func lookupProducts(ctx context.Context, tx *sqlx.Tx, batch []Incoming, results []Result) (map[string]int64, error) {
 	var skus []string
 	for i, in := range batch {
-		if results[i].Reason == "" {
+		if undecided(results[i]) {
 			for _, l := range in.Order.Lines {
 				skus = append(skus, l.SKU)
 			}
 		}
+	}
+	if len(skus) == 0 {
+		return map[string]int64{}, nil
 	}
 	slices.Sort(skus)
 	skus = slices.Compact(skus)
@@ -307,7 +382,7 @@ func lookupProducts(ctx context.Context, tx *sqlx.Tx, batch []Incoming, results 
 		ids[r.Want] = r.ID
 	}
 	for i, in := range batch {
-		if results[i].Reason != "" {
+		if !undecided(results[i]) {
 			continue
 		}
 		for n, l := range in.Order.Lines {
@@ -320,18 +395,56 @@ func lookupProducts(ctx context.Context, tx *sqlx.Tx, batch []Incoming, results 
 	return ids, nil
 }
 
-// lookupStores resolves the stores orders are collected from or sold in. A store channel's
-// orders are its store's.
-func lookupStores(ctx context.Context, tx *sqlx.Tx, ch Channel, batch []Incoming, results []Result) (map[string]int64, error) {
-	var codes []string
+// defaultStores writes each order's store as a code: a store channel's orders are its store's.
+func defaultStores(ch Channel, batch []Incoming) {
 	for i := range batch {
 		o := &batch[i].Order
 		if o.Store == "" && ch.Store != "" {
 			o.Store = ch.Store
 		}
 		o.Store = strings.ToUpper(strings.TrimSpace(o.Store))
-		if o.Store != "" && results[i].Reason == "" {
-			codes = append(codes, o.Store)
+	}
+}
+
+// undecided says whether an order still needs looking at: not rejected, not found unchanged.
+func undecided(r Result) bool { return r.Reason == "" && r.Outcome == OrderRejected }
+
+// findUnchanged marks the orders the database already holds exactly as stated.
+func findUnchanged(ctx context.Context, tx *sqlx.Tx, channel int64, batch []Incoming, hashes []string, results []Result) error {
+	var ids []string
+	for i, in := range batch {
+		if undecided(results[i]) {
+			ids = append(ids, in.Order.ExternalID)
+		}
+	}
+	var rows []struct {
+		ExtID  string `db:"external_id"`
+		Hash   string `db:"hash"`
+		Number string `db:"number"`
+	}
+	if err := tx.SelectContext(ctx, &rows, `
+		SELECT external_id, coalesce(intake_hash, '') AS hash, number FROM orders
+		 WHERE channel_id = $1 AND external_id = ANY($2)`, channel, pq.Array(ids)); err != nil {
+		return err
+	}
+	stored := make(map[string][2]string, len(rows))
+	for _, r := range rows {
+		stored[r.ExtID] = [2]string{r.Hash, r.Number}
+	}
+	for i, in := range batch {
+		if st, ok := stored[in.Order.ExternalID]; ok && undecided(results[i]) && st[0] == hashes[i] {
+			results[i] = Result{Outcome: OrderUnchanged, Number: st[1]}
+		}
+	}
+	return nil
+}
+
+// lookupStores resolves the stores orders are collected from or sold in.
+func lookupStores(ctx context.Context, tx *sqlx.Tx, batch []Incoming, results []Result) (map[string]int64, error) {
+	var codes []string
+	for i, in := range batch {
+		if in.Order.Store != "" && undecided(results[i]) {
+			codes = append(codes, in.Order.Store)
 		}
 	}
 	stores := map[string]int64{}
@@ -350,7 +463,7 @@ func lookupStores(ctx context.Context, tx *sqlx.Tx, ch Channel, batch []Incoming
 		stores[r.Code] = r.ID
 	}
 	for i, in := range batch {
-		if results[i].Reason == "" && in.Order.Store != "" {
+		if undecided(results[i]) && in.Order.Store != "" {
 			if _, ok := stores[in.Order.Store]; !ok {
 				results[i] = Result{Outcome: OrderRejected, Reason: fmt.Sprintf("store %q is not an active store warehouse", in.Order.Store)}
 			}
@@ -379,9 +492,12 @@ type existingOrder struct {
 func lockExisting(ctx context.Context, tx *sqlx.Tx, channel int64, batch []Incoming, results []Result) (map[string]existingOrder, error) {
 	var ids []string
 	for i, in := range batch {
-		if results[i].Reason == "" {
+		if undecided(results[i]) {
 			ids = append(ids, in.Order.ExternalID)
 		}
+	}
+	if len(ids) == 0 {
+		return map[string]existingOrder{}, nil
 	}
 	var rows []existingOrder
 	err := tx.SelectContext(ctx, &rows, `

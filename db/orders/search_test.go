@@ -239,3 +239,19 @@ func TestExactMatch(t *testing.T) {
 		t.Errorf("ExactMatch(%q) with two orders of that external id = %+v, %v, %v; want no match", m.External, got, ok, err)
 	}
 }
+
+// TestSearchNameIsTheFold: the trigger that stores an order's search name (migration 00017
+// writes the fold's expression into it for speed) gives what oms_search_fold gives, which the
+// search folds its query with.
+func TestSearchNameIsTheFold(t *testing.T) {
+	d, _ := seeded(t)
+	mustExec(t, d, `UPDATE orders SET customer_name = n.name
+		  FROM (VALUES (1, 'Zoë Ångström'), (2, 'Zoe'||chr(776)||' NFD'), (3, 'ŁUKASZ Żółć'), (4, 'İstanbul ß'), (5, '山田 太郎'))
+		       AS n(k, name)
+		 WHERE orders.id = (SELECT id FROM orders ORDER BY id OFFSET n.k LIMIT 1)`)
+	var differ int
+	mustGet(t, d, &differ, `SELECT count(*) FROM orders WHERE search_name IS DISTINCT FROM oms_search_fold(customer_name)`)
+	if differ != 0 {
+		t.Errorf("%d orders whose stored search name is not the fold of their name", differ)
+	}
+}
