@@ -136,11 +136,11 @@ func jsonOrders(t *testing.T, n, late int) []byte {
 }
 
 // TestAWatchedDropSurvivesAKillMidFile kills `oms import --watch` while it is halfway through a
-// file (held there by the test locking the customer the third batch's orders are from), starts
+// file (held there by the test locking the customer the second batch's orders are from), starts
 // it again, and finds every order once and the file under done/ with its report.
 func TestAWatchedDropSurvivesAKillMidFile(t *testing.T) {
 	owner, url := importWorld(t)
-	const orders, late = 3000, 2 * importBatchSize
+	const orders, late = 2*importBatchSize + 500, importBatchSize
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "drop.jsonl.part"), jsonOrders(t, orders, late), 0o644); err != nil {
 		t.Fatal(err)
@@ -203,7 +203,7 @@ func waitUntil(t *testing.T, what string, ok func() bool) {
 	deadline := time.Now().Add(time.Minute)
 	for !ok() {
 		if time.Now().After(deadline) {
-			t.Fatalf("no %s after a minute", what)
+			t.Fatalf("waited a minute for %s", what)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -31,7 +31,7 @@ ALTER TABLE orders ADD CONSTRAINT orders_total_adds_up CHECK (total_minor =
 INSERT INTO reason_codes (code, kind, description) VALUES
     ('CANCEL_CHANNEL', 'cancel', 'Cancelled by the sales channel')
 ON CONFLICT (code) DO NOTHING;
-CREATE INDEX orders_external_name ON orders (external_name) WHERE external_name <> '';
+CREATE INDEX orders_external_name ON orders (external_name);
 ALTER TABLE orders ADD CONSTRAINT orders_store_sale_in_store CHECK (NOT store_sale OR pickup_warehouse_id IS NOT NULL);
 
 -- What the channel charged for the line's units together, before discounts. Rows written

@@ -84,6 +84,7 @@ func (w *whereBuilder) identity(q searchQuery, a string) []string {
 	conds := []string{
 		a + ".number = upper(" + t + ")",
 		a + ".external_id = " + t,
+		a + ".external_name IN (" + t + ", '#' || " + t + ")",
 		a + `.id = ANY (ARRAY(SELECT sh.order_id FROM packages p JOIN shipments sh ON sh.id = p.shipment_id
 		                   WHERE p.tracking_number = ` + t + `))`,
 	}

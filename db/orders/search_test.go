@@ -255,3 +255,17 @@ func TestSearchNameIsTheFold(t *testing.T) {
 		t.Errorf("%d orders whose stored search name is not the fold of their name", differ)
 	}
 }
+
+// TestTheChannelsOrderNameFindsTheOrder: a customer quotes the id the shop showed them
+// ("#W1042"), with or without its "#".
+func TestTheChannelsOrderNameFindsTheOrder(t *testing.T) {
+	d, o := seeded(t)
+	var id int64
+	mustGet(t, d, &id, `UPDATE orders SET external_name = '#W1042' WHERE id = (SELECT min(id) FROM orders) RETURNING id`)
+	for _, text := range []string{"#W1042", "W1042"} {
+		got, ok, err := o.ExactMatch(context.Background(), text)
+		if err != nil || !ok || got.ID != id {
+			t.Errorf("ExactMatch(%q) = %+v, %v, %v; want order %d", text, got, ok, err, id)
+		}
+	}
+}
