@@ -12,7 +12,6 @@ import (
 
 	"oms/db"
 	"oms/db/seed"
-	"oms/model"
 )
 
 func newSeedCmd(g *globals) *cobra.Command {
@@ -47,7 +46,7 @@ empty, migrated database. Everything is one transaction: an error leaves nothing
 // The seed's limits (db/seed checks them too, but reads 0 as "the default"): every status needs
 // its orders, the channels' fixed-width ids bound the orders, and the seed knows 8 warehouses.
 var (
-	minOrders     = len(model.AllStatuses)
+	minOrders     = len(seed.Statuses)
 	maxOrders     = 10_000_000
 	minSKUs       = 50
 	minWarehouses = 3

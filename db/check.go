@@ -290,7 +290,7 @@ func (d *DB) Check(ctx context.Context, limit int) (CheckReport, error) {
 func checkStatuses(ctx context.Context, q queryer, limit int, rep *CheckReport) (CheckRule, error) {
 	rule := CheckRule{Rule: "status", Description: "each order's stored status is the one its lines give"}
 	rows, err := q.QueryContext(ctx, `
-		SELECT o.number, o.status, o.on_hold, o.cancelled_at IS NOT NULL,
+		SELECT o.number, o.status, o.on_hold, o.cancelled_at IS NOT NULL, o.pickup_warehouse_id IS NOT NULL,
 		       coalesce(sum(ol.qty_ordered), 0), coalesce(sum(ol.qty_cancelled), 0),
 		       coalesce(sum(ol.qty_allocated), 0), coalesce(sum(ol.qty_picked), 0),
 		       coalesce(sum(ol.qty_packed), 0), coalesce(sum(ol.qty_shipped), 0),
@@ -303,14 +303,14 @@ func checkStatuses(ctx context.Context, q queryer, limit int, rep *CheckReport) 
 	defer rows.Close()
 	for rows.Next() {
 		var number, stored string
-		var onHold, cancelled bool
+		var f model.OrderFacts
 		var sum model.LineQty
-		if err := rows.Scan(&number, &stored, &onHold, &cancelled, &sum.Ordered, &sum.Cancelled,
+		if err := rows.Scan(&number, &stored, &f.OnHold, &f.Cancelled, &f.PickUp, &sum.Ordered, &sum.Cancelled,
 			&sum.Allocated, &sum.Picked, &sum.Packed, &sum.Shipped, &sum.Returned, &sum.Refunded); err != nil {
 			return rule, err
 		}
 		// The rules only use sums over lines, so the totals stand in for the lines.
-		derived := model.DeriveStatus(onHold, cancelled, []model.LineQty{sum})
+		derived := model.DeriveStatus(f, []model.LineQty{sum})
 		if string(derived) == stored {
 			continue
 		}

@@ -7,8 +7,9 @@ import (
 )
 
 // OrderStatus is where an order stands. It is never set by hand: DeriveStatus computes it from
-// the lines' quantities plus the hold and cancel flags, and the database stores the result so
-// queues can be indexed. The string values are the ones the database CHECK accepts.
+// the lines' quantities plus the hold and cancel flags and whether the customer collects the
+// order at a store, and the database stores the result so queues can be indexed. The string
+// values are the ones the database CHECK accepts.
 type OrderStatus string
 
 const (
@@ -18,8 +19,10 @@ const (
 	StatusPicking           OrderStatus = "picking"
 	StatusPicked            OrderStatus = "picked"
 	StatusPacked            OrderStatus = "packed"
+	StatusReadyForPickup    OrderStatus = "ready_for_pickup" // packed at the store, the customer not there yet
 	StatusPartiallyShipped  OrderStatus = "partially_shipped"
 	StatusShipped           OrderStatus = "shipped"
+	StatusCollected         OrderStatus = "collected" // handed to the customer at the store or till
 	StatusPartiallyReturned OrderStatus = "partially_returned"
 	StatusReturned          OrderStatus = "returned"
 	StatusOnHold            OrderStatus = "on_hold"
@@ -27,16 +30,19 @@ const (
 )
 
 // AllStatuses lists every status in the order an order normally moves through them, with the
-// exceptional ones last. Screens use it for filters and legends.
+// exceptional ones last; a pick-up order's status stands after its shipped order's counterpart
+// (ready for pickup after packed, collected after shipped). Screens use it for filters and
+// legends.
 var AllStatuses = []OrderStatus{
 	StatusPending, StatusBackordered, StatusAllocated, StatusPicking, StatusPicked,
-	StatusPacked, StatusPartiallyShipped, StatusShipped, StatusPartiallyReturned,
-	StatusReturned, StatusOnHold, StatusCancelled,
+	StatusPacked, StatusReadyForPickup, StatusPartiallyShipped, StatusShipped, StatusCollected,
+	StatusPartiallyReturned, StatusReturned, StatusOnHold, StatusCancelled,
 }
 
-// statusDisplay is how a status is shown. Short fits a 20-column handheld screen; Glyph is
-// plain ASCII so it renders one cell wide on every terminal and RF gun, and lets monochrome
-// screens show status without colour.
+// statusDisplay is how a status is shown. Label fits the queue's 15-column status column after
+// the glyph (13 characters); Short fits a 20-column handheld screen; Glyph is plain ASCII so it
+// renders one cell wide on every terminal and RF gun, and lets monochrome screens show status
+// without colour.
 type statusDisplay struct {
 	label string
 	short string
@@ -50,8 +56,10 @@ var statusDisplays = map[OrderStatus]statusDisplay{
 	StatusPicking:           {"Picking", "PICKG", '>'},
 	StatusPicked:            {"Picked", "PICKD", '='},
 	StatusPacked:            {"Packed", "PACKD", '#'},
+	StatusReadyForPickup:    {"Pickup ready", "PKUP", '*'},
 	StatusPartiallyShipped:  {"Part shipped", "PSHIP", '/'},
 	StatusShipped:           {"Shipped", "SHIP", '^'},
+	StatusCollected:         {"Collected", "COLLD", '$'},
 	StatusPartiallyReturned: {"Part returned", "PRET", '<'},
 	StatusReturned:          {"Returned", "RET", '@'},
 	StatusOnHold:            {"On hold", "HOLD", '|'},
@@ -97,14 +105,21 @@ func (s OrderStatus) Terminal() bool {
 }
 
 // Open reports whether the warehouse still has work on the order: anything before it has fully
-// shipped, including held orders. Shipped, returned and cancelled orders are done.
+// shipped or been collected, including held orders and pick-up orders waiting at the store for
+// their customer. Shipped, collected, returned and cancelled orders are done.
 func (s OrderStatus) Open() bool {
 	switch s {
-	case StatusShipped, StatusPartiallyReturned, StatusReturned, StatusCancelled:
+	case StatusShipped, StatusCollected, StatusPartiallyReturned, StatusReturned, StatusCancelled:
 		return false
 	}
 	_, known := statusDisplays[s]
 	return known
+}
+
+// PickUp reports whether only an order the customer collects at a store (click and collect, or
+// a sale at the till) can have the status.
+func (s OrderStatus) PickUp() bool {
+	return s == StatusReadyForPickup || s == StatusCollected
 }
 
 // OpenStatuses lists the open statuses in AllStatuses order.
@@ -202,26 +217,42 @@ func sumLines(lines []LineQty) orderTotals {
 	return t
 }
 
+// OrderFacts are what decides an order's status besides its lines.
+type OrderFacts struct {
+	OnHold    bool // orders.on_hold
+	Cancelled bool // orders.cancelled_at is set
+	// PickUp: the customer collects the order at a store (orders.pickup_warehouse_id is set):
+	// a click-and-collect order, or a sale at the till (store_sale). Its packed units wait at
+	// the counter, and the units that "ship" are handed to the customer.
+	PickUp bool
+}
+
 // DeriveStatus is the one source of truth for an order's status. "Open" units are ordered
 // minus cancelled; the first rule that applies wins. An order reads partially returned or
 // returned only once every open unit has shipped: a return never hides work still to do.
+// A pick-up order reads ready for pickup where others read packed, and collected where others
+// read shipped; a part of it handed over is partially shipped like any other order's.
 // The database derives the stored status with the same rules (oms_derive_status), and a test
 // proves the two agree on every combination.
-func DeriveStatus(onHold, cancelled bool, lines []LineQty) OrderStatus {
+func DeriveStatus(f OrderFacts, lines []LineQty) OrderStatus {
 	t := sumLines(lines)
 	switch {
-	case cancelled: // cancelled explicitly, whatever the lines say
+	case f.Cancelled: // cancelled explicitly, whatever the lines say
 		return StatusCancelled
 	case t.open == 0: // no lines, or every unit cancelled: nothing left to do
 		return StatusCancelled
-	case onHold: // a hold stops all work, even mid-shipment
+	case f.OnHold: // a hold stops all work, even mid-shipment
 		return StatusOnHold
 	case t.shipped == t.open && t.returned > 0: // all shipped; returns are the latest stage
 		return fullOrPartial(t.returned, t.open, StatusReturned, StatusPartiallyReturned)
+	case t.shipped == t.open && f.PickUp: // every open unit has left with the customer
+		return StatusCollected
 	case t.shipped == t.open:
 		return StatusShipped
 	case t.shipped > 0: // work left, even if some of what shipped came back
 		return StatusPartiallyShipped
+	case t.packed == t.open && f.PickUp: // every open unit waits at the store's counter
+		return StatusReadyForPickup
 	case t.packed == t.open: // every open unit is boxed; nothing has left yet
 		return StatusPacked
 	case t.picked == t.open: // every open unit is picked
@@ -250,20 +281,26 @@ var validTransitions = map[OrderStatus][]OrderStatus{
 	StatusBackordered: {StatusPending, StatusAllocated, StatusPicking, StatusOnHold, StatusCancelled},
 	StatusAllocated: {StatusPending, StatusBackordered, StatusPicking, StatusPicked,
 		StatusOnHold, StatusCancelled},
-	StatusPicking: {StatusBackordered, StatusAllocated, StatusPicked, StatusPacked, StatusPartiallyShipped,
-		StatusOnHold, StatusCancelled},
-	StatusPicked: {StatusAllocated, StatusPicking, StatusPacked, StatusPartiallyShipped, StatusShipped,
-		StatusOnHold, StatusCancelled},
-	StatusPacked: {StatusPicked, StatusPartiallyShipped, StatusShipped, StatusOnHold,
+	StatusPicking: {StatusBackordered, StatusAllocated, StatusPicked, StatusPacked, StatusReadyForPickup,
+		StatusPartiallyShipped, StatusOnHold, StatusCancelled},
+	StatusPicked: {StatusAllocated, StatusPicking, StatusPacked, StatusReadyForPickup, StatusPartiallyShipped,
+		StatusShipped, StatusCollected, StatusOnHold, StatusCancelled},
+	// A packed order the customer chooses to collect instead (or the other way round) moves
+	// between packed and ready for pickup.
+	StatusPacked: {StatusPicked, StatusReadyForPickup, StatusPartiallyShipped, StatusShipped, StatusOnHold,
+		StatusCancelled},
+	StatusReadyForPickup: {StatusPicked, StatusPacked, StatusPartiallyShipped, StatusCollected, StatusOnHold,
 		StatusCancelled},
 	// Returns of what shipped, then the rest cancelled: straight to a return status.
-	StatusPartiallyShipped:  {StatusShipped, StatusPartiallyReturned, StatusReturned, StatusOnHold},
+	StatusPartiallyShipped: {StatusShipped, StatusCollected, StatusPartiallyReturned, StatusReturned,
+		StatusOnHold},
 	StatusShipped:           {StatusPartiallyReturned, StatusReturned},
+	StatusCollected:         {StatusPartiallyReturned, StatusReturned},
 	StatusPartiallyReturned: {StatusReturned},
 	StatusReturned:          {},
 	StatusOnHold: {StatusPending, StatusBackordered, StatusAllocated, StatusPicking,
-		StatusPicked, StatusPacked, StatusPartiallyShipped, StatusShipped,
-		StatusPartiallyReturned, StatusReturned, StatusCancelled},
+		StatusPicked, StatusPacked, StatusReadyForPickup, StatusPartiallyShipped, StatusShipped,
+		StatusCollected, StatusPartiallyReturned, StatusReturned, StatusCancelled},
 	StatusCancelled: {},
 }
 
@@ -299,13 +336,13 @@ func AllowedNext(from OrderStatus) []OrderStatus {
 
 // NextStatus is what the db layer calls after changing an order's lines or flags: it checks
 // every line, derives the new status and checks that moving there from current is allowed.
-func NextStatus(current OrderStatus, onHold, cancelled bool, lines []LineQty) (OrderStatus, error) {
+func NextStatus(current OrderStatus, f OrderFacts, lines []LineQty) (OrderStatus, error) {
 	for i, q := range lines {
 		if err := q.Validate(); err != nil {
 			return "", fmt.Errorf("line %d: %w", i+1, err)
 		}
 	}
-	next := DeriveStatus(onHold, cancelled, lines)
+	next := DeriveStatus(f, lines)
 	if err := CheckTransition(current, next); err != nil {
 		return "", err
 	}

@@ -18,8 +18,10 @@ func TestStatusNamesAndDisplay(t *testing.T) {
 		{"picking", "Picking", "PICKG"},
 		{"picked", "Picked", "PICKD"},
 		{"packed", "Packed", "PACKD"},
+		{"ready_for_pickup", "Pickup ready", "PKUP"},
 		{"partially_shipped", "Part shipped", "PSHIP"},
 		{"shipped", "Shipped", "SHIP"},
+		{"collected", "Collected", "COLLD"},
 		{"partially_returned", "Part returned", "PRET"},
 		{"returned", "Returned", "RET"},
 		{"on_hold", "On hold", "HOLD"},
@@ -38,6 +40,10 @@ func TestStatusNamesAndDisplay(t *testing.T) {
 			t.Errorf("%s.Short() = %q: longer than 5 or not distinct", s, s.Short())
 		}
 		shorts[s.Short()] = true
+		// The queue's status column is 15 wide: the glyph, a space and the label.
+		if utf8.RuneCountInString(s.Label()) > 13 {
+			t.Errorf("%s.Label() = %q: longer than 13", s, s.Label())
+		}
 		// One printable ASCII cell: renders the same on every terminal and RF gun.
 		if g := s.Glyph(); g <= ' ' || g > '~' || glyphs[g] {
 			t.Errorf("%s.Glyph() = %q: not a distinct printable single-width symbol", s, g)
@@ -73,26 +79,37 @@ var expectedTransitions = map[string]bool{
 	"allocated>picked": true, "allocated>on_hold": true, "allocated>cancelled": true,
 
 	"picking>backordered": true, "picking>allocated": true, "picking>picked": true, "picking>packed": true,
-	"picking>partially_shipped": true, "picking>on_hold": true, "picking>cancelled": true,
+	"picking>ready_for_pickup": true, "picking>partially_shipped": true, "picking>on_hold": true,
+	"picking>cancelled": true,
 
-	"picked>allocated": true, "picked>picking": true, "picked>packed": true, "picked>partially_shipped": true,
-	"picked>shipped": true, "picked>on_hold": true, "picked>cancelled": true,
+	"picked>allocated": true, "picked>picking": true, "picked>packed": true, "picked>ready_for_pickup": true,
+	"picked>partially_shipped": true, "picked>shipped": true, "picked>collected": true, "picked>on_hold": true,
+	"picked>cancelled": true,
 
-	"packed>picked": true, "packed>partially_shipped": true, "packed>shipped": true,
-	"packed>on_hold": true, "packed>cancelled": true,
+	"packed>picked": true, "packed>ready_for_pickup": true, "packed>partially_shipped": true,
+	"packed>shipped": true, "packed>on_hold": true, "packed>cancelled": true,
 
-	"partially_shipped>shipped": true, "partially_shipped>partially_returned": true,
-	"partially_shipped>returned": true, "partially_shipped>on_hold": true,
+	// A pick-up order: the same steps, collected by the customer instead of shipped.
+	"ready_for_pickup>picked": true, "ready_for_pickup>packed": true,
+	"ready_for_pickup>partially_shipped": true, "ready_for_pickup>collected": true,
+	"ready_for_pickup>on_hold": true, "ready_for_pickup>cancelled": true,
+
+	"partially_shipped>shipped": true, "partially_shipped>collected": true,
+	"partially_shipped>partially_returned": true, "partially_shipped>returned": true,
+	"partially_shipped>on_hold": true,
 
 	"shipped>partially_returned": true, "shipped>returned": true,
+
+	"collected>partially_returned": true, "collected>returned": true,
 
 	"partially_returned>returned": true,
 
 	"on_hold>pending": true, "on_hold>backordered": true, "on_hold>allocated": true,
 	"on_hold>picking": true, "on_hold>picked": true, "on_hold>packed": true,
-	"on_hold>partially_shipped": true, "on_hold>cancelled": true,
+	"on_hold>ready_for_pickup": true, "on_hold>partially_shipped": true, "on_hold>cancelled": true,
 	// Releasing a hold during which units were returned or the rest cancelled.
-	"on_hold>shipped": true, "on_hold>partially_returned": true, "on_hold>returned": true,
+	"on_hold>shipped": true, "on_hold>collected": true, "on_hold>partially_returned": true,
+	"on_hold>returned": true,
 }
 
 func TestTransitionTable(t *testing.T) {
@@ -158,42 +175,56 @@ func q(ordered, cancelled, allocated, picked, packed, shipped, returned int64) L
 
 func TestDeriveStatus(t *testing.T) {
 	tests := []struct {
-		name              string
-		onHold, cancelled bool
-		lines             []LineQty
-		want              OrderStatus
+		name                      string
+		onHold, cancelled, pickUp bool
+		lines                     []LineQty
+		want                      OrderStatus
 	}{
-		{"1 cancel flag wins over shipped lines", false, true, []LineQty{q(2, 0, 2, 2, 2, 2, 0)}, StatusCancelled},
-		{"1 cancel flag wins over hold", true, true, []LineQty{q(2, 0, 0, 0, 0, 0, 0)}, StatusCancelled},
-		{"2 no lines", false, false, nil, StatusCancelled},
-		{"2 every unit cancelled", false, false, []LineQty{q(2, 2, 0, 0, 0, 0, 0), q(1, 1, 0, 0, 0, 0, 0)}, StatusCancelled},
-		{"2 all cancelled beats hold", true, false, []LineQty{q(3, 3, 0, 0, 0, 0, 0)}, StatusCancelled},
-		{"3 hold on a new order", true, false, []LineQty{q(2, 0, 0, 0, 0, 0, 0)}, StatusOnHold},
-		{"3 hold over a partial shipment", true, false, []LineQty{q(2, 0, 2, 2, 2, 2, 0), q(3, 0, 1, 0, 0, 0, 0)}, StatusOnHold},
-		{"3 hold over a partial return", true, false, []LineQty{q(2, 0, 2, 2, 2, 2, 1)}, StatusOnHold},
-		{"4 all returned", false, false, []LineQty{q(2, 0, 2, 2, 2, 2, 2), q(1, 0, 1, 1, 1, 1, 1)}, StatusReturned},
-		{"4 all open units returned after a partial cancel", false, false, []LineQty{q(5, 2, 3, 3, 3, 3, 3)}, StatusReturned},
-		{"4 one unit of two returned", false, false, []LineQty{q(2, 0, 2, 2, 2, 2, 1)}, StatusPartiallyReturned},
-		{"4 return of a partial shipment leaves work open", false, false, []LineQty{q(4, 0, 4, 4, 2, 2, 2)}, StatusPartiallyShipped},
-		{"4 one unit returned, another only allocated", false, false, []LineQty{q(1, 0, 1, 1, 1, 1, 1), q(1, 0, 1, 0, 0, 0, 0)}, StatusPartiallyShipped},
-		{"4 one of two lines returned", false, false, []LineQty{q(1, 0, 1, 1, 1, 1, 1), q(1, 0, 1, 1, 1, 1, 0)}, StatusPartiallyReturned},
-		{"5 all shipped", false, false, []LineQty{q(2, 0, 2, 2, 2, 2, 0), q(1, 0, 1, 1, 1, 1, 0)}, StatusShipped},
-		{"5 shipped after a partial cancel", false, false, []LineQty{q(5, 2, 3, 3, 3, 3, 0)}, StatusShipped},
-		{"5 shipped with a fully cancelled line", false, false, []LineQty{q(2, 0, 2, 2, 2, 2, 0), q(4, 4, 0, 0, 0, 0, 0)}, StatusShipped},
-		{"5 one line shipped, one still allocated", false, false, []LineQty{q(2, 0, 2, 2, 2, 2, 0), q(1, 0, 1, 0, 0, 0, 0)}, StatusPartiallyShipped},
-		{"5 part of one line shipped", false, false, []LineQty{q(3, 0, 3, 3, 3, 1, 0)}, StatusPartiallyShipped},
-		{"6 all packed", false, false, []LineQty{q(2, 0, 2, 2, 2, 0, 0), q(1, 0, 1, 1, 1, 0, 0)}, StatusPacked},
-		{"6 packed after a partial cancel", false, false, []LineQty{q(4, 1, 3, 3, 3, 0, 0)}, StatusPacked},
-		{"7 all picked, one packed", false, false, []LineQty{q(2, 0, 2, 2, 1, 0, 0)}, StatusPicked},
-		{"7 all picked", false, false, []LineQty{q(2, 0, 2, 2, 0, 0, 0), q(3, 0, 3, 3, 0, 0, 0)}, StatusPicked},
-		{"8 one line packed, the other not picked", false, false, []LineQty{q(2, 0, 2, 2, 2, 0, 0), q(3, 0, 3, 0, 0, 0, 0)}, StatusPicking},
-		{"8 picking while backordered", false, false, []LineQty{q(4, 0, 2, 1, 0, 0, 0)}, StatusPicking},
-		{"9 all allocated", false, false, []LineQty{q(2, 0, 2, 0, 0, 0, 0), q(1, 0, 1, 0, 0, 0, 0)}, StatusAllocated},
-		{"9 allocated after cancelling the missing unit", false, false, []LineQty{q(5, 2, 3, 0, 0, 0, 0)}, StatusAllocated},
-		{"10 one line allocated, one not", false, false, []LineQty{q(2, 0, 2, 0, 0, 0, 0), q(1, 0, 0, 0, 0, 0, 0)}, StatusBackordered},
-		{"10 part of a line allocated", false, false, []LineQty{q(5, 0, 3, 0, 0, 0, 0)}, StatusBackordered},
-		{"11 nothing allocated", false, false, []LineQty{q(2, 0, 0, 0, 0, 0, 0), q(1, 0, 0, 0, 0, 0, 0)}, StatusPending},
-		{"11 partial cancel, nothing allocated", false, false, []LineQty{q(5, 2, 0, 0, 0, 0, 0)}, StatusPending},
+		{"1 cancel flag wins over shipped lines", false, true, false, []LineQty{q(2, 0, 2, 2, 2, 2, 0)}, StatusCancelled},
+		{"1 cancel flag wins over hold", true, true, false, []LineQty{q(2, 0, 0, 0, 0, 0, 0)}, StatusCancelled},
+		{"2 no lines", false, false, false, nil, StatusCancelled},
+		{"2 every unit cancelled", false, false, false, []LineQty{q(2, 2, 0, 0, 0, 0, 0), q(1, 1, 0, 0, 0, 0, 0)}, StatusCancelled},
+		{"2 all cancelled beats hold", true, false, false, []LineQty{q(3, 3, 0, 0, 0, 0, 0)}, StatusCancelled},
+		{"3 hold on a new order", true, false, false, []LineQty{q(2, 0, 0, 0, 0, 0, 0)}, StatusOnHold},
+		{"3 hold over a partial shipment", true, false, false, []LineQty{q(2, 0, 2, 2, 2, 2, 0), q(3, 0, 1, 0, 0, 0, 0)}, StatusOnHold},
+		{"3 hold over a partial return", true, false, false, []LineQty{q(2, 0, 2, 2, 2, 2, 1)}, StatusOnHold},
+		{"4 all returned", false, false, false, []LineQty{q(2, 0, 2, 2, 2, 2, 2), q(1, 0, 1, 1, 1, 1, 1)}, StatusReturned},
+		{"4 all open units returned after a partial cancel", false, false, false, []LineQty{q(5, 2, 3, 3, 3, 3, 3)}, StatusReturned},
+		{"4 one unit of two returned", false, false, false, []LineQty{q(2, 0, 2, 2, 2, 2, 1)}, StatusPartiallyReturned},
+		{"4 return of a partial shipment leaves work open", false, false, false, []LineQty{q(4, 0, 4, 4, 2, 2, 2)}, StatusPartiallyShipped},
+		{"4 one unit returned, another only allocated", false, false, false, []LineQty{q(1, 0, 1, 1, 1, 1, 1), q(1, 0, 1, 0, 0, 0, 0)}, StatusPartiallyShipped},
+		{"4 one of two lines returned", false, false, false, []LineQty{q(1, 0, 1, 1, 1, 1, 1), q(1, 0, 1, 1, 1, 1, 0)}, StatusPartiallyReturned},
+		{"5 all shipped", false, false, false, []LineQty{q(2, 0, 2, 2, 2, 2, 0), q(1, 0, 1, 1, 1, 1, 0)}, StatusShipped},
+		{"5 shipped after a partial cancel", false, false, false, []LineQty{q(5, 2, 3, 3, 3, 3, 0)}, StatusShipped},
+		{"5 shipped with a fully cancelled line", false, false, false, []LineQty{q(2, 0, 2, 2, 2, 2, 0), q(4, 4, 0, 0, 0, 0, 0)}, StatusShipped},
+		{"5 one line shipped, one still allocated", false, false, false, []LineQty{q(2, 0, 2, 2, 2, 2, 0), q(1, 0, 1, 0, 0, 0, 0)}, StatusPartiallyShipped},
+		{"5 part of one line shipped", false, false, false, []LineQty{q(3, 0, 3, 3, 3, 1, 0)}, StatusPartiallyShipped},
+		{"6 all packed", false, false, false, []LineQty{q(2, 0, 2, 2, 2, 0, 0), q(1, 0, 1, 1, 1, 0, 0)}, StatusPacked},
+		{"6 packed after a partial cancel", false, false, false, []LineQty{q(4, 1, 3, 3, 3, 0, 0)}, StatusPacked},
+		{"7 all picked, one packed", false, false, false, []LineQty{q(2, 0, 2, 2, 1, 0, 0)}, StatusPicked},
+		{"7 all picked", false, false, false, []LineQty{q(2, 0, 2, 2, 0, 0, 0), q(3, 0, 3, 3, 0, 0, 0)}, StatusPicked},
+		{"8 one line packed, the other not picked", false, false, false, []LineQty{q(2, 0, 2, 2, 2, 0, 0), q(3, 0, 3, 0, 0, 0, 0)}, StatusPicking},
+		{"8 picking while backordered", false, false, false, []LineQty{q(4, 0, 2, 1, 0, 0, 0)}, StatusPicking},
+		{"9 all allocated", false, false, false, []LineQty{q(2, 0, 2, 0, 0, 0, 0), q(1, 0, 1, 0, 0, 0, 0)}, StatusAllocated},
+		{"9 allocated after cancelling the missing unit", false, false, false, []LineQty{q(5, 2, 3, 0, 0, 0, 0)}, StatusAllocated},
+		{"10 one line allocated, one not", false, false, false, []LineQty{q(2, 0, 2, 0, 0, 0, 0), q(1, 0, 0, 0, 0, 0, 0)}, StatusBackordered},
+		{"10 part of a line allocated", false, false, false, []LineQty{q(5, 0, 3, 0, 0, 0, 0)}, StatusBackordered},
+		{"11 nothing allocated", false, false, false, []LineQty{q(2, 0, 0, 0, 0, 0, 0), q(1, 0, 0, 0, 0, 0, 0)}, StatusPending},
+		{"11 partial cancel, nothing allocated", false, false, false, []LineQty{q(5, 2, 0, 0, 0, 0, 0)}, StatusPending},
+		// A pick-up order differs from a shipped one only where everything is packed or gone.
+		{"P1 pick-up cancelled", false, true, true, []LineQty{q(2, 0, 2, 2, 2, 2, 0)}, StatusCancelled},
+		{"P2 pick-up held at the counter", true, false, true, []LineQty{q(2, 0, 2, 2, 2, 0, 0)}, StatusOnHold},
+		{"P3 pick-up returned after collection", false, false, true, []LineQty{q(2, 0, 2, 2, 2, 2, 2)}, StatusReturned},
+		{"P3 pick-up partly returned", false, false, true, []LineQty{q(2, 0, 2, 2, 2, 2, 1)}, StatusPartiallyReturned},
+		{"P4 pick-up all collected", false, false, true, []LineQty{q(2, 0, 2, 2, 2, 2, 0), q(1, 1, 0, 0, 0, 0, 0)}, StatusCollected},
+		{"P5 pick-up half collected", false, false, true, []LineQty{q(2, 0, 2, 2, 2, 1, 0)}, StatusPartiallyShipped},
+		{"P6 pick-up all packed: waiting for the customer", false, false, true, []LineQty{q(2, 0, 2, 2, 2, 0, 0), q(1, 0, 1, 1, 1, 0, 0)}, StatusReadyForPickup},
+		{"P6 pick-up packed after a partial cancel", false, false, true, []LineQty{q(4, 1, 3, 3, 3, 0, 0)}, StatusReadyForPickup},
+		{"P7 pick-up picked, one packed", false, false, true, []LineQty{q(2, 0, 2, 2, 1, 0, 0)}, StatusPicked},
+		{"P8 pick-up picking", false, false, true, []LineQty{q(4, 0, 2, 1, 0, 0, 0)}, StatusPicking},
+		{"P9 pick-up allocated", false, false, true, []LineQty{q(2, 0, 2, 0, 0, 0, 0)}, StatusAllocated},
+		{"P10 pick-up backordered", false, false, true, []LineQty{q(5, 0, 3, 0, 0, 0, 0)}, StatusBackordered},
+		{"P11 pick-up pending", false, false, true, []LineQty{q(2, 0, 0, 0, 0, 0, 0)}, StatusPending},
 	}
 	for _, tt := range tests {
 		for i, line := range tt.lines {
@@ -201,7 +232,8 @@ func TestDeriveStatus(t *testing.T) {
 				t.Fatalf("%s: test line %d is invalid: %v", tt.name, i+1, err)
 			}
 		}
-		if got := DeriveStatus(tt.onHold, tt.cancelled, tt.lines); got != tt.want {
+		f := OrderFacts{OnHold: tt.onHold, Cancelled: tt.cancelled, PickUp: tt.pickUp}
+		if got := DeriveStatus(f, tt.lines); got != tt.want {
 			t.Errorf("%s: DeriveStatus = %s, want %s", tt.name, got, tt.want)
 		}
 	}
@@ -231,21 +263,31 @@ func TestDeriveStatusProperty(t *testing.T) {
 				t.Fatalf("generated an invalid line: %v", err)
 			}
 		}
-		onHold, cancelled := rng.IntN(4) == 0, rng.IntN(8) == 0
-		got := DeriveStatus(onHold, cancelled, lines)
+		f := OrderFacts{OnHold: rng.IntN(4) == 0, Cancelled: rng.IntN(8) == 0, PickUp: rng.IntN(3) == 0}
+		got := DeriveStatus(f, lines)
 		if !slices.Contains(AllStatuses, got) {
-			t.Fatalf("DeriveStatus(%v, %v, %v) = %q, not a known status", onHold, cancelled, lines, got)
+			t.Fatalf("DeriveStatus(%+v, %v) = %q, not a known status", f, lines, got)
 		}
 		// Only an order with nothing left open may leave the open queue, cancelled aside.
 		if sum := sumLines(lines); !got.Open() && got != StatusCancelled && sum.shipped != sum.open {
-			t.Fatalf("DeriveStatus(%v, %v, %v) = %s with %d of %d open units not shipped",
-				onHold, cancelled, lines, got, sum.open-sum.shipped, sum.open)
+			t.Fatalf("DeriveStatus(%+v, %v) = %s with %d of %d open units not shipped",
+				f, lines, got, sum.open-sum.shipped, sum.open)
 		}
-		if (got == StatusOnHold) && !onHold {
-			t.Fatalf("DeriveStatus(%v, %v, %v) = on_hold without a hold", onHold, cancelled, lines)
+		if (got == StatusOnHold) && !f.OnHold {
+			t.Fatalf("DeriveStatus(%+v, %v) = on_hold without a hold", f, lines)
+		}
+		// Only pick-up orders wait at a store or are collected, and they are never "shipped".
+		if got.PickUp() != f.PickUp && (got.PickUp() || got == StatusPacked || got == StatusShipped) {
+			t.Fatalf("DeriveStatus(%+v, %v) = %s", f, lines, got)
+		}
+		// The same lines give the same status whoever takes them, but for packed and shipped.
+		other := f
+		other.PickUp = !f.PickUp
+		if alt := DeriveStatus(other, lines); alt != got && !(got.PickUp() || alt.PickUp()) {
+			t.Fatalf("DeriveStatus(%+v, %v) = %s, but %s for the other kind of order", f, lines, got, alt)
 		}
 		// Recomputing from the same lines is never a transition error (what `oms check` relies on).
-		if next, err := NextStatus(got, onHold, cancelled, lines); err != nil || next != got {
+		if next, err := NextStatus(got, f, lines); err != nil || next != got {
 			t.Fatalf("NextStatus(%s, same lines) = %s, %v", got, next, err)
 		}
 	}
@@ -274,7 +316,7 @@ func TestHappyPathWalksThroughTheTable(t *testing.T) {
 	current := StatusPending
 	for i, step := range steps {
 		step.do()
-		next, err := NextStatus(current, false, false, []LineQty{line})
+		next, err := NextStatus(current, OrderFacts{}, []LineQty{line})
 		if err != nil || next != step.want {
 			t.Fatalf("step %d (%+v): NextStatus from %s = %s, %v; want %s", i, line, current, next, err, step.want)
 		}
@@ -282,23 +324,65 @@ func TestHappyPathWalksThroughTheTable(t *testing.T) {
 	}
 }
 
+// A click-and-collect order goes the same way, waiting at the store's counter once packed and
+// collected instead of shipped; returns after collection are returns like any other.
+func TestPickUpPathWalksThroughTheTable(t *testing.T) {
+	line := LineQty{Ordered: 2}
+	steps := []struct {
+		do   func()
+		want OrderStatus
+	}{
+		{func() {}, StatusPending},
+		{func() { line.Allocated += 2 }, StatusAllocated},
+		{func() { line.Picked++ }, StatusPicking},
+		{func() { line.Picked++ }, StatusPicked},
+		{func() { line.Packed++ }, StatusPicked},
+		{func() { line.Packed++ }, StatusReadyForPickup},
+		{func() { line.Shipped++ }, StatusPartiallyShipped},
+		{func() { line.Shipped++ }, StatusCollected},
+		{func() { line.Returned++ }, StatusPartiallyReturned},
+		{func() { line.Returned++ }, StatusReturned},
+	}
+	current := StatusPending
+	for i, step := range steps {
+		step.do()
+		next, err := NextStatus(current, OrderFacts{PickUp: true}, []LineQty{line})
+		if err != nil || next != step.want {
+			t.Fatalf("step %d (%+v): NextStatus from %s = %s, %v; want %s", i, line, current, next, err, step.want)
+		}
+		current = next
+	}
+	// A sale at the till: everything leaves in one go.
+	if next, err := NextStatus(StatusPicked, OrderFacts{PickUp: true}, []LineQty{q(3, 0, 3, 3, 3, 3, 0)}); err != nil || next != StatusCollected {
+		t.Errorf("a till sale from picked: %s, %v", next, err)
+	}
+	// Switching a packed order between shipping and collection.
+	packed := []LineQty{q(1, 0, 1, 1, 1, 0, 0)}
+	if next, err := NextStatus(StatusPacked, OrderFacts{PickUp: true}, packed); err != nil || next != StatusReadyForPickup {
+		t.Errorf("collect a packed order instead: %s, %v", next, err)
+	}
+	if next, err := NextStatus(StatusReadyForPickup, OrderFacts{}, packed); err != nil || next != StatusPacked {
+		t.Errorf("ship an order waiting at the store instead: %s, %v", next, err)
+	}
+}
+
 func TestHoldAndCancelThroughNextStatus(t *testing.T) {
 	lines := []LineQty{q(2, 0, 2, 1, 0, 0, 0)}
-	held, err := NextStatus(StatusPicking, true, false, lines)
+	held, err := NextStatus(StatusPicking, OrderFacts{OnHold: true}, lines)
 	if err != nil || held != StatusOnHold {
 		t.Fatalf("holding a picking order: %s, %v", held, err)
 	}
-	released, err := NextStatus(held, false, false, lines)
+	released, err := NextStatus(held, OrderFacts{}, lines)
 	if err != nil || released != StatusPicking {
 		t.Fatalf("releasing the hold: %s, %v", released, err)
 	}
 	shipped := []LineQty{q(2, 0, 2, 2, 2, 2, 0)}
-	_, err = NextStatus(StatusShipped, false, true, shipped)
+	_, err = NextStatus(StatusShipped, OrderFacts{Cancelled: true}, shipped)
 	var te *TransitionError
 	if !errors.As(err, &te) || err.Error() != "order cannot go from Shipped to Cancelled" {
 		t.Errorf("cancelling a shipped order: %v, want a TransitionError", err)
 	}
-	_, err = NextStatus(StatusPending, false, false, []LineQty{q(2, 0, 0, 0, 0, 0, 0), q(1, 0, 0, 1, 0, 0, 0)})
+	_, err = NextStatus(StatusPending, OrderFacts{}, []LineQty{q(2, 0, 0, 0, 0, 0, 0), q(1, 0, 0, 1, 0, 0, 0)})
 	var le *LineQtyError
 	if !errors.As(err, &le) || !strings.HasPrefix(err.Error(), "line 2: ") {
 		t.Errorf("invalid second line: %v, want a LineQtyError for line 2", err)

@@ -26,8 +26,10 @@ var statusTones = map[OrderStatus]Tone{
 	StatusPicking:           ToneActive,
 	StatusPicked:            ToneActive,
 	StatusPacked:            ToneActive,
+	StatusReadyForPickup:    ToneWaiting, // the customer has to come
 	StatusPartiallyShipped:  ToneActive,
 	StatusShipped:           ToneDone,
+	StatusCollected:         ToneDone,
 	StatusPartiallyReturned: ToneDone,
 	StatusReturned:          ToneDone,
 	StatusOnHold:            ToneWarning,

@@ -246,7 +246,7 @@ func (f *statusFixture) rawSetPacked(ctx context.Context, changes []packChange) 
 	lines, packed, ordersIDs, statuses := make([]int64, n), make([]int64, n), make([]int64, n), make([]string, n)
 	for i, c := range changes {
 		lines[i], packed[i], ordersIDs[i] = c.line, c.packed, c.order
-		statuses[i] = string(model.DeriveStatus(false, false, []model.LineQty{{
+		statuses[i] = string(model.DeriveStatus(model.OrderFacts{}, []model.LineQty{{
 			Ordered: statusLineQty, Allocated: statusLineQty, Picked: statusLineQty, Packed: c.packed}}))
 	}
 	tx, err := f.d.BeginTx(ctx, nil)
@@ -298,7 +298,7 @@ func checkRawStatus(ctx context.Context, d *db.DB) ([]string, error) {
 				found = append(found, fmt.Sprintf("raw orders: order %d: %v", rows[i].ID, err))
 			}
 		}
-		if want := model.DeriveStatus(false, false, lines); string(want) != rows[i].Status {
+		if want := model.DeriveStatus(model.OrderFacts{}, lines); string(want) != rows[i].Status {
 			found = append(found, fmt.Sprintf("raw orders: order %d reads %s, but its lines make it %s", rows[i].ID, rows[i].Status, want))
 		}
 		i = j

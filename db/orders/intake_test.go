@@ -254,7 +254,7 @@ func TestAStoreSaleTakesTheStoresStock(t *testing.T) {
 	}
 	var status string
 	mustGet(t, owner, &status, `SELECT status FROM orders WHERE external_id = 'POS-1'`)
-	if status != "shipped" {
+	if status != "collected" {
 		t.Errorf("a store sale is %s", status)
 	}
 	rep, err := owner.Check(context.Background(), 5)

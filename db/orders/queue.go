@@ -63,7 +63,7 @@ func (f StatusFilter) sql() (string, error) {
 
 // openStatusSQL is the open statuses as the partial indexes orders_open_* spell them, so the
 // planner can use those indexes; TestOpenStatusSQLMatchesModel keeps it in step with model.
-const openStatusSQL = "o.status IN ('pending', 'backordered', 'allocated', 'picking', 'picked', 'packed', 'partially_shipped', 'on_hold')"
+const openStatusSQL = "o.status IN ('pending', 'backordered', 'allocated', 'picking', 'picked', 'packed', 'ready_for_pickup', 'partially_shipped', 'on_hold')"
 
 // QueueFilter narrows the queue. Zero values mean "all".
 type QueueFilter struct {

@@ -251,7 +251,7 @@ func TestQueuePagesUseAnIndexInsteadOfSorting(t *testing.T) {
 	if _, err := d.Exec(`ANALYZE orders`); err != nil {
 		t.Fatal(err)
 	}
-	const open = `o.status IN ('pending', 'backordered', 'allocated', 'picking', 'picked', 'packed', 'partially_shipped', 'on_hold')`
+	const open = `o.status IN ('pending', 'backordered', 'allocated', 'picking', 'picked', 'packed', 'ready_for_pickup', 'partially_shipped', 'on_hold')`
 	for _, c := range []struct {
 		q string
 		// exact: the index finds exactly the rows wanted, no Filter reads past others. Open

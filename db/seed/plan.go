@@ -45,7 +45,20 @@ type orderPlan struct {
 // ageBands split order age for statusMix: under 1 h, 8 h, 24 h, 3 days, 10 days, older.
 var ageBands = []time.Duration{time.Hour, 8 * time.Hour, 24 * time.Hour, 72 * time.Hour, 240 * time.Hour}
 
-// statusMix returns, per age band, weights over model.AllStatuses (pending, backordered,
+// Statuses are the statuses the seeder gives its orders: every status but a pick-up order's
+// (model.OrderStatus.PickUp). No seeded order is collected at a store: the store channel's
+// orders are shipped from the store, so they read packed and shipped like any other.
+var Statuses = func() []model.OrderStatus {
+	var out []model.OrderStatus
+	for _, s := range model.AllStatuses {
+		if !s.PickUp() {
+			out = append(out, s)
+		}
+	}
+	return out
+}()
+
+// statusMix returns, per age band, weights over Statuses (pending, backordered,
 // allocated, picking, picked, packed, partially_shipped, shipped, partially_returned, returned,
 // on_hold, cancelled): new orders are still open, old ones shipped and sometimes returned.
 func statusMix() [][]int {
@@ -107,12 +120,12 @@ func (w *world) planOrder(r, cr *rng, idx int) (orderPlan, error) {
 	p.wh = w.route(&p.cust)
 	status, forced := forcedStatus(idx, w.opts.Orders)
 	if !forced {
-		status = model.AllStatuses[r.weighted(w.statusMix[bandOf(w.now.Sub(p.orderedAt))])]
+		status = Statuses[r.weighted(w.statusMix[bandOf(w.now.Sub(p.orderedAt))])]
 	}
 	p.lines = w.drawLines(r, p.wh)
 	w.shape(r, &p, status)
 	w.assignSlots(r, &p)
-	if got := model.DeriveStatus(p.onHold, p.cancelled, p.lineQtys()); got != status {
+	if got := model.DeriveStatus(model.OrderFacts{OnHold: p.onHold, Cancelled: p.cancelled}, p.lineQtys()); got != status {
 		return p, fmt.Errorf("seed: order %d planned as %s but its lines say %s", idx, status, got)
 	}
 	p.status = status

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"oms/db"
-	"oms/model"
 )
 
 // Options size the data set. Zero values take the defaults.
@@ -60,8 +59,8 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	o.Now = o.Now.UTC()
 	switch {
-	case o.Orders < len(model.AllStatuses):
-		return o, fmt.Errorf("--orders must be at least %d so that every order status appears", len(model.AllStatuses))
+	case o.Orders < len(Statuses):
+		return o, fmt.Errorf("--orders must be at least %d so that every order status appears", len(Statuses))
 	case o.Orders > maxOrders:
 		// External ids and tracking numbers are bijections into fixed-width channel formats.
 		return o, fmt.Errorf("--orders can be at most %d", maxOrders)

@@ -73,7 +73,7 @@ func TestSeedSmallDataSetIsConsistent(t *testing.T) {
 	if sum.Orders != 300 {
 		t.Errorf("orders = %d, want 300", sum.Orders)
 	}
-	for _, s := range model.AllStatuses {
+	for _, s := range seed.Statuses {
 		n := count(t, d, "SELECT count(*) FROM orders WHERE status = $1", string(s))
 		if n == 0 || n != sum.ByStatus[string(s)] {
 			t.Errorf("status %s: %d orders, summary says %d (every status must appear)", s, n, sum.ByStatus[string(s)])
@@ -105,6 +105,7 @@ func checkDerivedStatuses(t *testing.T, d *db.DB) {
 		Status    string `db:"status"`
 		OnHold    bool   `db:"on_hold"`
 		Cancelled bool   `db:"cancelled"`
+		PickUp    bool   `db:"pick_up"`
 		Ordered   int64  `db:"qty_ordered"`
 		Cancel    int64  `db:"qty_cancelled"`
 		Allocated int64  `db:"qty_allocated"`
@@ -116,6 +117,7 @@ func checkDerivedStatuses(t *testing.T, d *db.DB) {
 	}
 	var rows []row
 	err := d.Select(&rows, `SELECT o.id, o.status, o.on_hold, o.cancelled_at IS NOT NULL AS cancelled,
+		o.pickup_warehouse_id IS NOT NULL AS pick_up,
 		l.qty_ordered, l.qty_cancelled, l.qty_allocated, l.qty_picked, l.qty_packed, l.qty_shipped,
 		l.qty_returned, l.qty_refunded
 		FROM orders o JOIN order_lines l ON l.order_id = o.id ORDER BY o.id, l.line_no`)
@@ -130,13 +132,15 @@ func checkDerivedStatuses(t *testing.T, d *db.DB) {
 				Picked: r.Picked, Packed: r.Packed, Shipped: r.Shipped, Returned: r.Returned, Refunded: r.Refunded})
 		}
 		o := rows[i]
-		if got := model.DeriveStatus(o.OnHold, o.Cancelled, lines); string(got) != o.Status {
+		f := model.OrderFacts{OnHold: o.OnHold, Cancelled: o.Cancelled, PickUp: o.PickUp}
+		if got := model.DeriveStatus(f, lines); string(got) != o.Status {
 			t.Errorf("order %d: stored status %s, lines say %s", o.ID, o.Status, got)
 		}
 		i = j
 	}
 	zero(t, d, "stored status differs from the database's derivation", `
-		SELECT id, status FROM orders WHERE status <> oms_order_status(id, on_hold, cancelled_at IS NOT NULL)`)
+		SELECT id, status FROM orders
+		 WHERE status <> oms_order_status(id, on_hold, cancelled_at IS NOT NULL, pickup_warehouse_id IS NOT NULL)`)
 }
 
 func checkStockInvariants(t *testing.T, d *db.DB) {
@@ -376,7 +380,7 @@ func TestSeedDefaultsLookLikeABusiness(t *testing.T) {
 	if n := count(t, d, "SELECT count(DISTINCT currency) FROM customers"); n < 3 {
 		t.Errorf("customers pay in %d currencies, want at least 3", n)
 	}
-	for _, s := range model.AllStatuses {
+	for _, s := range seed.Statuses {
 		if sum.ByStatus[string(s)] == 0 {
 			t.Errorf("no %s order among 50", s)
 		}
@@ -389,8 +393,8 @@ func TestSeedDefaultsLookLikeABusiness(t *testing.T) {
 
 // The smallest data set the options allow still has an order in every status.
 func TestSeedFewestOrdersHaveEveryStatus(t *testing.T) {
-	d, sum := seeded(t, seed.Options{Orders: len(model.AllStatuses), SKUs: 50, Now: fixedNow})
-	for _, s := range model.AllStatuses {
+	d, sum := seeded(t, seed.Options{Orders: len(seed.Statuses), SKUs: 50, Now: fixedNow})
+	for _, s := range seed.Statuses {
 		if sum.ByStatus[string(s)] != 1 {
 			t.Errorf("%d %s orders among %d, want 1 of each status", sum.ByStatus[string(s)], s, sum.Orders)
 		}

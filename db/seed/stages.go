@@ -9,7 +9,6 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"oms/db"
-	"oms/model"
 )
 
 // idTable is a table whose ids the seed assigns, with the idBase field it feeds.
@@ -258,7 +257,7 @@ func (s *seeder) write(ctx context.Context, b *batch) error {
 	s.sum.Lines += int64(len(b.lines.rows))
 	s.sum.Movements += int64(len(b.movements.rows))
 	s.sum.Events += int64(len(b.events.rows))
-	for _, status := range model.AllStatuses {
+	for _, status := range Statuses {
 		if n := b.byStatus[string(status)]; n > 0 {
 			s.sum.ByStatus[string(status)] += n
 		}

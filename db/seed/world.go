@@ -53,7 +53,7 @@ type world struct {
 	importer      string // the login channel imports run as
 	allocator     string
 	backOffice    []string
-	statusMix     [][]int // per age band: weights over model.AllStatuses
+	statusMix     [][]int // per age band: weights over Statuses
 	txNow         time.Time
 	xid           string // the seed transaction's id, for change_xid
 }
