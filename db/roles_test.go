@@ -91,8 +91,8 @@ var (
 		"oms_movement_job", "oms_order_is_open", "oms_phone_key", "oms_postcode_key", "oms_search_fold"}
 	adminMayCall = []string{"oms_staff_add", "oms_staff_add_key", "oms_staff_disable", "oms_staff_remove_key",
 		"oms_staff_set_jobs"}
-	// backofficeMayCall is the intake's (migration 00017); the supervisor holds the job.
-	backofficeMayCall = []string{"oms_intake_events", "oms_sell_at_store", "oms_take_numbers"}
+	// backofficeMayCall is the intake's (migration 00017) and the order history (00021); the supervisor holds the job.
+	backofficeMayCall = []string{"oms_intake_events", "oms_order_event", "oms_sell_at_store", "oms_take_numbers"}
 )
 
 // TestEveryJobMayDoWhatTheDesignSaysAndNothingElse compares, for every job role, every table and
