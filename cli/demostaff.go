@@ -24,7 +24,7 @@ type demoPerson struct {
 // the demo's home warehouse, whose name already appears in the orders' history.
 var demoLoginPrefix = map[string]string{
 	"picker": "picker_", "packer": "packer_", "returns": "returns_", "stock": "stock_",
-	"backoffice": "backoffice_", "supervisor": "supervisor_", "admin": "admin_",
+	"backoffice": "backoffice_", "store": "store_", "supervisor": "supervisor_", "admin": "admin_",
 }
 
 // addDemoStaff gives one seeded person per job role a PostgreSQL login with a fresh password,

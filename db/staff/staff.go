@@ -17,8 +17,9 @@ import (
 )
 
 // Jobs are the job roles, in the order they are listed. Each is a PostgreSQL group role named
-// "oms_" + job (migration 00009); a supervisor holds the five operational ones too.
-var Jobs = []string{"picker", "packer", "returns", "stock", "backoffice", "supervisor", "admin"}
+// "oms_" + job (migrations 00009 and 00023, which added store staff); a supervisor holds the
+// operational ones too.
+var Jobs = []string{"picker", "packer", "returns", "stock", "backoffice", "store", "supervisor", "admin"}
 
 // Identity is who the session runs as, for the header, the screens offered and the audit trail.
 type Identity struct {
