@@ -16,13 +16,17 @@ import (
 // Header is an order's own fields as the detail screen shows them. Amounts are in the order's
 // currency.
 type Header struct {
-	ID            int64
-	Number        string
-	ExternalID    string
-	Status        model.OrderStatus
-	Channel       string // code
-	ChannelName   string
-	Warehouse     string // code, "" while not routed
+	ID          int64
+	Number      string
+	ExternalID  string
+	Status      model.OrderStatus
+	Channel     string // code
+	ChannelName string
+	Warehouse   string // code, "" while not routed
+	// PickUpStore is the store (a warehouse code) the customer collects the order at, "" for an
+	// order that ships; StoreSale says it was sold there at the till.
+	PickUpStore   string
+	StoreSale     bool
 	CustomerName  string
 	CustomerEmail string
 	CustomerPhone string
@@ -37,6 +41,8 @@ type Header struct {
 	OrderedAt     time.Time
 	PromisedAt    time.Time
 	Service       string // the carrier service's name, "" if none chosen
+	ServiceCode   string // "carrier/service" as the back office types it, "" if none chosen
+	Priority      int
 	Notes         string
 	Version       int
 }
@@ -49,6 +55,8 @@ type headerRow struct {
 	Channel       string            `db:"channel"`
 	ChannelName   string            `db:"channel_name"`
 	Warehouse     string            `db:"warehouse"`
+	PickUpStore   string            `db:"pickup_store"`
+	StoreSale     bool              `db:"store_sale"`
 	CustomerName  string            `db:"customer_name"`
 	CustomerEmail string            `db:"customer_email"`
 	CustomerPhone string            `db:"customer_phone"`
@@ -64,6 +72,8 @@ type headerRow struct {
 	OrderedAt     time.Time         `db:"ordered_at"`
 	PromisedAt    time.Time         `db:"promised_at"`
 	Service       string            `db:"service"`
+	ServiceCode   string            `db:"service_code"`
+	Priority      int               `db:"priority"`
 	Notes         string            `db:"notes"`
 	Version       int               `db:"version"`
 }
@@ -72,11 +82,12 @@ func (r *headerRow) header() Header {
 	money := func(minor int64) model.Money { return model.Money{Minor: minor, Currency: r.Currency} }
 	return Header{ID: r.ID, Number: r.Number, ExternalID: r.ExternalID, Status: r.Status,
 		Channel: r.Channel, ChannelName: r.ChannelName, Warehouse: r.Warehouse,
-		CustomerName: r.CustomerName, CustomerEmail: r.CustomerEmail, CustomerPhone: r.CustomerPhone,
+		PickUpStore: r.PickUpStore, StoreSale: r.StoreSale, CustomerName: r.CustomerName, CustomerEmail: r.CustomerEmail, CustomerPhone: r.CustomerPhone,
 		Subtotal: money(r.SubtotalMinor), Shipping: money(r.ShippingMinor), Discount: money(r.DiscountMinor),
 		Tax: money(r.TaxMinor), Total: money(r.TotalMinor), HoldReason: r.HoldReason,
 		CancelReason: r.CancelReason, CancelledAt: r.CancelledAt, OrderedAt: r.OrderedAt,
-		PromisedAt: r.PromisedAt, Service: r.Service, Notes: r.Notes, Version: r.Version}
+		PromisedAt: r.PromisedAt, Service: r.Service, ServiceCode: r.ServiceCode, Priority: r.Priority,
+		Notes: r.Notes, Version: r.Version}
 }
 
 // Address is a postal address.
@@ -170,18 +181,22 @@ func (s *Store) OrderDetail(ctx context.Context, id int64) (Detail, error) {
 		var h headerRow
 		err := tx.GetContext(ctx, &h, `
 			SELECT o.id, o.number, o.external_id, o.status, c.code AS channel, c.name AS channel_name,
-			       coalesce(w.code, '') AS warehouse, o.customer_name, cu.email AS customer_email,
+			       coalesce(w.code, '') AS warehouse, coalesce(pw.code, '') AS pickup_store, o.store_sale,
+			       o.customer_name, cu.email AS customer_email,
 			       cu.phone AS customer_phone, o.currency, o.subtotal_minor, o.shipping_minor,
 			       o.discount_minor, o.tax_minor, o.total_minor, coalesce(hr.description, '') AS hold_reason,
 			       coalesce(cr.description, '') AS cancel_reason, o.cancelled_at, o.ordered_at, o.promised_at,
-			       coalesce(cs.name, '') AS service, o.notes, o.version
+			       coalesce(cs.name, '') AS service, coalesce(ca.code || '/' || cs.code, '') AS service_code,
+			       o.priority, o.notes, o.version
 			  FROM orders o
 			  JOIN channels c ON c.id = o.channel_id
 			  JOIN customers cu ON cu.id = o.customer_id
 			  LEFT JOIN warehouses w ON w.id = o.warehouse_id
+			  LEFT JOIN warehouses pw ON pw.id = o.pickup_warehouse_id
 			  LEFT JOIN reason_codes hr ON hr.code = o.hold_reason
 			  LEFT JOIN reason_codes cr ON cr.code = o.cancel_reason
 			  LEFT JOIN carrier_services cs ON cs.id = o.service_id
+			  LEFT JOIN carriers ca ON ca.id = cs.carrier_id
 			 WHERE o.id = $1`, id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return db.ErrNotFound

@@ -97,8 +97,8 @@ func TestAClickAndCollectOrderIsReadyForPickupThenCollected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Header.Status != model.StatusPartiallyReturned {
-		t.Errorf("the order's page shows %s", d.Header.Status)
+	if h := d.Header; h.Status != model.StatusPartiallyReturned || h.PickUpStore != "BER-M" || h.StoreSale {
+		t.Errorf("the order's page shows %s, collected at %q, sold at the till %v", h.Status, h.PickUpStore, h.StoreSale)
 	}
 }
 

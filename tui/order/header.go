@@ -19,6 +19,7 @@ var (
 	lblCancelled = label{"Cancelled", "Canc"}
 	lblChannel   = label{"Channel", "Chan"}
 	lblWarehouse = label{"Warehouse", "Whse"}
+	lblPickUp    = label{"Pickup", "Pkup"}
 	lblCustomer  = label{"Customer", "Cust"}
 	lblShipTo    = label{"Ship to", "Ship"}
 	lblBillTo    = label{"Bill to", "Bill"}
@@ -91,6 +92,12 @@ func (w *writer) customer(od *orders.Detail) {
 // handling: where and how the order is fulfilled, and what the customer asked for.
 func (w *writer) handling(h *orders.Header) {
 	w.field(lblWarehouse, " ", orMuted(w, h.Warehouse, "not assigned"))
+	switch {
+	case h.StoreSale:
+		w.field(lblPickUp, " · ", h.PickUpStore, "sold at the till")
+	case h.PickUpStore != "":
+		w.field(lblPickUp, " · ", h.PickUpStore, "click and collect")
+	}
 	if h.Service != "" {
 		w.field(lblService, " ", h.Service)
 	}
@@ -140,10 +147,11 @@ func (w *writer) promise(h *orders.Header) []string {
 	return []string{w.date(h.PromisedAt), text}
 }
 
-// done says whether the promise no longer matters: the goods left or never will.
+// done says whether the promise no longer matters: the goods left or never will, or they wait
+// at the store for their customer (the promise was to have them ready).
 func done(s model.OrderStatus) bool {
 	switch s {
-	case model.StatusShipped, model.StatusReturned, model.StatusPartiallyReturned, model.StatusCancelled:
+	case model.StatusReadyForPickup, model.StatusShipped, model.StatusCollected, model.StatusReturned, model.StatusPartiallyReturned, model.StatusCancelled:
 		return true
 	}
 	return false

@@ -29,9 +29,11 @@ type cellCtx struct {
 
 func statusOf(r *orders.QueueRow) model.OrderStatus { return r.Status }
 
+// done says whether the promise no longer matters: the goods left or never will, or they wait
+// at the store for their customer (the promise was to have them ready).
 func done(s model.OrderStatus) bool {
 	switch s {
-	case model.StatusShipped, model.StatusPartiallyReturned, model.StatusReturned, model.StatusCancelled:
+	case model.StatusReadyForPickup, model.StatusShipped, model.StatusCollected, model.StatusPartiallyReturned, model.StatusReturned, model.StatusCancelled:
 		return true
 	}
 	return false

@@ -481,7 +481,9 @@ func barLabels(bar string) map[string]bool {
 func TestCountsBarEndsWithAnEllipsisWhenStatusesAreLeftOut(t *testing.T) {
 	labels := []string{"Open", "All"}
 	for _, st := range model.AllStatuses {
-		labels = append(labels, st.Short())
+		if !st.PickUp() { // no order is collected at a store here: the bar leaves those out
+			labels = append(labels, st.Short())
+		}
 	}
 	for w := 60; w < 80; w++ {
 		for _, filter := range []string{string(orders.StatusOpen), "on_hold", "cancelled"} {

@@ -112,8 +112,11 @@ func (s *Screen) writeRows(b *strings.Builder) {
 	}
 }
 
-// writeCounts is the per-status summary: all twelve on wide screens (the filtered one in
-// brackets, so it shows without colour), just the filtered one on handhelds.
+// writeCounts is the per-status summary: every status on wide screens (the filtered one in
+// brackets, so it shows without colour), just the filtered one on handhelds. A pick-up order's
+// statuses (ready for pickup, collected) show once some order has them or the filter is one of
+// them: most businesses collect nothing at a store, and at a million orders the other twelve
+// already fill two lines of 80 columns.
 func (s *Screen) writeCounts(b *strings.Builder) {
 	st := s.ctx.Styles
 	if !s.wide() {
@@ -136,6 +139,9 @@ func (s *Screen) writeCounts(b *strings.Builder) {
 	add("Open", s.count(string(orders.StatusOpen)), string(orders.StatusOpen))
 	add("All", s.counts.Total(), "")
 	for _, status := range model.AllStatuses {
+		if status.PickUp() && s.counts.Of(status) == 0 && s.status != string(status) {
+			continue
+		}
 		add(status.Short(), s.counts.Of(status), string(status))
 	}
 	for _, line := range countLines(items, selected, s.width-1) {
@@ -322,7 +328,7 @@ func (s *Screen) warehouseCode() string {
 	return "#" + strconv.FormatInt(s.warehouseID, 10)
 }
 
-// compact shortens large counts so all twelve statuses fit two lines of 80 columns:
+// compact shortens large counts so the twelve statuses of shipped orders fit two lines of 80 columns:
 // 9,999 then 21.6k then 795k then 1.00M.
 func compact(n int64) string {
 	switch {
