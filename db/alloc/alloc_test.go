@@ -1,0 +1,281 @@
+package alloc
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"oms/db"
+	"oms/db/dbtest"
+	"oms/db/orders"
+	"oms/model"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+// business is dbtest.SmallBusiness plus stock in the Rotterdam DC (bins B-01, B-02 by pick
+// sequence) and a back-office login's allocator and order intake.
+func business(t *testing.T, stock map[string]int) (owner *db.DB, clerk *db.DB) {
+	t.Helper()
+	owner = dbtest.SmallBusiness(t)
+	ctx := context.Background()
+	for _, s := range []string{
+		`UPDATE warehouses SET latitude = 51.885, longitude = 4.4035 WHERE code = 'RTM1'`,
+		`UPDATE warehouses SET latitude = 52.53, longitude = 13.40 WHERE code = 'BER-M'`,
+		`INSERT INTO locations (warehouse_id, code, kind, pick_seq) SELECT id, 'B-02', 'bin', 20 FROM warehouses WHERE code = 'RTM1'`,
+		`INSERT INTO locations (warehouse_id, code, kind, pick_seq) SELECT id, 'B-01', 'bin', 10 FROM warehouses WHERE code = 'RTM1'`,
+		`INSERT INTO products (sku, name, tax_category) VALUES ('CAP-1', 'Cap', 'standard')`,
+	} {
+		if _, err := owner.ExecContext(ctx, s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+	for sku, n := range stock {
+		receive(t, owner, sku, "B-02", n)
+	}
+	return owner, dbtest.LoginAs(t, owner, "backoffice")
+}
+
+func receive(t *testing.T, owner *db.DB, sku, bin string, n int) {
+	t.Helper()
+	if _, err := owner.Exec(`
+		INSERT INTO stock_movements (product_id, from_location_id, to_location_id, qty, kind)
+		SELECT p.id, s.id, b.id, $3, 'receipt' FROM products p, locations s, locations b
+		 WHERE p.sku = $1 AND s.kind = 'supplier' AND b.code = $2`, sku, bin, n); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// order imports an order of the web shop to the Netherlands and returns its id.
+func order(t *testing.T, clerk *db.DB, ext string, lines map[string]int64) int64 {
+	t.Helper()
+	ctx := context.Background()
+	s := orders.New(clerk)
+	ch, err := s.ChannelByCode(ctx, "web-eu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := model.IncomingOrder{ExternalID: ext, DisplayID: "#" + ext, Currency: "EUR",
+		OrderedAt: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC),
+		Customer:  model.IncomingCustomer{Name: "Anna"},
+		ShipTo:    model.Address{Name: "Anna", Line1: "Damrak 1", City: "Amsterdam", Country: "NL"}}
+	for _, sku := range []string{"TEE-1", "MUG-1", "CAP-1"} {
+		if q := lines[sku]; q > 0 {
+			o.Lines = append(o.Lines, model.IncomingLine{ExternalLineID: sku, SKU: sku, Qty: q, AmountMinor: 100 * q})
+			o.SubtotalMinor += 100 * q
+		}
+	}
+	o.TotalMinor = o.SubtotalMinor
+	run, err := s.StartImport(ctx, ch, "json", "test", strings.Repeat("0", 64))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := s.ImportBatch(ctx, run, []orders.Incoming{{Order: o, Line: 1, Ref: ext}}); err != nil || res[0].Outcome != orders.OrderNew {
+		t.Fatalf("importing %s: %+v %v", ext, res, err)
+	}
+	var id int64
+	if err := clerk.Get(&id, `SELECT id FROM orders WHERE external_id = $1`, ext); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func status(t *testing.T, d *db.DB, id int64) string {
+	t.Helper()
+	var s string
+	if err := d.Get(&s, `SELECT status FROM orders WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func checkClean(t *testing.T, owner *db.DB) {
+	t.Helper()
+	rep, err := owner.Check(context.Background(), 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() {
+		t.Errorf("oms check: %+v", rep.Violations)
+	}
+}
+
+func TestAnOrderIsReservedInTheChosenWarehouseBinsByPickSequence(t *testing.T) {
+	owner, clerk := business(t, map[string]int{"TEE-1": 2, "MUG-1": 5})
+	receive(t, owner, "TEE-1", "B-01", 1) // B-01 comes first on the pick path
+	id := order(t, clerk, "A1", map[string]int64{"TEE-1": 2, "MUG-1": 1})
+	res, err := New(clerk).Allocate(context.Background(), id, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Outcome != Allocated || res.Warehouse != "RTM1" || res.Reserved != 3 ||
+		res.Sentence != "RTM1: all 2 lines in stock, same market, 67 km" {
+		t.Fatalf("allocation: %+v", res)
+	}
+	if s := status(t, owner, id); s != "allocated" {
+		t.Errorf("status %s", s)
+	}
+	var bins []string
+	if err := owner.Select(&bins, `SELECT l.code || ':' || r.qty FROM reservations r JOIN locations l ON l.id = r.location_id
+		JOIN products p ON p.id = r.product_id WHERE p.sku = 'TEE-1' ORDER BY l.pick_seq`); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(bins, " ") != "B-01:1 B-02:1" {
+		t.Errorf("TEE-1 reserved in %v, want B-01 first", bins)
+	}
+	var said string
+	if err := owner.Get(&said, `SELECT message FROM events WHERE order_id = $1 AND kind = 'order.allocated'`, id); err != nil || said != res.Sentence {
+		t.Errorf("history says %q (%v)", said, err)
+	}
+	again, err := New(clerk).Allocate(context.Background(), id, false)
+	if err != nil || again.Outcome != Skipped {
+		t.Errorf("allocating again: %+v %v", again, err)
+	}
+	checkClean(t, owner)
+}
+
+func TestABackorderReleasesItselfWhenStockArrives(t *testing.T) {
+	owner, clerk := business(t, map[string]int{"TEE-1": 1})
+	late := order(t, clerk, "B2", map[string]int64{"CAP-1": 2})
+	early := order(t, clerk, "B1", map[string]int64{"CAP-1": 2})
+	if _, err := owner.Exec(`UPDATE orders SET promised_at = ordered_at + interval '1 hour' WHERE external_id = 'B1'`); err != nil {
+		t.Fatal(err)
+	}
+	a := New(clerk)
+	ctx := context.Background()
+	for _, id := range []int64{late, early} {
+		res, err := a.Allocate(ctx, id, false)
+		if err != nil || res.Outcome != Backordered || res.Sentence != "backordered: no warehouse has CAP-1" {
+			t.Fatalf("allocating without stock: %+v %v", res, err)
+		}
+	}
+	if products, err := a.TakeWakeups(ctx, 10); err != nil || len(products) != 0 {
+		t.Fatalf("wake-ups before any stock came: %v %v", products, err)
+	}
+	receive(t, owner, "CAP-1", "B-01", 3)
+	products, err := a.TakeWakeups(ctx, 10)
+	if err != nil || len(products) != 1 {
+		t.Fatalf("wake-ups after a receipt: %v %v", products, err)
+	}
+	waiting, err := a.Waiting(ctx, Filter{Products: products})
+	if err != nil || len(waiting) != 2 || waiting[0] != early {
+		t.Fatalf("waiting orders %v (%v), want the earlier promise %d first", waiting, err, early)
+	}
+	for _, id := range waiting {
+		if _, err := a.Allocate(ctx, id, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s, l := status(t, owner, early), status(t, owner, late); s != "allocated" || l != "backordered" {
+		t.Errorf("after 3 arrived: earlier promise %s, later %s; want allocated and backordered", s, l)
+	}
+	checkClean(t, owner)
+}
+
+// TestTwoAllocatorsAndTheLastUnit steps two connections: the first decides and reserves the
+// last mug and keeps its transaction open; the second, deciding meanwhile, must wait on the
+// bin and then find it empty — never reserve the same unit twice.
+func TestTwoAllocatorsAndTheLastUnit(t *testing.T) {
+	owner, clerk := business(t, map[string]int{"MUG-1": 1})
+	first := order(t, clerk, "L1", map[string]int64{"MUG-1": 1})
+	second := order(t, clerk, "L2", map[string]int64{"MUG-1": 1})
+	other := dbtest.LoginAs(t, owner, "backoffice")
+	ctx := context.Background()
+	tx1, err := clerk.BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r1, err := allocate(ctx, tx1, first)
+	if err != nil || r1.Reserved != 1 {
+		t.Fatalf("first allocator: %+v %v", r1, err)
+	}
+	done := make(chan Result, 1)
+	go func() {
+		r, err := New(other).Allocate(ctx, second, false)
+		if err != nil {
+			t.Error(err)
+		}
+		done <- r
+	}()
+	// The second allocator waits on the bin the first holds.
+	deadline := time.Now().Add(time.Minute)
+	for {
+		var waiting int
+		if err := owner.Get(&waiting, `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`); err != nil {
+			t.Fatal(err)
+		}
+		if waiting > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the second allocator never waited for the first")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := tx1.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	r2 := <-done
+	if r2.Reserved != 0 || r2.Outcome != Backordered {
+		t.Errorf("second allocator after the last unit went: %+v", r2)
+	}
+	checkClean(t, owner)
+}
+
+// TestConcurrentAllocatorsNeverOversell runs 16 allocators over 240 orders on 3 hot SKUs while
+// stock arrives and orders are cancelled, then checks every unit and the audit.
+func TestConcurrentAllocatorsNeverOversell(t *testing.T) {
+	owner, clerk := business(t, map[string]int{"TEE-1": 40, "MUG-1": 40, "CAP-1": 40})
+	skus := []string{"TEE-1", "MUG-1", "CAP-1"}
+	var ids []int64
+	for i := range 240 {
+		ids = append(ids, order(t, clerk, fmt.Sprintf("H%03d", i), map[string]int64{skus[i%3]: 1 + int64(i%2), skus[(i+1)%3]: 1}))
+	}
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for w := range 16 {
+		d := dbtest.LoginAs(t, owner, "backoffice")
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a := New(d)
+			for i := w; i < len(ids); i += 16 {
+				if _, err := a.Allocate(ctx, ids[i], false); err != nil {
+					errs <- fmt.Errorf("allocating %d: %w", ids[i], err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() { // stock arrives meanwhile
+		defer wg.Done()
+		for i := range 12 {
+			receive(t, owner, skus[i%3], "B-01", 5)
+		}
+	}()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	var over int
+	if err := owner.Get(&over, `SELECT count(*) FROM stock_balances WHERE reserved > on_hand`); err != nil || over != 0 {
+		t.Errorf("%d balances oversold (%v)", over, err)
+	}
+	var reserved, received int64
+	if err := owner.Get(&reserved, `SELECT coalesce(sum(qty), 0) FROM reservations`); err != nil {
+		t.Fatal(err)
+	}
+	if err := owner.Get(&received, `SELECT coalesce(sum(on_hand), 0) FROM stock_balances b JOIN locations l ON l.id = b.location_id WHERE l.code IN ('B-01', 'B-02')`); err != nil {
+		t.Fatal(err)
+	}
+	if reserved > received {
+		t.Errorf("%d reserved of %d on hand", reserved, received)
+	}
+	checkClean(t, owner)
+}
