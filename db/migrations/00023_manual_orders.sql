@@ -121,7 +121,7 @@ BEGIN
       FROM orders od LEFT JOIN warehouses w ON w.id = od.pickup_warehouse_id
      WHERE od.id = collect;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'order % does not exist', collect USING ERRCODE = 'no_data_found';
+        RAISE EXCEPTION 'order % does not exist', collect;
     END IF;
     -- Row security does not reach inside this function: it asks the same question itself. A
     -- person at a store hands over only what is collected at their store.
@@ -181,8 +181,9 @@ BEGIN
                 EXIT WHEN need = 0;
                 take := least(need, b.free);
                 UPDATE order_lines SET qty_allocated = qty_allocated + take WHERE id = l.id;
-                INSERT INTO reservations (order_line_id, location_id, product_id, lot_id, qty)
-                VALUES (l.id, b.location_id, l.product_id, b.lot_id, take);
+                INSERT INTO reservations AS rs (order_line_id, location_id, product_id, lot_id, qty)
+                VALUES (l.id, b.location_id, l.product_id, b.lot_id, take)
+                ON CONFLICT (order_line_id, location_id, lot_id) DO UPDATE SET qty = rs.qty + EXCLUDED.qty;
                 need := need - take;
             END LOOP;
             IF need > 0 THEN

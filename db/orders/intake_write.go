@@ -56,11 +56,19 @@ func (w *intakeWriter) create(batch []Incoming, fresh []int, results []Result) e
 	if len(fresh) == 0 {
 		return nil
 	}
-	ch := w.run.Channel
 	customers, err := w.customers(batch, fresh)
 	if err != nil {
 		return err
 	}
+	return w.insertNew(batch, fresh, customers, results)
+}
+
+// insertNew writes the new orders of batch at the indexes fresh, each for the customer at the
+// same position of customers: addresses, order numbers, orders and lines. An order without an
+// external id (one entered by hand) is known by its number. A store sale's units then leave the
+// store. The import and CreateManualOrder share it.
+func (w *intakeWriter) insertNew(batch []Incoming, fresh []int, customers []int64, results []Result) error {
+	ch := w.run.Channel
 	addrIDs, err := w.ints("addresses_id_seq", 2*len(fresh))
 	if err != nil {
 		return err
@@ -264,7 +272,11 @@ func (o *orderRows) add(id int64, number string, in model.IncomingOrder, custome
 	b, _ := billTo.(int64)
 	o.billTo = append(o.billTo, sql.NullInt64{Int64: b, Valid: billTo != nil})
 	o.store = append(o.store, sql.NullInt64{Int64: store, Valid: store != 0})
-	o.extID = append(o.extID, in.ExternalID)
+	ext := in.ExternalID
+	if ext == "" {
+		ext = number
+	}
+	o.extID = append(o.extID, ext)
 	o.extName = append(o.extName, in.DisplayID)
 	o.custName = append(o.custName, customerName(in))
 	o.currency = append(o.currency, string(in.Currency))
