@@ -149,5 +149,3 @@ func idOf(t *testing.T, owner interface {
 	}
 	return id
 }
-
-
