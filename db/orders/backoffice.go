@@ -297,22 +297,27 @@ func (s *Store) CancelLine(ctx context.Context, key string, order, line int64, r
 	})
 }
 
+// errChanged is how an edit's transaction says the order moved on; EditOrder reads who moved
+// it after the rollback, so the answer names the committed state and not the edit's own.
+var errChanged = errors.New("the order changed since the edit was opened")
+
 // changed reads who last changed an order: the actor of the history entry written in the same
-// transaction as the order's last update, or failing that the latest entry's actor.
-func changed(ctx context.Context, tx *sqlx.Tx, order int64) (*ChangedError, error) {
+// transaction as the order's last update (both are stamped with that transaction's start), or
+// nobody when that writer left no history.
+func (s *Store) changed(ctx context.Context, order int64) error {
 	var c struct {
 		Number  string    `db:"number"`
 		Version int       `db:"version"`
 		At      time.Time `db:"updated_at"`
 		By      string    `db:"actor"`
 	}
-	err := tx.GetContext(ctx, &c, `
+	err := s.d.GetContext(ctx, &c, `
 		SELECT o.number, o.version, o.updated_at,
-		       coalesce((SELECT e.actor FROM events e WHERE e.order_id = o.id
-		                  ORDER BY e.at = o.updated_at DESC, e.id DESC LIMIT 1), '') AS actor
+		       coalesce((SELECT e.actor FROM events e WHERE e.order_id = o.id AND e.at = o.updated_at
+		                  ORDER BY e.id DESC LIMIT 1), '') AS actor
 		  FROM orders o WHERE o.id = $1`, order)
 	if err != nil {
-		return nil, err
+		return db.MapError(err)
 	}
-	return &ChangedError{Number: c.Number, By: c.By, At: c.At, Version: c.Version}, nil
+	return &ChangedError{Number: c.Number, By: c.By, At: c.At, Version: c.Version}
 }

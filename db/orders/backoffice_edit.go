@@ -67,11 +67,7 @@ func (s *Store) EditOrder(ctx context.Context, key string, e OrderEdit) (int, er
 			return err
 		}
 		if o.Version != e.Version {
-			c, err := changed(ctx, tx, e.Order)
-			if err != nil {
-				return err
-			}
-			return c
+			return errChanged
 		}
 		if o.Cancelled != nil {
 			return refuse("order %s is cancelled: it cannot be edited", o.Number)
@@ -105,17 +101,16 @@ func (s *Store) EditOrder(ctx context.Context, key string, e OrderEdit) (int, er
 			 WHERE id = $1 AND version = CASE WHEN change_xid = pg_current_xact_id() THEN $2 + 1 ELSE $2 END
 			RETURNING version`, e.Order, e.Version, w.address, e.Priority, e.Notes, w.service)
 		if errors.Is(err, sql.ErrNoRows) {
-			c, err := changed(ctx, tx, e.Order)
-			if err != nil {
-				return err
-			}
-			return c
+			return errChanged
 		}
 		if err != nil {
 			return err
 		}
 		return event(ctx, tx, e.Order, "order.edited", "edited: "+strings.Join(w.what, "; "), nil)
 	})
+	if errors.Is(err, errChanged) {
+		return e.Version, s.changed(ctx, e.Order)
+	}
 	return version, err
 }
 
