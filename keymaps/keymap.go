@@ -13,6 +13,7 @@ const (
 	ScopeQueue    = "queue"
 	ScopeOrder    = "order"
 	ScopeProducts = "products"
+	ScopeNewOrder = "newOrder"
 	ScopeInput    = "input"
 	ScopeDialog   = "dialog"
 )
@@ -25,6 +26,7 @@ type KeyMap struct {
 	Queue    QueueKeys
 	Order    OrderKeys
 	Products ProductsKeys
+	NewOrder NewOrderKeys
 	Input    InputKeys
 	Dialog   DialogKeys
 }
@@ -46,6 +48,7 @@ type GlobalKeys struct {
 	Supervisor key.Binding
 	Products   key.Binding
 	Intake     key.Binding
+	HandOver   key.Binding
 }
 
 // ListKeys move the cursor of any list screen.
@@ -70,6 +73,7 @@ type QueueKeys struct {
 	NextStatus      key.Binding
 	PrevStatus      key.Binding
 	Refresh         key.Binding
+	NewOrder        key.Binding
 }
 
 // OrderKeys are the order detail screen's actions. The screen scrolls the
@@ -82,6 +86,10 @@ type OrderKeys struct {
 	Top           key.Binding
 	Bottom        key.Binding
 	ToggleSection key.Binding
+	Hold          key.Binding
+	Cancel        key.Binding
+	Edit          key.Binding
+	PrevField     key.Binding
 }
 
 // ProductsKeys are the products screen's own actions (together with List), on its list and
@@ -103,6 +111,27 @@ func (p ProductsKeys) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (p ProductsKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{p.Search, p.ClearSearch, p.Refresh}, {p.Edit, p.NextField, p.PrevField}}
+}
+
+// NewOrderKeys are the new-order form's actions, together with Input (enter adds a line in
+// the item fields, searches in the customer field, and saves elsewhere).
+type NewOrderKeys struct {
+	NextField  key.Binding
+	PrevField  key.Binding
+	PickUp     key.Binding
+	PickDown   key.Binding
+	RemoveLine key.Binding
+	Save       key.Binding
+}
+
+// ShortHelp implements help.KeyMap.
+func (n NewOrderKeys) ShortHelp() []key.Binding {
+	return []key.Binding{n.Save, n.NextField, n.RemoveLine}
+}
+
+// FullHelp implements help.KeyMap.
+func (n NewOrderKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{n.Save, n.NextField, n.PrevField}, {n.PickUp, n.PickDown, n.RemoveLine}}
 }
 
 // InputKeys apply while a text or scan field is focused.
@@ -128,7 +157,7 @@ func (g GlobalKeys) FullHelp() [][]key.Binding {
 		{g.NextScreen, g.PrevScreen},
 		{g.Queue, g.Picking, g.Packing},
 		{g.Returns, g.Counts, g.Supervisor},
-		{g.Products, g.Intake},
+		{g.Products, g.Intake, g.HandOver},
 	}
 }
 
@@ -153,7 +182,7 @@ func (q QueueKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{q.Search, q.ClearFilter, q.SortToggle, q.Refresh},
 		{q.FilterStatus, q.NextStatus, q.PrevStatus},
-		{q.FilterChannel, q.FilterWarehouse},
+		{q.FilterChannel, q.FilterWarehouse, q.NewOrder},
 	}
 }
 
@@ -167,6 +196,7 @@ func (o OrderKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{o.ScrollUp, o.ScrollDown, o.PageUp, o.PageDown},
 		{o.Top, o.Bottom, o.ToggleSection},
+		{o.Hold, o.Cancel, o.Edit, o.PrevField},
 	}
 }
 
@@ -242,6 +272,7 @@ var registry = []scopeDef{
 			{"supervisor", []string{"f8"}, "supervisor", "Go to the supervisor view", func(k *KeyMap) *key.Binding { return &k.Global.Supervisor }},
 			{"products", []string{"f9"}, "products", "Go to products: find by SKU, name or scan; stock per warehouse", func(k *KeyMap) *key.Binding { return &k.Global.Products }},
 			{"intake", []string{"f10"}, "intake", "Go to intake: recent imports, their rejected orders, open order exceptions", func(k *KeyMap) *key.Binding { return &k.Global.Intake }},
+			{"handOver", []string{"f11"}, "hand-over", "Go to the store's hand-over: scan a click-and-collect order and hand it to the customer", func(k *KeyMap) *key.Binding { return &k.Global.HandOver }},
 		},
 	},
 	{
@@ -272,6 +303,7 @@ var registry = []scopeDef{
 			{"nextStatus", []string{"]"}, "next status", "Filter by the next status", func(k *KeyMap) *key.Binding { return &k.Queue.NextStatus }},
 			{"prevStatus", []string{"["}, "prev status", "Filter by the previous status", func(k *KeyMap) *key.Binding { return &k.Queue.PrevStatus }},
 			{"refresh", []string{"r"}, "refresh", "Refetch the queue now", func(k *KeyMap) *key.Binding { return &k.Queue.Refresh }},
+			{"newOrder", []string{"a"}, "new order", "Enter a new order by hand (phone and e-mail orders)", func(k *KeyMap) *key.Binding { return &k.Queue.NewOrder }},
 		},
 	},
 	{
@@ -285,7 +317,11 @@ var registry = []scopeDef{
 			{"pageDown", []string{"pgdown", "ctrl+f"}, "page down", "Scroll one page down", func(k *KeyMap) *key.Binding { return &k.Order.PageDown }},
 			{"top", []string{"home", "g"}, "top", "Scroll to the top", func(k *KeyMap) *key.Binding { return &k.Order.Top }},
 			{"bottom", []string{"end", "G"}, "bottom", "Scroll to the bottom", func(k *KeyMap) *key.Binding { return &k.Order.Bottom }},
-			{"toggleSection", []string{"tab"}, "section", "Switch between lines and history", func(k *KeyMap) *key.Binding { return &k.Order.ToggleSection }},
+			{"toggleSection", []string{"tab"}, "section", "Switch between lines and history; in the edit form, go to the next field", func(k *KeyMap) *key.Binding { return &k.Order.ToggleSection }},
+			{"hold", []string{"h"}, "hold", "Hold the order with a reason, or release its hold (back office)", func(k *KeyMap) *key.Binding { return &k.Order.Hold }},
+			{"cancel", []string{"x"}, "cancel", "Cancel the whole order or one line's open units, with a reason; asks first (back office)", func(k *KeyMap) *key.Binding { return &k.Order.Cancel }},
+			{"edit", []string{"e"}, "edit", "Edit the order before picking: quantities, new lines, ship-to, priority, notes, service (enter saves, esc leaves)", func(k *KeyMap) *key.Binding { return &k.Order.Edit }},
+			{"prevField", []string{"shift+tab"}, "prev field", "In the edit form, go to the previous field", func(k *KeyMap) *key.Binding { return &k.Order.PrevField }},
 		},
 	},
 	{
@@ -299,6 +335,19 @@ var registry = []scopeDef{
 			{"edit", []string{"e"}, "edit", "Edit the product's name, reorder point and active flag (enter saves, esc leaves)", func(k *KeyMap) *key.Binding { return &k.Products.Edit }},
 			{"nextField", []string{"tab"}, "next field", "Go to the next field of the form", func(k *KeyMap) *key.Binding { return &k.Products.NextField }},
 			{"prevField", []string{"shift+tab"}, "prev field", "Go to the previous field of the form", func(k *KeyMap) *key.Binding { return &k.Products.PrevField }},
+		},
+	},
+	{
+		name:  ScopeNewOrder,
+		title: "New order",
+		about: "On the form of an order entered by hand, together with the text field keys.",
+		actions: []actionDef{
+			{"nextField", []string{"tab"}, "next field", "Go to the next field", func(k *KeyMap) *key.Binding { return &k.NewOrder.NextField }},
+			{"prevField", []string{"shift+tab"}, "prev field", "Go to the previous field", func(k *KeyMap) *key.Binding { return &k.NewOrder.PrevField }},
+			{"pickUp", []string{"up"}, "up", "Choose the customer above in the search's results", func(k *KeyMap) *key.Binding { return &k.NewOrder.PickUp }},
+			{"pickDown", []string{"down"}, "down", "Choose the customer below in the search's results", func(k *KeyMap) *key.Binding { return &k.NewOrder.PickDown }},
+			{"removeLine", []string{"ctrl+x"}, "remove line", "Remove the last line", func(k *KeyMap) *key.Binding { return &k.NewOrder.RemoveLine }},
+			{"save", []string{"ctrl+s"}, "save", "Save the order (enter in a plain field saves too)", func(k *KeyMap) *key.Binding { return &k.NewOrder.Save }},
 		},
 	},
 	{

@@ -101,9 +101,9 @@ func TestParseErrors(t *testing.T) {
 		want       []string
 	}{
 		{"unknown scope", "quue:\n  search: x\n",
-			[]string{`keys.yaml: line 1: quue: unknown scope (valid: global, list, queue, order, products, input, dialog)`}},
+			[]string{`keys.yaml: line 1: quue: unknown scope (valid: global, list, queue, order, products, newOrder, input, dialog)`}},
 		{"unknown action", "queue:\n  serch: x\n",
-			[]string{`keys.yaml: line 2: queue.serch: unknown action (valid: search, clearFilter, filterStatus, filterChannel, filterWarehouse, sortToggle, nextStatus, prevStatus, refresh)`}},
+			[]string{`keys.yaml: line 2: queue.serch: unknown action (valid: search, clearFilter, filterStatus, filterChannel, filterWarehouse, sortToggle, nextStatus, prevStatus, refresh, newOrder)`}},
 		{"unknown key", "queue:\n  search: [\"/\", \"ctrl+shift+x\"]\n",
 			[]string{`keys.yaml: line 2: queue.search: unknown key "ctrl+shift+x"`}},
 		{"unknown key in a single string", "queue:\n  search: Entr\n",
@@ -143,9 +143,9 @@ func TestParseErrors(t *testing.T) {
 		{"list item is a list", "queue:\n  search:\n    - [a]\n",
 			[]string{`keys.yaml: line 3: queue.search: expected a key name, got a list`}},
 		{"document is a list", "- queue\n",
-			[]string{`keys.yaml: line 1: expected a mapping of scopes (global, list, queue, order, products, input, dialog), got a list`}},
+			[]string{`keys.yaml: line 1: expected a mapping of scopes (global, list, queue, order, products, newOrder, input, dialog), got a list`}},
 		{"document is a scalar", "hello\n",
-			[]string{`keys.yaml: line 1: expected a mapping of scopes (global, list, queue, order, products, input, dialog), got "hello"`}},
+			[]string{`keys.yaml: line 1: expected a mapping of scopes (global, list, queue, order, products, newOrder, input, dialog), got "hello"`}},
 		{"scope twice", "queue:\n  search: v\nqueue:\n  refresh: u\n",
 			[]string{`keys.yaml: line 3: queue: scope given twice`}},
 		{"action twice", "queue:\n  search: v\n  search: u\n",
@@ -156,7 +156,7 @@ func TestParseErrors(t *testing.T) {
 			[]string{`keys.yaml: line 2: found character that cannot start any token`}},
 		{"all errors at once", "queue:\n  search: s\n  serch: x\nlist:\n  up: [\"hyper+k\", \"k\"]\n  down: []\n",
 			[]string{
-				`keys.yaml: line 3: queue.serch: unknown action (valid: search, clearFilter, filterStatus, filterChannel, filterWarehouse, sortToggle, nextStatus, prevStatus, refresh)`,
+				`keys.yaml: line 3: queue.serch: unknown action (valid: search, clearFilter, filterStatus, filterChannel, filterWarehouse, sortToggle, nextStatus, prevStatus, refresh, newOrder)`,
 				`keys.yaml: line 5: list.up: unknown key "hyper+k"`,
 				`keys.yaml: line 6: list.down: no keys given (an action needs at least one key)`,
 				`keys.yaml: line 2: queue.search: "s" is already bound to queue.filterStatus`,

@@ -18,6 +18,8 @@ var groups = []Group{
 	{Name: "order detail", Scopes: []string{ScopeGlobal, ScopeOrder}},
 	{Name: "products screen", Scopes: []string{ScopeGlobal, ScopeList, ScopeProducts}},
 	{Name: "product form", Scopes: []string{ScopeGlobal, ScopeInput, ScopeProducts}, Focused: true},
+	{Name: "order form", Scopes: []string{ScopeGlobal, ScopeInput, ScopeOrder}, Focused: true},
+	{Name: "new order form", Scopes: []string{ScopeGlobal, ScopeInput, ScopeNewOrder}, Focused: true},
 	{Name: "text field", Scopes: []string{ScopeGlobal, ScopeInput}, Focused: true},
 	{Name: "dialog", Scopes: []string{ScopeGlobal, ScopeDialog}, Focused: true},
 }

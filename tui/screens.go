@@ -7,6 +7,7 @@ import (
 	"oms/db/catalog"
 	"oms/db/orders"
 	"oms/keymaps"
+	"oms/tui/handover"
 	"oms/tui/intake"
 	"oms/tui/order"
 	"oms/tui/products"
@@ -40,6 +41,7 @@ func Routes(d *db.DB) []ui.Def {
 			"supervisor"),
 		products.Def(cat),
 		intake.Def(ord), intake.RunDef(ord),
+		handover.Def(ord),
 		order.Def(ord),
 		products.DetailDef(cat),
 	}
