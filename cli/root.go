@@ -207,7 +207,7 @@ database server, run: oms demo`,
 	addTUIFlags(root)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newMigrateCmd(g), newSeedCmd(g), newCheckCmd(g), newVersionCmd(), newDemoCmd(g), newTUICmd(g), newBenchCmd(g),
-		newStaffCmd(g), newServeCmd(g), newCatalogCmd(g), newInitCmd(g), newImportCmd(g))
+		newStaffCmd(g), newServeCmd(g), newCatalogCmd(g), newInitCmd(g), newImportCmd(g), newAllocateCmd(g))
 	root.AddCommand(newExportCmd(g))
 	return root
 }

@@ -118,6 +118,17 @@ func Route(o RouteOrder, warehouses []RouteWarehouse) Plan {
 		return plan
 	}
 	best := cands[0]
+	if best.units == 0 {
+		for _, l := range o.Lines {
+			plan.Backordered[l.ID] += l.Qty
+		}
+		where := "no warehouse has "
+		if o.Pickup != 0 {
+			where = best.w.Code + " has none of "
+		}
+		plan.Sentence = "backordered: " + where + strings.Join(firstN(skusOf(o.Lines), 4), ", ")
+		return plan
+	}
 	if best.complete || !o.SplitAllowed || o.Pickup != 0 {
 		take(&plan, o.Lines, need, best.w)
 		plan.Warehouse = best.w.ID

@@ -27,7 +27,7 @@ func (s *Store) Waiting(ctx context.Context, f Filter) ([]int64, error) {
 		 WHERE NOT o.on_hold AND o.cancelled_at IS NULL AND NOT o.store_sale
 		   AND EXISTS (SELECT 1 FROM order_lines l
 		                WHERE l.order_id = o.id AND l.qty_allocated < l.qty_ordered - l.qty_cancelled
-		                  AND (cardinality($3::bigint[]) = 0 OR l.product_id = ANY($3)))
+		                  AND (coalesce(cardinality($3::bigint[]), 0) = 0 OR l.product_id = ANY($3)))
 		   AND ($1 = '' OR o.number = upper($1))
 		   AND ($2 = 0 OR o.channel_id = $2)
 		 ORDER BY o.promised_at, o.id
