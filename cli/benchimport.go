@@ -254,7 +254,7 @@ func omsImport(ctx context.Context, url, file string) (time.Duration, float64, e
 	if err != nil {
 		return 0, 0, err
 	}
-	cmd := exec.CommandContext(ctx, self, "import", "shopify", "--channel", "bench-oms", file, "--db", url)
+	cmd := exec.CommandContext(ctx, self, "import", "shopify", "--channel", "bench-oms", "--no-allocate", file, "--db", url)
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
 	took := time.Since(start)

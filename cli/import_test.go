@@ -58,6 +58,14 @@ func TestImportReportsEachBadOrderByLineAndBringsTheRestIn(t *testing.T) {
 	if code != 1 || lastLine(stdout) != "imported 3 new, 0 unchanged, 0 updated, 2 rejected" {
 		t.Fatalf("import: exit %d, %q\n%s", code, stdout, stderr)
 	}
+	// The orders were routed as they came: no warehouse holds the tee or the mug (the store's
+	// tees are not a web shop's), so they wait, and say why in their history.
+	if !strings.Contains(stdout, "allocated 0, backordered 2, split 0\n") {
+		t.Errorf("no allocation tally before the last line:\n%s", stdout)
+	}
+	if n := count(t, owner, `SELECT count(*) FROM events WHERE kind = 'order.backordered' AND message LIKE 'backordered: no warehouse has %'`); n != 2 {
+		t.Errorf("%d orders say why they wait, want the 2 that are not on hold", n)
+	}
 	// Line 5, not 4: the quoted address of #5002 spans two lines.
 	for _, want := range []string{
 		file + `:5: order #5003: line 1: unknown SKU "NOPE-SKU"`,

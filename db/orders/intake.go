@@ -119,6 +119,7 @@ const (
 // Result is the outcome of one incoming order, in the batch's order.
 type Result struct {
 	Outcome Outcome
+	OrderID int64  // the order created or changed (0 for the others)
 	Number  string // oms's order number, for orders that exist
 	Reason  string // why it was rejected, or what the exception is about
 }

@@ -109,7 +109,7 @@ func (w *intakeWriter) change(in Incoming, ex existingOrder) (Result, error) {
 		return Result{}, err
 	}
 	w.rememberIndexOf(in, ex.ID, what)
-	return Result{Outcome: OrderUpdated, Number: ex.Number}, nil
+	return Result{Outcome: OrderUpdated, OrderID: ex.ID, Number: ex.Number}, nil
 }
 
 // rememberIndexOf records the history of an order by the identity of its Incoming; the batch

@@ -120,7 +120,7 @@ func (w *intakeWriter) insertNew(batch []Incoming, fresh []int, customers []int6
 			results[i] = Result{Outcome: OrderUnchanged}
 			continue
 		}
-		results[i] = Result{Outcome: OrderNew, Number: numbers[k]}
+		results[i] = Result{Outcome: OrderNew, OrderID: orderIDs[k], Number: numbers[k]}
 		w.remember(i, orderIDs[k], "")
 		if batch[i].Order.Completed {
 			if _, err := w.tx.ExecContext(w.ctx, `SELECT oms_sell_at_store($1)`, orderIDs[k]); err != nil {
