@@ -9,12 +9,20 @@ import (
 
 	"oms/db"
 	"oms/db/orders"
+	"oms/model"
 	"oms/tui/ui"
 )
 
-// Data is what the detail reads. *orders.Store implements it.
+// Data is what the detail reads, and the back office's commands on the order (each one
+// transaction with the key the screen made when the action opened). *orders.Store implements it.
 type Data interface {
 	OrderDetail(ctx context.Context, id int64) (orders.Detail, error)
+	Reasons(ctx context.Context, kind string) ([]orders.Reason, error)
+	Hold(ctx context.Context, key string, order int64, reason string) error
+	Release(ctx context.Context, key string, order int64) error
+	CancelOrder(ctx context.Context, key string, order int64, reason string) error
+	CancelLine(ctx context.Context, key string, order, line int64, reason string) error
+	EditOrder(ctx context.Context, key string, e orders.OrderEdit) (int, error)
 }
 
 // Def is the detail's entry in the shell's route table: opened with a ui.OrderRef.
@@ -36,6 +44,11 @@ type Screen struct {
 	number string
 	fetch  *ui.Fetcher[int64, orders.Detail]
 
+	reasons *ui.Fetcher[string, []orders.Reason]
+	run     *ui.Fetcher[command, answered]
+	act     *action  // the action open over the order; nil when none
+	panel   []string // the action laid out, above the page; built outside View
+
 	detail *orders.Detail // the last good answer; nil until the first one
 	err    error          // the last fetch's error; cleared by the next good answer
 
@@ -52,8 +65,18 @@ func New(c *ui.Context, data Data, id int64, number string) *Screen {
 	s.fetch = ui.NewFetcher(c, s.id, "order detail", func(id int64) ui.Query[orders.Detail] {
 		return func(ctx context.Context) (orders.Detail, error) { return data.OrderDetail(ctx, id) }
 	})
+	s.reasons = ui.NewFetcher(c, s.id, "order reasons", func(kind string) ui.Query[[]orders.Reason] {
+		return func(ctx context.Context) ([]orders.Reason, error) { return data.Reasons(ctx, kind) }
+	})
+	s.run = ui.NewFetcher(c, s.id, "order command", runCommand(data))
 	return s
 }
+
+// Capturing implements ui.Capturer: an open action (picker, dialog or form) takes the keys.
+func (s *Screen) Capturing() bool { return s.act != nil }
+
+// HasUnsavedInput implements ui.Unsaved: an open edit form holds typing that quitting loses.
+func (s *Screen) HasUnsavedInput() bool { return s.act != nil && s.act.form != nil }
 
 // ID implements ui.Component.
 func (s *Screen) ID() ui.InstanceID { return s.id }
@@ -64,8 +87,31 @@ func (s *Screen) Title() string { return s.number }
 // Watches implements ui.Watcher: the order, its lines and its returns.
 func (s *Screen) Watches() db.TableSet { return db.SetOf(db.Orders, db.OrderLines, db.RMAs) }
 
-// ShortHelp implements help.KeyMap.
-func (s *Screen) ShortHelp() []key.Binding { return s.c.Keys.Order.ShortHelp() }
+// ShortHelp implements help.KeyMap: the open action's keys, or the order's, most important first.
+func (s *Screen) ShortHelp() []key.Binding {
+	o, in, d := &s.c.Keys.Order, &s.c.Keys.Input, &s.c.Keys.Dialog
+	switch {
+	case s.act != nil && s.act.step == stepForm:
+		return []key.Binding{withHelp(in.Submit, "save"), withHelp(in.Cancel, "leave"),
+			withHelp(o.ToggleSection, "next field"), o.PrevField}
+	case s.act != nil && s.act.step == stepConfirm:
+		return []key.Binding{d.Confirm, d.Cancel}
+	case s.act != nil:
+		return []key.Binding{withHelp(in.Submit, "choose"), withHelp(in.Cancel, "leave"), o.ScrollDown, o.ScrollUp}
+	case s.mayAct() && s.detail != nil:
+		hold := o.Hold
+		if s.detail.Header.Status == model.StatusOnHold {
+			hold = withHelp(hold, "release")
+		}
+		return []key.Binding{hold, o.Cancel, o.Edit, o.ToggleSection, o.ScrollUp, o.ScrollDown}
+	}
+	return o.ShortHelp()
+}
+
+func withHelp(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}
 
 // FullHelp implements help.KeyMap.
 func (s *Screen) FullHelp() [][]key.Binding { return s.c.Keys.Order.FullHelp() }
@@ -76,12 +122,31 @@ func (s *Screen) Init() tea.Cmd { return s.fetch.Want(s.order) }
 // Update handles data answers, change notices, the clock and the order keys.
 func (s *Screen) Update(msg tea.Msg) tea.Cmd {
 	s.keepCurrent()
+	defer s.layoutPanel()
 	switch msg := msg.(type) {
 	case ui.Result:
+		if a, mine, ok, next := s.run.Take(msg); mine {
+			if ok {
+				return tea.Batch(next, s.ran(a))
+			}
+			return next
+		}
+		if a, mine, ok, next := s.reasons.Take(msg); mine {
+			if ok {
+				s.gotReasons(a)
+			}
+			return next
+		}
 		return s.receive(msg)
 	case ui.ChangedMsg, ui.ActivatedMsg:
 		return s.fetch.Want(s.order)
 	case tea.KeyMsg:
+		if s.act != nil {
+			return s.actionKey(msg)
+		}
+		if cmd, ok := s.start(msg); ok {
+			return cmd
+		}
 		s.key(msg)
 	}
 	return nil
@@ -113,6 +178,7 @@ func (s *Screen) SetSize(width, height int) {
 		s.rebuild()
 	}
 	s.scrollTo(s.offset, s.ceiling())
+	s.layoutPanel()
 }
 
 // keepCurrent rebuilds the page when the minute has changed since it was built, so "late 2h"
@@ -132,13 +198,14 @@ func (s *Screen) rebuild() {
 	s.scrollTo(s.offset, s.ceiling())
 }
 
-// View shows the part of the page that fits, padded to exactly height lines. It only slices.
+// View shows the open action's panel, then the part of the page that fits, padded to exactly
+// height lines. It only slices.
 func (s *Screen) View() string {
 	if s.width == 0 || s.height == 0 {
 		return ""
 	}
-	end := min(s.offset+s.height, len(s.page.lines))
-	visible := s.page.lines[min(s.offset, end):end]
+	end := min(s.offset+s.height-len(s.panel), len(s.page.lines))
+	visible := append(s.panel[:len(s.panel):len(s.panel)], s.page.lines[min(s.offset, end):end]...)
 	size := (len(s.blank) + 1) * (s.height - len(visible))
 	for _, l := range visible {
 		size += len(l) + 1
