@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"oms/db"
+	"oms/db/alloc"
 	"oms/db/pgcluster"
 	"oms/db/seed"
 )
@@ -127,6 +128,9 @@ func runDemo(cmd *cobra.Command, g *globals, opts seed.Options, noTUI bool) erro
 		return err
 	}
 	defer sshd.stop()
+	// Backorders release by themselves: an allocator follows stock arrivals, as a business runs
+	// `oms allocate --follow` beside its server.
+	go func() { _ = followAllocation(ctx, alloc.New(pool), io.Discard, alloc.Filter{}) }()
 	printJoin(cmd.OutOrStdout(), url, file)
 	printDemoStaff(cmd.OutOrStdout(), people)
 	sshd.print(cmd.OutOrStdout())
