@@ -150,3 +150,16 @@ func (d *DB) Close() error {
 	c.mu.Unlock()
 	return d.DB.Close()
 }
+
+// TxStmt is query prepared once per connection and bound to tx, for commands that run the same
+// few statements in many short transactions (the allocator: a whole allocation is nine
+// statements, and planning them again each time was most of its cost). nil means "run it
+// unprepared" (the cache is full). query must come from a fixed set of texts, as for
+// SelectPrepared.
+func (d *DB) TxStmt(ctx context.Context, tx *sqlx.Tx, query string) (*sqlx.Stmt, error) {
+	st, err := d.prepared(ctx, query)
+	if err != nil || st == nil {
+		return nil, err
+	}
+	return tx.StmtxContext(ctx, st), nil
+}

@@ -66,6 +66,50 @@ func (r Result) Line() string {
 	return fmt.Sprintf("%s skipped: %s", r.Number, r.Sentence)
 }
 
+// txq runs an allocation's statements in its transaction, each prepared once per connection.
+type txq struct {
+	ctx context.Context
+	d   *db.DB
+	tx  *sqlx.Tx
+}
+
+func (q txq) stmt(query string) (*sqlx.Stmt, error) { return q.d.TxStmt(q.ctx, q.tx, query) }
+
+func (q txq) get(dest any, query string, args ...any) error {
+	st, err := q.stmt(query)
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		return q.tx.GetContext(q.ctx, dest, query, args...)
+	}
+	return st.GetContext(q.ctx, dest, args...)
+}
+
+func (q txq) sel(dest any, query string, args ...any) error {
+	st, err := q.stmt(query)
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		return q.tx.SelectContext(q.ctx, dest, query, args...)
+	}
+	return st.SelectContext(q.ctx, dest, args...)
+}
+
+func (q txq) exec(query string, args ...any) error {
+	st, err := q.stmt(query)
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		_, err = q.tx.ExecContext(q.ctx, query, args...)
+	} else {
+		_, err = st.ExecContext(q.ctx, args...)
+	}
+	return err
+}
+
 // errDryRun rolls a dry run back after it decided.
 var errDryRun = errors.New("dry run")
 
@@ -81,7 +125,7 @@ func (s *Store) Allocate(ctx context.Context, orderID int64, dryRun bool) (Resul
 	var res Result
 	err := s.d.InTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
-		res, err = allocate(ctx, tx, orderID)
+		res, err = allocate(txq{ctx, s.d, tx}, orderID)
 		if err == nil && dryRun {
 			return errDryRun
 		}
@@ -113,9 +157,9 @@ type lineRow struct {
 	Held    int64  `db:"held"` // reserved already, in any warehouse
 }
 
-func allocate(ctx context.Context, tx *sqlx.Tx, orderID int64) (Result, error) {
+func allocate(q txq, orderID int64) (Result, error) {
 	var o orderFacts
-	err := tx.GetContext(ctx, &o, `
+	err := q.get(&o, `
 		SELECT o.id, o.number, o.on_hold, o.cancelled_at IS NOT NULL AS cancelled, o.pickup_warehouse_id,
 		       o.store_sale, a.country, c.split_allowed, w.code AS warehouse
 		  FROM orders o JOIN addresses a ON a.id = o.ship_to_address_id JOIN channels c ON c.id = o.channel_id
@@ -140,7 +184,7 @@ func allocate(ctx context.Context, tx *sqlx.Tx, orderID int64) (Result, error) {
 		return res, nil
 	}
 	var lines []lineRow
-	if err := tx.SelectContext(ctx, &lines, `
+	if err := q.sel(&lines, `
 		SELECT l.id, l.product_id, p.sku, l.qty_ordered - l.qty_cancelled - l.qty_allocated AS open,
 		       l.qty_allocated - l.qty_shipped AS held
 		  FROM order_lines l JOIN products p ON p.id = l.product_id
@@ -164,7 +208,7 @@ func allocate(ctx context.Context, tx *sqlx.Tx, orderID int64) (Result, error) {
 		res.Sentence = "nothing left to allocate"
 		return res, nil
 	}
-	warehouses, err := freeStock(ctx, tx, products)
+	warehouses, err := freeStock(q, products)
 	if err != nil {
 		return res, err
 	}
@@ -173,7 +217,7 @@ func allocate(ctx context.Context, tx *sqlx.Tx, orderID int64) (Result, error) {
 		warehouses = slices.DeleteFunc(warehouses, func(w model.RouteWarehouse) bool { return w.Code != o.Warehouse.String })
 	}
 	plan := model.Route(route, warehouses)
-	reserved, err := reserve(ctx, tx, plan, route.Lines)
+	reserved, err := reserve(q, plan, route.Lines)
 	if err != nil {
 		return res, err
 	}
@@ -199,16 +243,16 @@ func allocate(ctx context.Context, tx *sqlx.Tx, orderID int64) (Result, error) {
 		res.Outcome = Allocated
 	}
 	if plan.Warehouse != 0 && (!o.Warehouse.Valid || o.Warehouse.String != res.Warehouse) && !anyHeld {
-		if _, err := tx.ExecContext(ctx, `UPDATE orders SET warehouse_id = $2 WHERE id = $1`, orderID, plan.Warehouse); err != nil {
+		if err := q.exec(`UPDATE orders SET warehouse_id = $2 WHERE id = $1`, orderID, plan.Warehouse); err != nil {
 			return res, err
 		}
 	}
-	return res, history(ctx, tx, res)
+	return res, history(q, res)
 }
 
 // freeStock is every active warehouse with the free units (on hand − reserved in active bins,
 // lots not expired) of the products.
-func freeStock(ctx context.Context, tx *sqlx.Tx, products []int64) ([]model.RouteWarehouse, error) {
+func freeStock(q txq, products []int64) ([]model.RouteWarehouse, error) {
 	var rows []struct {
 		ID      int64           `db:"id"`
 		Code    string          `db:"code"`
@@ -219,7 +263,7 @@ func freeStock(ctx context.Context, tx *sqlx.Tx, products []int64) ([]model.Rout
 		Product sql.NullInt64   `db:"product_id"`
 		Free    sql.NullInt64   `db:"free"`
 	}
-	err := tx.SelectContext(ctx, &rows, `
+	err := q.sel(&rows, `
 		SELECT w.id, w.code, w.kind, w.country, w.latitude, w.longitude, s.product_id, s.free
 		  FROM warehouses w
 		  LEFT JOIN (SELECT l.warehouse_id, b.product_id, sum(b.on_hand - b.reserved) AS free
@@ -261,7 +305,7 @@ type bin struct {
 
 // reserve locks the bins the plan takes from, in lock order, and reserves from them by pick
 // sequence (earliest expiry first for lots). It returns the units reserved.
-func reserve(ctx context.Context, tx *sqlx.Tx, plan model.Plan, lines []model.RouteLine) (int64, error) {
+func reserve(q txq, plan model.Plan, lines []model.RouteLine) (int64, error) {
 	if len(plan.Takes) == 0 {
 		return 0, nil
 	}
@@ -275,7 +319,7 @@ func reserve(ctx context.Context, tx *sqlx.Tx, plan model.Plan, lines []model.Ro
 	}
 	var bins []bin
 	// Locked in (product, location, lot) order, the ledger's lock order; chosen in pick order.
-	err := tx.SelectContext(ctx, &bins, `
+	err := q.sel(&bins, `
 		SELECT location_id, warehouse_id, product_id, lot_id, free FROM oms_lock_free_bins($1, $2)
 		 WHERE free > 0 ORDER BY expires_on NULLS LAST, pick_seq, location_id`, pq.Array(whs), pq.Array(prods))
 	if err != nil {
@@ -311,12 +355,12 @@ func reserve(ctx context.Context, tx *sqlx.Tx, plan model.Plan, lines []model.Ro
 	for id, q := range allocated {
 		ids, qtys = append(ids, id), append(qtys, q)
 	}
-	if _, err := tx.ExecContext(ctx, `
+	if err := q.exec(`
 		UPDATE order_lines l SET qty_allocated = l.qty_allocated + x.q
 		  FROM unnest($1::bigint[], $2::bigint[]) AS x(id, q) WHERE l.id = x.id`, pq.Array(ids), pq.Array(qtys)); err != nil {
 		return 0, err
 	}
-	_, err = tx.ExecContext(ctx, `
+	err = q.exec(`
 		INSERT INTO reservations AS r (order_line_id, location_id, product_id, lot_id, qty)
 		SELECT x.line, x.loc, x.prod, x.lot, sum(x.q)
 		  FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[]) AS x(line, loc, prod, lot, q)
@@ -338,12 +382,12 @@ func nullInts(v []sql.NullInt64) []sql.NullString {
 
 // history writes the decision to the order's history, unless it is the sentence the order's
 // last allocation event already says (a sweep that changes nothing writes nothing).
-func history(ctx context.Context, tx *sqlx.Tx, r Result) error {
+func history(q txq, r Result) error {
 	kind := "order.allocated"
 	if r.Outcome == Backordered {
 		kind = "order.backordered"
 		var last sql.NullString
-		if err := tx.GetContext(ctx, &last, `
+		if err := q.get(&last, `
 			SELECT (SELECT message FROM events WHERE order_id = $1 AND kind IN ('order.allocated', 'order.backordered')
 			         ORDER BY id DESC LIMIT 1)`, r.OrderID); err != nil {
 			return err
@@ -352,7 +396,6 @@ func history(ctx context.Context, tx *sqlx.Tx, r Result) error {
 			return nil
 		}
 	}
-	_, err := tx.ExecContext(ctx, `SELECT oms_order_event($1, $2, $3, jsonb_build_object('reserved', $4::bigint, 'waiting', $5::bigint))`,
+	return q.exec(`SELECT oms_order_event($1, $2, $3, jsonb_build_object('reserved', $4::bigint, 'waiting', $5::bigint))`,
 		r.OrderID, kind, r.Sentence, r.Reserved, r.Waiting)
-	return err
 }

@@ -188,7 +188,7 @@ func TestTwoAllocatorsAndTheLastUnit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r1, err := allocate(ctx, tx1, first)
+	r1, err := allocate(txq{ctx, clerk, tx1}, first)
 	if err != nil || r1.Reserved != 1 {
 		t.Fatalf("first allocator: %+v %v", r1, err)
 	}
