@@ -9,6 +9,7 @@ import (
 	"oms/keymaps"
 	"oms/tui/handover"
 	"oms/tui/intake"
+	"oms/tui/neworder"
 	"oms/tui/order"
 	"oms/tui/products"
 	"oms/tui/queue"
@@ -43,6 +44,7 @@ func Routes(d *db.DB) []ui.Def {
 		intake.Def(ord), intake.RunDef(ord),
 		handover.Def(ord),
 		order.Def(ord),
+		neworder.Def(ord, cat),
 		products.DetailDef(cat),
 	}
 }

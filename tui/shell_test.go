@@ -416,8 +416,29 @@ func TestAddingAScreenIsOnePackageAndOneLine(t *testing.T) {
 		t.Fatalf("the live poll did not wake the new screen:\n%s", drv.Frame())
 	}
 	drv.Press("global", "menu")
-	if !strings.Contains(drv.Frame(), "9 Hello") {
+	if !strings.Contains(drv.Frame(), "10 Hello") {
 		t.Fatalf("the menu does not list the new screen:\n%s", drv.Frame())
+	}
+}
+
+// The queue's new-order key opens the form over the queue; esc leaves the form's fields (the
+// footer then offers back), and esc again returns to the queue. A picker is not offered it.
+func TestNewOrderFormOpensFromTheQueue(t *testing.T) {
+	d := seeded(t)
+	_, drv, _ := newShell(t, d, 80, 24)
+	drv.Press("queue", "newOrder")
+	if frame := drv.Frame(); !strings.Contains(frame, "Queue › New order") || !strings.Contains(frame, "New order by hand") ||
+		!strings.Contains(frame, "ctrl+s save") || !strings.Contains(frame, "? help") {
+		t.Fatalf("a on the queue should open the new-order form:\n%s", frame)
+	}
+	drv.Type("a") // typed into the customer search, not a second form
+	drv.Press("input", "cancel")
+	if frame := drv.Frame(); !strings.Contains(frame, "esc back") {
+		t.Fatalf("leaving the fields should offer back:\n%s", frame)
+	}
+	drv.Press("global", "back")
+	if frame := drv.Frame(); strings.Contains(frame, "New order by hand") || !strings.Contains(frame, "oms · Queue") {
+		t.Fatalf("back should return to the queue:\n%s", frame)
 	}
 }
 
@@ -488,8 +509,8 @@ func TestScreensFollowTheJobRoles(t *testing.T) {
 		t.Fatalf("back office should open an order:\n%s", drv.Frame())
 	}
 	m, _ := open()
-	if len(m.slots) != 8 {
-		t.Fatalf("without job roles %d screens are offered, want all 8", len(m.slots))
+	if len(m.slots) != 9 {
+		t.Fatalf("without job roles %d screens are offered, want all 9", len(m.slots))
 	}
 }
 

@@ -345,6 +345,8 @@ func (s *Screen) key(msg tea.KeyMsg) tea.Cmd {
 		return s.reload(fetchFirst)
 	case key.Matches(msg, q.Refresh):
 		return tea.Batch(s.f.lookups.Want(struct{}{}), s.reload(fetchRefresh))
+	case key.Matches(msg, q.NewOrder):
+		return func() tea.Msg { return ui.Open{Route: ui.RouteNewOrder} }
 	}
 	return nil
 }

@@ -16,6 +16,8 @@ const (
 	RouteQueue Route = "queue"
 	// RouteOrder opens one order's detail; its Arg is an OrderRef.
 	RouteOrder Route = "order"
+	// RouteNewOrder opens the form of an order entered by hand (the queue's new-order key); no Arg.
+	RouteNewOrder Route = "neworder"
 )
 
 // OrderRef is the argument of RouteOrder: the order's id, and its number to show while it loads.
