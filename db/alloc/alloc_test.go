@@ -279,3 +279,44 @@ func TestConcurrentAllocatorsNeverOversell(t *testing.T) {
 	}
 	checkClean(t, owner)
 }
+
+// TestTwoReceiptsOfAWaitedForProductDoNotWaitForEachOther: the wake-ups they leave are rows of
+// their own, not one row per product that the second would have to wait on until the first
+// commits.
+func TestTwoReceiptsOfAWaitedForProductDoNotWaitForEachOther(t *testing.T) {
+	owner, clerk := business(t, nil)
+	order(t, clerk, "W1", map[string]int64{"CAP-1": 1})
+	ctx := context.Background()
+	receipt := `INSERT INTO stock_movements (product_id, from_location_id, to_location_id, qty, kind)
+		SELECT p.id, s.id, b.id, 1, 'receipt' FROM products p, locations s, locations b
+		 WHERE p.sku = 'CAP-1' AND s.kind = 'supplier' AND b.code = $1`
+	first, err := owner.BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Rollback()
+	if _, err := first.ExecContext(ctx, receipt, "B-01"); err != nil {
+		t.Fatal(err)
+	}
+	second, err := owner.BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Rollback()
+	if _, err := second.ExecContext(ctx, `SET LOCAL lock_timeout = '2s'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := second.ExecContext(ctx, receipt, "B-02"); err != nil {
+		t.Fatalf("a second receipt of the product waited for the first: %v", err)
+	}
+	if err := second.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	products, err := New(clerk).TakeWakeups(ctx, 10)
+	if err != nil || len(products) != 1 {
+		t.Errorf("wake-ups: %v %v, want the one product once", products, err)
+	}
+}

@@ -35,14 +35,15 @@ func (s *Store) Waiting(ctx context.Context, f Filter) ([]int64, error) {
 	return ids, err
 }
 
-// TakeWakeups takes up to limit products whose stock grew while orders waited for them (migration
-// 00024), oldest first; a product another allocator is taking is left to it.
+// TakeWakeups takes up to limit wake-ups (migration 00024), oldest first, and returns their
+// products once each; wake-ups another allocator is taking are left to it.
 func (s *Store) TakeWakeups(ctx context.Context, limit int) ([]int64, error) {
 	var ids []int64
 	err := s.d.SelectContext(ctx, &ids, `
-		DELETE FROM allocation_wakeups WHERE product_id IN (
-		    SELECT product_id FROM allocation_wakeups ORDER BY since, product_id
-		     LIMIT $1 FOR UPDATE SKIP LOCKED)
-		RETURNING product_id`, limit)
+		WITH taken AS (
+		    DELETE FROM allocation_wakeups WHERE id IN (
+		        SELECT id FROM allocation_wakeups ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+		    RETURNING product_id)
+		SELECT DISTINCT product_id FROM taken ORDER BY 1`, limit)
 	return ids, err
 }

@@ -6,16 +6,18 @@
 --    needs to wake it at all.
 --  * allocation_wakeups is the products whose free stock grew while orders wait for them: a
 --    receipt, a return or a count into a bin, a transfer, or reservations given back (a
---    cancelled or changed order). The triggers below add a product once (a row per product, no
---    counter, so writers never wait on each other for it); the allocator takes rows with SKIP
---    LOCKED and allocates the waiting orders of those products, oldest promise first.
+--    cancelled or changed order). The triggers below append a row per product and statement —
+--    never a unique key, which would make two receipts of one product wait for each other's
+--    commit; the allocator takes rows with SKIP LOCKED, folds the duplicates and allocates the
+--    waiting orders of those products, oldest promise first.
 
 -- +goose Up
 CREATE INDEX order_lines_waiting ON order_lines (product_id)
     WHERE qty_allocated < qty_ordered - qty_cancelled;
 
 CREATE TABLE allocation_wakeups (
-    product_id  bigint PRIMARY KEY REFERENCES products,
+    id          bigserial PRIMARY KEY,
+    product_id  bigint NOT NULL,
     since       timestamptz NOT NULL DEFAULT now()
 );
 ALTER TABLE allocation_wakeups OWNER TO oms_owner;
@@ -29,8 +31,7 @@ BEGIN
       FROM moved m JOIN locations l ON l.id = m.to_location_id AND l.kind = 'bin'
      WHERE EXISTS (SELECT 1 FROM order_lines ol
                     WHERE ol.product_id = m.product_id AND ol.qty_allocated < ol.qty_ordered - ol.qty_cancelled)
-     ORDER BY 1
-    ON CONFLICT (product_id) DO NOTHING;
+     ORDER BY 1;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
@@ -47,8 +48,7 @@ BEGIN
       FROM released r JOIN locations l ON l.id = r.location_id AND l.kind = 'bin'
      WHERE EXISTS (SELECT 1 FROM order_lines ol
                     WHERE ol.product_id = r.product_id AND ol.qty_allocated < ol.qty_ordered - ol.qty_cancelled)
-     ORDER BY 1
-    ON CONFLICT (product_id) DO NOTHING;
+     ORDER BY 1;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
