@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"oms/db/dbtest"
+	"oms/db/staff"
 )
 
 // asOMS makes the test binary run the command line instead of the tests (see TestMain), so the
@@ -390,7 +391,7 @@ func demoFiles(t *testing.T, p *process) (urlFile, dataDir string) {
 	}
 	url := strings.TrimSpace(string(b))
 	people := staffURLFiles(urlFile)
-	if len(people) != 7 {
+	if len(people) != len(staff.Jobs) {
 		t.Errorf("the demo wrote %d staff address files, want one per job role: %v", len(people), people)
 	}
 	for _, f := range people {
