@@ -10,11 +10,12 @@
 --    an order ten times moves it once), whatever the client wrote into it; an INSERT starts it
 --    at 1. Status derivation is an UPDATE of the order, so allocation, picking and shipping
 --    that move the status count as changes, and so do intake, hand-over and re-route;
---  * a change of what a line says — ordered or cancelled units, product, price, amount,
---    description — or a new line for an existing order raises the order's version too, once per
---    transaction, so a client that changes lines without touching the order still counts. Units
---    allocated, picked, packed, shipped or returned do not by themselves: they follow the stock,
---    and when they move the status the order is updated anyway.
+--  * a change of what is ordered — a line's ordered or cancelled units or its product — or a new
+--    line for an existing order raises the order's version too, once per transaction, so a
+--    client that changes lines without touching the order still counts. Units allocated, picked,
+--    packed, shipped or returned do not by themselves (they follow the stock, and when they move
+--    the status the order is updated anyway), nor does a line's description or price: those wake
+--    only the watchers of order lines (the change feed, §4), and the edit does not set them.
 --
 -- "Once per transaction" is told by orders.change_xid (oms_touch stamps the writing
 -- transaction), so a command can guard its final UPDATE of the order with the version it read
@@ -40,8 +41,8 @@ CREATE TRIGGER orders_version BEFORE INSERT OR UPDATE ON orders
 ALTER FUNCTION oms_order_version() OWNER TO oms_owner;
 REVOKE EXECUTE ON FUNCTION oms_order_version() FROM PUBLIC;
 
--- Raises the version of the orders whose lines' statement changed: new lines, or lines whose
--- ordered or cancelled units, product or price changed. Orders this transaction already wrote
+-- Raises the version of the orders whose lines' statement changed what is ordered: new lines, or
+-- lines whose ordered or cancelled units or product changed. Orders this transaction already wrote
 -- (or created) are skipped: their version has moved once already. Runs as the owner, so a
 -- client that may change lines needs no right to update the order for it.
 -- +goose StatementBegin
@@ -55,11 +56,8 @@ BEGIN
     ELSE
         SELECT array_agg(DISTINCT n.order_id) INTO changed
           FROM new_rows n JOIN old_rows o ON o.id = n.id
-         WHERE (n.qty_ordered, n.qty_cancelled, n.product_id, n.unit_price_minor, n.amount_minor,
-                n.discount_minor, n.tax_minor, n.description)
-               IS DISTINCT FROM
-               (o.qty_ordered, o.qty_cancelled, o.product_id, o.unit_price_minor, o.amount_minor,
-                o.discount_minor, o.tax_minor, o.description);
+         WHERE (n.qty_ordered, n.qty_cancelled, n.product_id)
+               IS DISTINCT FROM (o.qty_ordered, o.qty_cancelled, o.product_id);
     END IF;
     IF changed IS NOT NULL THEN
         PERFORM 1 FROM orders WHERE id = ANY (changed) AND change_xid IS DISTINCT FROM pg_current_xact_id()

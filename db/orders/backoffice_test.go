@@ -345,8 +345,28 @@ func TestEveryWriterMovesTheVersion(t *testing.T) {
 	if got := b.version(t); got != v+3 {
 		t.Fatalf("after a line's change the version is %d, want %d", got, v+3)
 	}
-	mustExec(t, b.owner, `UPDATE order_lines SET qty_packed = qty_packed WHERE id = `+itoa(b.mug))
+	mustExec(t, b.owner, `UPDATE order_lines SET qty_packed = qty_packed, description = 'gift' WHERE id = `+itoa(b.mug))
 	if got := b.version(t); got != v+3 {
-		t.Fatalf("a write that changes nothing a person edits moved the version to %d", got)
+		t.Fatalf("a write that changes nothing the edit sets moved the version to %d", got)
+	}
+}
+
+// The commands are the back office's: a picker's login is refused by the database, whatever a
+// screen would offer.
+func TestAPickerCannotHoldOrCancel(t *testing.T) {
+	b := newBackoffice(t)
+	picker := orders.New(dbtest.LoginAs(t, b.owner, "picker"))
+	if err := picker.Hold(b.ctx, "picker-hold-01", b.order, "HOLD_FRAUD"); !db.IsConstraint(err, db.Forbidden) {
+		t.Fatalf("a picker's hold: %v", err)
+	}
+	if err := picker.CancelOrder(b.ctx, "picker-cancel-1", b.order, "CANCEL_FRAUD"); !db.IsConstraint(err, db.Forbidden) {
+		t.Fatalf("a picker's cancel: %v", err)
+	}
+	if b.status(t) != model.StatusBackordered || len(b.history(t)) != 0 {
+		t.Fatalf("after the picker's tries: %s, %q", b.status(t), b.history(t))
+	}
+	supervisor := orders.New(dbtest.LoginAs(t, b.owner, "supervisor"))
+	if err := supervisor.Hold(b.ctx, "super-hold-001", b.order, "HOLD_FRAUD"); err != nil {
+		t.Fatalf("the supervisor holds the back office's job: %v", err)
 	}
 }
