@@ -57,6 +57,21 @@ func (r *record) fail(format string, args ...any) {
 	}
 }
 
+// FieldError is a value refused, with the column it was given for; the sentence names it.
+type FieldError struct {
+	Column string // as a file names it: weight_g, barcodes, tax_category…
+	Reason string
+}
+
+func (e *FieldError) Error() string { return e.Reason }
+
+// failOn is fail for a problem of one column's value.
+func (r *record) failOn(column, format string, args ...any) {
+	if r.err == nil {
+		r.err = &FieldError{Column: column, Reason: fmt.Sprintf(format, args...)}
+	}
+}
+
 // has says whether the file has the column.
 func (r *record) has(name string) bool {
 	_, ok := r.index[name]
@@ -87,7 +102,7 @@ func (r *record) intIn(name string, min, def int) int {
 		case 1:
 			what = "a whole number above 0"
 		}
-		r.fail("%s %q is not %s", name, s, what)
+		r.failOn(name, "%s %q is not %s", name, s, what)
 		return def
 	}
 	return n
@@ -104,7 +119,7 @@ func (r *record) boolean(name string, def bool) bool {
 	case "false", "no", "0", "n", "f":
 		return false
 	}
-	r.fail("%s %q is not true or false (also yes/no, 1/0)", name, r.str(name))
+	r.failOn(name, "%s %q is not true or false (also yes/no, 1/0)", name, r.str(name))
 	return def
 }
 
@@ -116,7 +131,7 @@ func (r *record) float(name string, min, max float64) *float64 {
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || f < min || f > max {
-		r.fail("%s %q is not a number from %g to %g", name, s, min, max)
+		r.failOn(name, "%s %q is not a number from %g to %g", name, s, min, max)
 		return nil
 	}
 	return &f
@@ -134,9 +149,9 @@ func (r *record) oneOf(name, def string, allowed ...string) string {
 		}
 	}
 	if s == "" {
-		r.fail("%s is empty: it is one of %s", name, strings.Join(allowed, ", "))
+		r.failOn(name, "%s is empty: it is one of %s", name, strings.Join(allowed, ", "))
 	} else {
-		r.fail("%s %q is not one of %s", name, r.str(name), strings.Join(allowed, ", "))
+		r.failOn(name, "%s %q is not one of %s", name, r.str(name), strings.Join(allowed, ", "))
 	}
 	return s
 }
@@ -145,7 +160,7 @@ func (r *record) oneOf(name, def string, allowed ...string) string {
 func (r *record) required(name string) string {
 	s := r.str(name)
 	if s == "" {
-		r.fail("%s is empty", name)
+		r.failOn(name, "%s is empty", name)
 	}
 	return s
 }
@@ -260,9 +275,20 @@ func writeRecords(w io.Writer, cols []column, records [][]string) error {
 // seen rejects the second record with the same key in one file.
 type seen map[string]int
 
-func (s seen) check(r *record, what, key string) {
+func (s seen) check(r *record, what, key string) { s.checkOn(r, "", what, key) }
+
+// checkOn is check for a value of one column; a record of no file (line 0) is told the value
+// is listed twice.
+func (s seen) checkOn(r *record, column, what, key string) {
 	if first, ok := s[key]; ok {
-		r.fail("%s %s is on line %d already", what, key, first)
+		switch {
+		case r.line == 0:
+			r.failOn(column, "%s %s is listed twice", what, key)
+		case column == "":
+			r.fail("%s %s is on line %d already", what, key, first)
+		default:
+			r.failOn(column, "%s %s is on line %d already", what, key, first)
+		}
 		return
 	}
 	s[key] = r.line

@@ -33,9 +33,9 @@ func (r *record) country(name string, required bool) string {
 	s := strings.ToUpper(r.str(name))
 	switch {
 	case s == "" && required:
-		r.fail("%s is empty: it is an ISO 3166 country code such as NL", name)
+		r.failOn(name, "%s is empty: it is an ISO 3166 country code such as NL", name)
 	case s != "" && !IsCountry(s):
-		r.fail("%s %q is not an ISO 3166 country code (such as NL, DE, US)", name, r.str(name))
+		r.failOn(name, "%s %q is not an ISO 3166 country code (such as NL, DE, US)", name, r.str(name))
 	}
 	return s
 }

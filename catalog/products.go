@@ -56,61 +56,7 @@ func ReadProducts(file string, data []byte) ([]Product, []Rejection, error) {
 	var rows []Product
 	skus, codes := seen{}, seen{}
 	rejected, err := readRecords(file, "products", data, productColumns, func(r *record) error {
-		p := Product{
-			Line:            r.line,
-			Columns:         r.present,
-			SKU:             r.required("sku"),
-			Name:            r.required("name"),
-			GTIN:            r.str("gtin"),
-			WeightG:         r.intIn("weight_g", 1, 0),
-			LengthMM:        r.intIn("length_mm", 1, 0),
-			WidthMM:         r.intIn("width_mm", 1, 0),
-			HeightMM:        r.intIn("height_mm", 1, 0),
-			HSCode:          r.str("hs_code"),
-			CountryOfOrigin: r.country("country_of_origin", false),
-			TaxCategory:     strings.ToLower(r.required("tax_category")),
-			LotTracked:      r.boolean("lot_tracked", false),
-			ExpiryTracked:   r.boolean("expiry_tracked", false),
-			ReorderPoint:    r.intIn("reorder_point", 0, 0),
-			Active:          r.boolean("active", true),
-		}
-		if p.SKU != "" && !skuPattern.MatchString(p.SKU) {
-			r.fail("sku %q is not a SKU: a letter or digit, then up to 63 letters, digits or . _ / -", p.SKU)
-		}
-		if n := utf8.RuneCountInString(p.Name); n > nameCharLimits {
-			r.fail("name is %d characters long, more than %d", n, nameCharLimits)
-		}
-		if p.GTIN != "" && !model.ValidGTIN(p.GTIN) {
-			r.fail("gtin %q is not a GTIN-8, -12, -13 or -14 with a correct check digit", p.GTIN)
-		}
-		for _, b := range strings.Split(r.str("barcodes"), ";") {
-			b = strings.TrimSpace(b)
-			if b == "" {
-				continue
-			}
-			switch {
-			case len(b) < barcodeLimits[0] || len(b) > barcodeLimits[1]:
-				r.fail("barcode %q is not 4 to 64 characters long", b)
-			case b == p.GTIN:
-				r.fail("barcode %s is the product's gtin: list only the other codes", b)
-			case digitsOnly.MatchString(b) && (len(b) == 8 || len(b) >= 12 && len(b) <= 14) && !model.ValidGTIN(b):
-				r.fail("barcode %s looks like a GTIN but its check digit is wrong", b)
-			}
-			codes.check(r, "barcode", b)
-			p.Barcodes = append(p.Barcodes, b)
-		}
-		if p.GTIN != "" {
-			codes.check(r, "gtin", p.GTIN)
-		}
-		if p.HSCode != "" && !hsPattern.MatchString(p.HSCode) {
-			r.fail("hs_code %q is not 6 to 10 digits", p.HSCode)
-		}
-		if p.TaxCategory != "" && !taxCatPattern.MatchString(p.TaxCategory) {
-			r.fail("tax_category %q is not a tax category code (lower-case letters, digits, _)", p.TaxCategory)
-		}
-		if p.ExpiryTracked && !p.LotTracked && r.has("lot_tracked") {
-			r.fail("expiry_tracked needs lot_tracked: expiry dates are kept per lot")
-		}
+		p := readProduct(r, codes)
 		if r.err == nil {
 			skus.check(r, "sku", p.SKU)
 		}
@@ -121,6 +67,81 @@ func ReadProducts(file string, data []byte) ([]Product, []Rejection, error) {
 		return nil
 	})
 	return rows, rejected, err
+}
+
+// readProduct reads and checks one product's fields; codes are the GTINs and barcodes seen so
+// far (one product's own, or a whole file's).
+func readProduct(r *record, codes seen) Product {
+	p := Product{
+		Line:            r.line,
+		Columns:         r.present,
+		SKU:             r.required("sku"),
+		Name:            r.required("name"),
+		GTIN:            r.str("gtin"),
+		WeightG:         r.intIn("weight_g", 1, 0),
+		LengthMM:        r.intIn("length_mm", 1, 0),
+		WidthMM:         r.intIn("width_mm", 1, 0),
+		HeightMM:        r.intIn("height_mm", 1, 0),
+		HSCode:          r.str("hs_code"),
+		CountryOfOrigin: r.country("country_of_origin", false),
+		TaxCategory:     strings.ToLower(r.required("tax_category")),
+		LotTracked:      r.boolean("lot_tracked", false),
+		ExpiryTracked:   r.boolean("expiry_tracked", false),
+		ReorderPoint:    r.intIn("reorder_point", 0, 0),
+		Active:          r.boolean("active", true),
+	}
+	if p.SKU != "" && !skuPattern.MatchString(p.SKU) {
+		r.failOn("sku", "sku %q is not a SKU: a letter or digit, then up to 63 letters, digits or . _ / -", p.SKU)
+	}
+	if n := utf8.RuneCountInString(p.Name); n > nameCharLimits {
+		r.failOn("name", "name is %d characters long, more than %d", n, nameCharLimits)
+	}
+	if p.GTIN != "" && !model.ValidGTIN(p.GTIN) {
+		r.failOn("gtin", "gtin %q is not a GTIN-8, -12, -13 or -14 with a correct check digit", p.GTIN)
+	}
+	for _, b := range strings.Split(r.str("barcodes"), ";") {
+		b = strings.TrimSpace(b)
+		if b == "" {
+			continue
+		}
+		switch {
+		case len(b) < barcodeLimits[0] || len(b) > barcodeLimits[1]:
+			r.failOn("barcodes", "barcode %q is not 4 to 64 characters long", b)
+		case b == p.GTIN:
+			r.failOn("barcodes", "barcode %s is the product's gtin: list only the other codes", b)
+		case digitsOnly.MatchString(b) && (len(b) == 8 || len(b) >= 12 && len(b) <= 14) && !model.ValidGTIN(b):
+			r.failOn("barcodes", "barcode %s looks like a GTIN but its check digit is wrong", b)
+		}
+		codes.checkOn(r, "barcodes", "barcode", b)
+		p.Barcodes = append(p.Barcodes, b)
+	}
+	if p.GTIN != "" {
+		codes.checkOn(r, "gtin", "gtin", p.GTIN)
+	}
+	if p.HSCode != "" && !hsPattern.MatchString(p.HSCode) {
+		r.failOn("hs_code", "hs_code %q is not 6 to 10 digits", p.HSCode)
+	}
+	if p.TaxCategory != "" && !taxCatPattern.MatchString(p.TaxCategory) {
+		r.failOn("tax_category", "tax_category %q is not a tax category code (lower-case letters, digits, _)", p.TaxCategory)
+	}
+	if p.ExpiryTracked && !p.LotTracked && r.has("lot_tracked") {
+		r.failOn("expiry_tracked", "expiry_tracked needs lot_tracked: expiry dates are kept per lot")
+	}
+	return p
+}
+
+// ParseProduct reads one product from the text of its fields, keyed by the columns of a products
+// file (every column is taken as given: a missing one is empty), with the same checks as a
+// file's row. A refused value is a *FieldError naming its column and why.
+func ParseProduct(values map[string]string) (Product, error) {
+	r := &record{index: map[string]int{}}
+	for i, c := range productColumns {
+		r.index[c.name] = i
+		r.cells = append(r.cells, values[c.name])
+		r.present = append(r.present, c.name)
+	}
+	p := readProduct(r, seen{})
+	return p, r.err
 }
 
 // WriteProducts writes a products file that ReadProducts reads back to the same rows.

@@ -21,8 +21,8 @@ func (s *Store) ImportProducts(ctx context.Context, file string, rows []catalog.
 			return err
 		},
 		func(tx *sqlx.Tx, p catalog.Product) (outcome, error) {
-			if !taxCats[p.TaxCategory] {
-				return 0, refuse("tax category %s does not exist: the categories are %s", p.TaxCategory, sortedKeys(taxCats))
+			if err := taxCategoryExists(taxCats, p.TaxCategory); err != nil {
+				return 0, err
 			}
 			return upsertProduct(ctx, tx, p)
 		})
@@ -33,19 +33,36 @@ var productSet, productStored, productIncoming = merge("p", sameName("name", "gt
 	"width_mm", "height_mm", "hs_code", "country_of_origin", "tax_category", "lot_tracked", "expiry_tracked",
 	"reorder_point", "active"), 15)
 
+// taxCategoryExists refuses a tax category that is not one of cats.
+func taxCategoryExists(cats map[string]bool, code string) error {
+	if !cats[code] {
+		return refuseField("tax_category", "tax category %s does not exist: the categories are %s", code, sortedKeys(cats))
+	}
+	return nil
+}
+
+// gtinFree refuses a GTIN that another product than sku has, as its GTIN or one of its barcodes.
+func gtinFree(ctx context.Context, tx *sqlx.Tx, gtin, sku string) error {
+	if gtin == "" {
+		return nil
+	}
+	var other []string
+	if err := tx.SelectContext(ctx, &other, `
+		SELECT sku FROM products WHERE gtin = $1 AND sku <> $2
+		UNION ALL
+		SELECT p.sku FROM product_barcodes b JOIN products p ON p.id = b.product_id
+		 WHERE b.barcode = $1 AND p.sku <> $2`, gtin, sku); err != nil {
+		return err
+	}
+	if len(other) > 0 {
+		return refuseField("gtin", "gtin %s already belongs to %s", gtin, other[0])
+	}
+	return nil
+}
+
 func upsertProduct(ctx context.Context, tx *sqlx.Tx, p catalog.Product) (outcome, error) {
-	if p.GTIN != "" {
-		var other []string
-		if err := tx.SelectContext(ctx, &other, `
-			SELECT sku FROM products WHERE gtin = $1 AND sku <> $2
-			UNION ALL
-			SELECT p.sku FROM product_barcodes b JOIN products p ON p.id = b.product_id
-			 WHERE b.barcode = $1 AND p.sku <> $2`, p.GTIN, p.SKU); err != nil {
-			return 0, err
-		}
-		if len(other) > 0 {
-			return 0, refuse("gtin %s already belongs to %s", p.GTIN, other[0])
-		}
+	if err := gtinFree(ctx, tx, p.GTIN, p.SKU); err != nil {
+		return 0, err
 	}
 	var got []bool
 	var id int64
@@ -88,7 +105,7 @@ func upsertProduct(ctx context.Context, tx *sqlx.Tx, p catalog.Product) (outcome
 	if !slices.Contains(columnsOf("products", p.Columns), "barcodes") {
 		return o, nil
 	}
-	changed, err := syncBarcodes(ctx, tx, id, p)
+	changed, err := syncBarcodes(ctx, tx, id, p.Barcodes)
 	if err != nil {
 		return 0, err
 	}
@@ -98,22 +115,22 @@ func upsertProduct(ctx context.Context, tx *sqlx.Tx, p catalog.Product) (outcome
 	return o, nil
 }
 
-// syncBarcodes makes the product's extra barcodes the file's list: codes no longer listed are
+// syncBarcodes makes the product's extra barcodes the list (a file's or a form's): codes no longer listed are
 // removed, new ones added (a GTIN-shaped code as gtin/upc/ean, anything else as a supplier's).
 // A code another product scans as is refused.
-func syncBarcodes(ctx context.Context, tx *sqlx.Tx, id int64, p catalog.Product) (bool, error) {
+func syncBarcodes(ctx context.Context, tx *sqlx.Tx, id int64, barcodes []string) (bool, error) {
 	var stored []string
 	if err := tx.SelectContext(ctx, &stored, `SELECT barcode FROM product_barcodes WHERE product_id = $1`, id); err != nil {
 		return false, err
 	}
 	var add, drop []string
-	for _, b := range p.Barcodes {
+	for _, b := range barcodes {
 		if !slices.Contains(stored, b) {
 			add = append(add, b)
 		}
 	}
 	for _, b := range stored {
-		if !slices.Contains(p.Barcodes, b) {
+		if !slices.Contains(barcodes, b) {
 			drop = append(drop, b)
 		}
 	}
@@ -130,7 +147,7 @@ func syncBarcodes(ctx context.Context, tx *sqlx.Tx, id int64, p catalog.Product)
 			return false, err
 		}
 		if len(clash) > 0 {
-			return false, refuse("barcode %s already belongs to %s", clash[0].Barcode, clash[0].SKU)
+			return false, refuseField("barcodes", "barcode %s already belongs to %s", clash[0].Barcode, clash[0].SKU)
 		}
 	}
 	if len(drop) > 0 {

@@ -8,6 +8,9 @@ import (
 	"strings"
 
 	"github.com/jmoiron/sqlx"
+
+	"oms/catalog"
+	"oms/db"
 )
 
 // The products screen's reads and its one command (tui/products). They live here, beside the
@@ -182,40 +185,131 @@ func (s *Store) ProductDetail(ctx context.Context, id int64) (ProductDetail, err
 }
 
 // ProductEdit is what the back office changes on a product's page, with the version of the
-// product it was typed against.
+// product it was typed against: every field a products file carries but the SKU. Zero measures
+// and "" codes are "not known" (stored as NULL), as in a file.
 type ProductEdit struct {
-	ID           int64
-	Version      int
-	Name         string
-	ReorderPoint int
-	Active       bool
+	ID            int64
+	Version       int
+	Name          string
+	GTIN          string
+	Barcodes      []string // the extra codes; the list replaces the stored one
+	WeightG       int
+	LengthMM      int
+	WidthMM       int
+	HeightMM      int
+	HSCode        string
+	Origin        string // ISO 3166-1 alpha-2
+	TaxCategory   string
+	LotTracked    bool
+	ExpiryTracked bool
+	ReorderPoint  int
+	Active        bool
 }
 
 // ErrChangedSinceOpened: someone saved the product after the version the edit names.
 var ErrChangedSinceOpened = errors.New("changed by someone else since you opened it: reload")
 
+// RefusedField names the field a refusal of UpdateProduct is about, as a products file names
+// its column (gtin, barcodes, tax_category, lot_tracked…), with the sentence; ok is false for
+// a refusal of no one field (a conflict, a missing grant).
+func RefusedField(err error) (column, reason string, ok bool) {
+	var fe *catalog.FieldError
+	if errors.As(err, &fe) {
+		return fe.Column, fe.Reason, true
+	}
+	var r refusal
+	if errors.As(err, &r) && r.column != "" {
+		return r.column, r.reason, true
+	}
+	var ce *db.ConstraintError
+	if errors.As(err, &ce) && ce.Constraint == "products_lot_tracking" {
+		return "lot_tracked", ce.Message, true
+	}
+	return "", "", false
+}
+
 // UpdateProduct saves e in one transaction, only if the product is still at e.Version, and
-// returns its new version. A product saved by someone else meanwhile is left as they saved it
-// and ErrChangedSinceOpened returned; one that does not exist, ErrNoProduct.
+// returns its new version. Its values are checked as a products file's row is (a refusal is a
+// *catalog.FieldError); a GTIN or barcode another product scans as and an unknown tax category
+// are refused like an import's (RefusedField names the field), and so is ending lot tracking
+// while lots are in stock (the database's sentence). The barcodes are replaced as an import
+// replaces them. A product saved by someone else meanwhile is left as they saved it and
+// ErrChangedSinceOpened returned; one that does not exist, ErrNoProduct.
 func (s *Store) UpdateProduct(ctx context.Context, e ProductEdit) (int, error) {
+	p, err := catalog.ParseProduct(e.values("x")) // the SKU is not edited: any valid one will do
+	if err != nil {
+		return 0, err
+	}
+	e = EditOf(e.ID, e.Version, p)
 	var version int
-	err := s.d.InTx(ctx, func(tx *sqlx.Tx) error {
-		err := tx.GetContext(ctx, &version, `
-			UPDATE products SET name = $3, reorder_point = $4, active = $5,
-			       updated_at = now(), version = version + 1
-			 WHERE id = $1 AND version = $2
-			RETURNING version`, e.ID, e.Version, e.Name, e.ReorderPoint, e.Active)
-		if !errors.Is(err, sql.ErrNoRows) {
+	err = s.d.InTx(ctx, func(tx *sqlx.Tx) error {
+		var cur struct {
+			SKU     string `db:"sku"`
+			Version int    `db:"version"`
+		}
+		err := tx.GetContext(ctx, &cur, `SELECT sku, version FROM products WHERE id = $1 FOR UPDATE`, e.ID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNoProduct
+		}
+		if err != nil {
 			return err
 		}
-		var exists bool
-		if err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM products WHERE id = $1)`, e.ID); err != nil {
-			return err
-		}
-		if exists {
+		if cur.Version != e.Version {
 			return ErrChangedSinceOpened
 		}
-		return ErrNoProduct
+		cats, err := names(ctx, tx, `SELECT code FROM tax_categories`)
+		if err != nil {
+			return err
+		}
+		if err := taxCategoryExists(cats, e.TaxCategory); err != nil {
+			return err
+		}
+		if err := gtinFree(ctx, tx, e.GTIN, cur.SKU); err != nil {
+			return err
+		}
+		if err := tx.GetContext(ctx, &version, `
+			UPDATE products SET name = $2, gtin = nullif($3, ''), weight_g = nullif($4, 0),
+			       length_mm = nullif($5, 0), width_mm = nullif($6, 0), height_mm = nullif($7, 0),
+			       hs_code = nullif($8, ''), country_of_origin = nullif($9, ''), tax_category = $10,
+			       lot_tracked = $11, expiry_tracked = $12, reorder_point = $13, active = $14,
+			       updated_at = now(), version = version + 1
+			 WHERE id = $1
+			RETURNING version`, e.ID, e.Name, e.GTIN, e.WeightG, e.LengthMM, e.WidthMM, e.HeightMM,
+			e.HSCode, e.Origin, e.TaxCategory, e.LotTracked, e.ExpiryTracked, e.ReorderPoint, e.Active); err != nil {
+			return err
+		}
+		_, err = syncBarcodes(ctx, tx, e.ID, e.Barcodes)
+		return err
 	})
+	if err != nil {
+		version = 0
+	}
 	return version, err
+}
+
+// values is e as the text of a products file's row of SKU sku.
+func (e ProductEdit) values(sku string) map[string]string {
+	num := func(n int) string {
+		if n == 0 {
+			return ""
+		}
+		return strconv.Itoa(n)
+	}
+	return map[string]string{
+		"sku": sku, "name": e.Name, "gtin": e.GTIN, "barcodes": strings.Join(e.Barcodes, ";"),
+		"weight_g": num(e.WeightG), "length_mm": num(e.LengthMM), "width_mm": num(e.WidthMM),
+		"height_mm": num(e.HeightMM), "hs_code": e.HSCode, "country_of_origin": e.Origin,
+		"tax_category": e.TaxCategory, "lot_tracked": strconv.FormatBool(e.LotTracked),
+		"expiry_tracked": strconv.FormatBool(e.ExpiryTracked), "reorder_point": strconv.Itoa(e.ReorderPoint),
+		"active": strconv.FormatBool(e.Active),
+	}
+}
+
+// EditOf is the edit a products file's row makes of product id at version: what ParseProduct
+// reads from a form's fields.
+func EditOf(id int64, version int, p catalog.Product) ProductEdit {
+	return ProductEdit{ID: id, Version: version, Name: p.Name, GTIN: p.GTIN, Barcodes: p.Barcodes,
+		WeightG: p.WeightG, LengthMM: p.LengthMM, WidthMM: p.WidthMM, HeightMM: p.HeightMM,
+		HSCode: p.HSCode, Origin: p.CountryOfOrigin, TaxCategory: p.TaxCategory, LotTracked: p.LotTracked,
+		ExpiryTracked: p.ExpiryTracked, ReorderPoint: p.ReorderPoint, Active: p.Active}
 }

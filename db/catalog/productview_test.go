@@ -3,6 +3,9 @@ package catalog_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -170,15 +173,19 @@ func TestUpdateProductIsOptimistic(t *testing.T) {
 	ctx := context.Background()
 	var id int64
 	if err := owner.Get(&id, `INSERT INTO products (sku, name, tax_category)
-		VALUES ('EDIT-1', 'Before', (SELECT code FROM tax_categories ORDER BY code LIMIT 1)) RETURNING id`); err != nil {
+		VALUES ('EDIT-1', 'Before', 'standard') RETURNING id`); err != nil {
 		t.Fatal(err)
 	}
 	office := as(t, owner, "backoffice")
-	v, err := office.UpdateProduct(ctx, dbcatalog.ProductEdit{ID: id, Version: 1, Name: "First", ReorderPoint: 5, Active: true})
+	edit := func(version int, name string, reorder int) dbcatalog.ProductEdit {
+		return dbcatalog.ProductEdit{ID: id, Version: version, Name: name, TaxCategory: "standard",
+			ReorderPoint: reorder, Active: true}
+	}
+	v, err := office.UpdateProduct(ctx, edit(1, "First", 5))
 	if err != nil || v != 2 {
 		t.Fatalf("the first save: version %d, %v", v, err)
 	}
-	_, err = as(t, owner, "supervisor").UpdateProduct(ctx, dbcatalog.ProductEdit{ID: id, Version: 1, Name: "Second", ReorderPoint: 9})
+	_, err = as(t, owner, "supervisor").UpdateProduct(ctx, edit(1, "Second", 9))
 	if !errors.Is(err, dbcatalog.ErrChangedSinceOpened) {
 		t.Fatalf("the second save from version 1: %v", err)
 	}
@@ -186,10 +193,151 @@ func TestUpdateProductIsOptimistic(t *testing.T) {
 	if err != nil || p.Name != "First" || p.ReorderPoint != 5 || !p.Active || p.Version != 2 {
 		t.Fatalf("after the refused save: %+v, %v", p, err)
 	}
-	if _, err := as(t, owner, "stock").UpdateProduct(ctx, dbcatalog.ProductEdit{ID: id, Version: 2, Name: "Stock", Active: true}); err == nil {
+	if _, err := as(t, owner, "stock").UpdateProduct(ctx, edit(2, "Stock", 0)); err == nil {
 		t.Fatal("stock control renamed a product")
 	}
-	if _, err := office.UpdateProduct(ctx, dbcatalog.ProductEdit{ID: -1, Version: 1, Name: "x"}); !errors.Is(err, dbcatalog.ErrNoProduct) {
+	missing := edit(1, "x", 0)
+	missing.ID = -1
+	if _, err := office.UpdateProduct(ctx, missing); !errors.Is(err, dbcatalog.ErrNoProduct) {
 		t.Fatalf("a product that does not exist: %v", err)
+	}
+}
+
+// Every field the form edits is stored as typed and read back on the page; the barcode list
+// replaces the stored one (a kept code keeps its kind and quantity per scan); clearing the
+// measures and codes stores them as not known.
+func TestUpdateProductRoundTripsEveryField(t *testing.T) {
+	owner := dbtest.New(t)
+	ctx := context.Background()
+	var id int64
+	if err := owner.Get(&id, `INSERT INTO products (sku, name, tax_category)
+		VALUES ('EDIT-2', 'Before', 'standard') RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := owner.Exec(`INSERT INTO product_barcodes (barcode, product_id, kind, qty_per_scan)
+		VALUES ('CASE-6', $1, 'internal', 6), ('OLD-1', $1, 'supplier', 1)`, id); err != nil {
+		t.Fatal(err)
+	}
+	office := as(t, owner, "backoffice")
+	e := dbcatalog.ProductEdit{ID: id, Version: 1, Name: "Enamel Mug, Teal", GTIN: "4006381333931",
+		Barcodes: []string{"CASE-6", "036000291452", "SUP-77"}, WeightG: 340, LengthMM: 120, WidthMM: 90,
+		HeightMM: 100, HSCode: "691200", Origin: "pt", TaxCategory: "Reduced", LotTracked: true,
+		ExpiryTracked: true, ReorderPoint: 7, Active: false}
+	v, err := office.UpdateProduct(ctx, e)
+	if err != nil || v != 2 {
+		t.Fatalf("saving every field: version %d, %v", v, err)
+	}
+	p, err := office.ProductDetail(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deref := func(n *int) int {
+		if n == nil {
+			return 0
+		}
+		return *n
+	}
+	text := func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	}
+	got := dbcatalog.ProductEdit{ID: p.ID, Version: p.Version, Name: p.Name, GTIN: text(p.GTIN),
+		WeightG: deref(p.WeightG), LengthMM: deref(p.LengthMM), WidthMM: deref(p.WidthMM),
+		HeightMM: deref(p.HeightMM), HSCode: text(p.HSCode), Origin: text(p.Origin), TaxCategory: p.TaxCategory,
+		LotTracked: p.LotTracked, ExpiryTracked: p.ExpiryTracked, ReorderPoint: p.ReorderPoint, Active: p.Active}
+	kinds := map[string]string{}
+	for _, b := range p.Barcodes {
+		got.Barcodes = append(got.Barcodes, b.Barcode)
+		kinds[b.Barcode] = b.Kind
+		if b.Barcode == "CASE-6" && (b.Kind != "internal" || b.QtyPerScan != 6) {
+			t.Errorf("the kept code lost its kind or quantity: %+v", b)
+		}
+	}
+	want := e
+	want.Version, want.Origin, want.TaxCategory = 2, "PT", "reduced"
+	want.Barcodes = []string{"CASE-6", "SUP-77", "036000291452"} // by kind, then code
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("stored\n%+v\nwant\n%+v", got, want)
+	}
+	if kinds["036000291452"] != "upc" || kinds["SUP-77"] != "supplier" {
+		t.Errorf("new codes' kinds: %v", kinds)
+	}
+	cleared := dbcatalog.ProductEdit{ID: id, Version: 2, Name: "Enamel Mug", TaxCategory: "zero", LotTracked: true}
+	if v, err := office.UpdateProduct(ctx, cleared); err != nil || v != 3 {
+		t.Fatalf("clearing the measures: version %d, %v", v, err)
+	}
+	var nulls struct {
+		Known    int `db:"known"`
+		Barcodes int `db:"barcodes"`
+	}
+	if err := owner.Get(&nulls, `SELECT num_nonnulls(gtin, weight_g, length_mm, width_mm, height_mm, hs_code,
+		country_of_origin) AS known, (SELECT count(*) FROM product_barcodes WHERE product_id = $1) AS barcodes
+		FROM products WHERE id = $1`, id); err != nil || nulls.Known != 0 || nulls.Barcodes != 0 {
+		t.Fatalf("after clearing: %+v, %v", nulls, err)
+	}
+}
+
+// A value the import would refuse is refused by a save, naming its field, and nothing changes:
+// a bad check digit, a measure of 0 or less, an HS code, a country, a tax category that does not
+// exist, expiry without lots, a GTIN or barcode of another product, and ending lot tracking of a
+// product with stock in lots (the database's sentence).
+func TestUpdateProductRefusesWhatTheImportRefuses(t *testing.T) {
+	owner := demo(t)
+	office := as(t, owner, "backoffice")
+	ctx := context.Background()
+	var lotted struct {
+		ID      int64  `db:"id"`
+		SKU     string `db:"sku"`
+		Version int    `db:"version"`
+	}
+	if err := owner.Get(&lotted, `SELECT p.id, p.sku, p.version FROM products p
+		WHERE p.lot_tracked AND EXISTS (SELECT 1 FROM stock_balances b
+		      WHERE b.product_id = p.id AND b.lot_id IS NOT NULL AND b.on_hand <> 0)
+		ORDER BY p.sku LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
+	var other struct {
+		GTIN    string `db:"gtin"`
+		Barcode string `db:"barcode"`
+	}
+	if err := owner.Get(&other, `SELECT p.gtin, b.barcode FROM products p JOIN product_barcodes b ON b.product_id = p.id
+		WHERE p.id <> $1 AND p.gtin IS NOT NULL ORDER BY p.sku LIMIT 1`, lotted.ID); err != nil {
+		t.Fatal(err)
+	}
+	before, err := office.ProductDetail(ctx, lotted.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := dbcatalog.ProductEdit{ID: lotted.ID, Version: lotted.Version, Name: "Renamed", TaxCategory: "standard",
+		LotTracked: true, Active: true}
+	for _, c := range []struct {
+		column, says string
+		change       func(e *dbcatalog.ProductEdit)
+	}{
+		{"gtin", "check digit", func(e *dbcatalog.ProductEdit) { e.GTIN = "4006381333932" }},
+		{"weight_g", "above 0", func(e *dbcatalog.ProductEdit) { e.WeightG = -3 }},
+		{"height_mm", "above 0", func(e *dbcatalog.ProductEdit) { e.HeightMM = -1 }},
+		{"hs_code", "6 to 10 digits", func(e *dbcatalog.ProductEdit) { e.HSCode = "12345" }},
+		{"country_of_origin", "ISO 3166", func(e *dbcatalog.ProductEdit) { e.Origin = "XX" }},
+		{"tax_category", "does not exist", func(e *dbcatalog.ProductEdit) { e.TaxCategory = "luxury" }},
+		{"expiry_tracked", "needs lot_tracked", func(e *dbcatalog.ProductEdit) { e.LotTracked, e.ExpiryTracked = false, true }},
+		{"gtin", "already belongs to", func(e *dbcatalog.ProductEdit) { e.GTIN = other.GTIN }},
+		{"barcodes", "already belongs to", func(e *dbcatalog.ProductEdit) { e.Barcodes = []string{"NEW-1", other.Barcode} }},
+		{"barcodes", "listed twice", func(e *dbcatalog.ProductEdit) { e.Barcodes = []string{"NEW-1", "NEW-1"} }},
+		{"lot_tracked", lotted.SKU + " has stock in lots", func(e *dbcatalog.ProductEdit) { e.LotTracked = false }},
+	} {
+		e := base
+		c.change(&e)
+		_, err := office.UpdateProduct(ctx, e)
+		column, reason, ok := dbcatalog.RefusedField(err)
+		if !ok || column != c.column || !strings.Contains(reason, c.says) {
+			t.Errorf("%s: refused as %q %q (%v), want %s saying %q", c.column, column, reason, err, c.column, c.says)
+		}
+	}
+	after, err := office.ProductDetail(ctx, lotted.ID)
+	if err != nil || !reflect.DeepEqual(after, before) {
+		t.Fatalf("a refused save changed the product:\n%+v\n%+v (%v)", before, after, err)
 	}
 }

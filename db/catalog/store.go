@@ -36,11 +36,16 @@ const (
 )
 
 // refusal is a row the import turns down with a sentence, found in Go before writing.
-type refusal struct{ reason string }
+// column, when set, is the column of the value refused (as a file names it).
+type refusal struct{ reason, column string }
 
 func (r refusal) Error() string { return r.reason }
 
-func refuse(format string, args ...any) error { return refusal{fmt.Sprintf(format, args...)} }
+func refuse(format string, args ...any) error { return refusal{reason: fmt.Sprintf(format, args...)} }
+
+func refuseField(column, format string, args ...any) error {
+	return refusal{reason: fmt.Sprintf(format, args...), column: column}
+}
 
 // importRows runs one transaction for the whole file: each row under a savepoint, so that a row
 // the database refuses is undone alone and reported, the others kept. A refusal of the whole
