@@ -12,8 +12,9 @@ import (
 
 // Options size the data set. Zero values take the defaults.
 type Options struct {
-	// Defaults 2000, 600 and 3. Every status needs 12 orders; at most 10 million orders (the
-	// channels' fixed-width id formats) and 8 warehouses (the list the seed knows).
+	// Defaults 2000, 600 and 3. Every status of Statuses needs an order, so at least 12; at
+	// most 10 million orders (the channels' fixed-width id formats) and 8 warehouses (the list
+	// the seed knows).
 	Orders, SKUs, Warehouses int
 	Seed                     int64 // default 1
 	// Now anchors every age and date; default time.Now() truncated to the minute. Fix it to
