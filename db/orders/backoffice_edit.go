@@ -41,11 +41,12 @@ type NewLine struct {
 }
 
 type editState struct {
-	ShipTo    Address `db:"ship_to"`
-	AddressID int64   `db:"ship_to_address_id"`
-	Priority  int     `db:"priority"`
-	Notes     string  `db:"notes"`
-	Service   string  `db:"service"`
+	ShipTo    Address       `db:"ship_to"`
+	AddressID int64         `db:"ship_to_address_id"`
+	Priority  int           `db:"priority"`
+	Notes     string        `db:"notes"`
+	Service   string        `db:"service"`
+	ServiceID sql.NullInt64 `db:"service_id"`
 }
 
 // EditOrder saves e in one transaction and returns the order's new version. An order changed
@@ -253,7 +254,7 @@ func (w *editWriter) add(lines []lockedLine, add []NewLine) error {
 func (w *editWriter) header(e OrderEdit) error {
 	var cur editState
 	err := w.tx.GetContext(w.ctx, &cur, `
-		SELECT o.ship_to_address_id, o.priority, o.notes,
+		SELECT o.ship_to_address_id, o.priority, o.notes, o.service_id,
 		       coalesce(ca.code || '/' || cs.code, '') AS service
 		  FROM orders o LEFT JOIN carrier_services cs ON cs.id = o.service_id
 		  LEFT JOIN carriers ca ON ca.id = cs.carrier_id WHERE o.id = $1`, w.order)
@@ -286,7 +287,8 @@ func (w *editWriter) header(e OrderEdit) error {
 		w.what = append(w.what, "notes")
 	}
 	svc := strings.TrimSpace(e.Service)
-	if svc != "" {
+	w.service = cur.ServiceID
+	if svc != "" && svc != cur.Service {
 		carrier, service, ok := strings.Cut(svc, "/")
 		var id int64
 		err := w.tx.GetContext(w.ctx, &id, `
@@ -299,6 +301,9 @@ func (w *editWriter) header(e OrderEdit) error {
 			return err
 		}
 		w.service = sql.NullInt64{Int64: id, Valid: true}
+	}
+	if svc == "" {
+		w.service = sql.NullInt64{}
 	}
 	if svc != cur.Service {
 		w.what = append(w.what, fmt.Sprintf("service %s → %s", dash(cur.Service), dash(svc)))
