@@ -15,4 +15,12 @@
 // a change notice that arrives while a fetch is running is remembered and fetched after it, and
 // a failed fetch keeps the last good data on screen, marked stale. It is registered in the
 // shell's route table as ui.RouteOrder and opened with a ui.OrderRef.
+//
+// The back office (and the supervisor) act on the order from here (actions.go, form.go): h holds
+// it with a reason from a picker or, when held, asks and releases it; x asks what to cancel (the
+// whole order or a line), why, and then y/n; e opens the edit form (tab and shift+tab between
+// fields, enter saves, esc leaves). Each action makes its idempotency key when it opens and keeps
+// it until the command succeeds, so Enter twice or a retry applies it once; a refusal keeps what
+// was chosen or typed and says why, and an edit that met someone else's change names who and
+// when. The action is drawn above the page, which reloads after it with the new history line.
 package order
