@@ -183,8 +183,11 @@ func (s *Detail) layout() {
 		return
 	}
 	p := &s.p
+	first, last := -1, -1
 	if s.form != nil {
-		out = append(out, s.formLines()...)
+		var form []string
+		form, first, last = s.formLines()
+		out = append(out, form...)
 	}
 	head := " " + p.SKU
 	if s.stale {
@@ -285,6 +288,9 @@ func (s *Detail) layout() {
 		add(cells(pick("Total", "All"), n(total.OnHand), n(total.Reserved), n(total.Available())))
 	}
 	s.lines = out
+	if first >= 0 { // the focused field in view
+		s.top = max(min(s.top, first), last-s.height+1)
+	}
 	s.scroll(0)
 }
 
