@@ -103,7 +103,7 @@ func TestWhoamiNamesThePersonAndTheJobsTheyHold(t *testing.T) {
 		t.Fatalf("picker: Whoami = %+v, %v", id, err)
 	}
 	id, err = staff.New(dbtest.LoginAs(t, owner, "supervisor")).Whoami(ctx)
-	if want := []string{"picker", "packer", "returns", "stock", "backoffice", "supervisor"}; err != nil || !slices.Equal(id.Jobs, want) {
+	if want := []string{"picker", "packer", "returns", "stock", "backoffice", "store", "supervisor"}; err != nil || !slices.Equal(id.Jobs, want) {
 		t.Fatalf("supervisor: Whoami = %+v, %v; want jobs %v", id, err, want)
 	}
 
