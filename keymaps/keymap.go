@@ -332,7 +332,7 @@ var registry = []scopeDef{
 			{"search", []string{"/"}, "search", "Search products (SKU prefix, part of the name, scanned GTIN or barcode)", func(k *KeyMap) *key.Binding { return &k.Products.Search }},
 			{"clearSearch", []string{"x"}, "clear", "Clear the search", func(k *KeyMap) *key.Binding { return &k.Products.ClearSearch }},
 			{"refresh", []string{"r"}, "refresh", "Refetch now", func(k *KeyMap) *key.Binding { return &k.Products.Refresh }},
-			{"edit", []string{"e"}, "edit", "Edit the product's name, reorder point and active flag (enter saves, esc leaves)", func(k *KeyMap) *key.Binding { return &k.Products.Edit }},
+			{"edit", []string{"e"}, "edit", "Edit the product: name, codes, weight and measures, customs, tax, tracking, reorder point, active (enter saves, esc leaves)", func(k *KeyMap) *key.Binding { return &k.Products.Edit }},
 			{"nextField", []string{"tab"}, "next field", "Go to the next field of the form", func(k *KeyMap) *key.Binding { return &k.Products.NextField }},
 			{"prevField", []string{"shift+tab"}, "prev field", "Go to the previous field of the form", func(k *KeyMap) *key.Binding { return &k.Products.PrevField }},
 		},
