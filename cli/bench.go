@@ -173,6 +173,7 @@ OMS_DATABASE_URL and DATABASE_URL are not used: the bench creates databases, so 
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per line instead of text")
 	cmd.Flags().IntSliceVar(&clients, "clients", []int{8, 32}, "concurrent clients to measure at, each with its own connection")
 	cmd.Flags().DurationVar(&duration, "duration", 20*time.Second, "how long each path is measured at each point (--quick: 5s)")
+	cmd.AddCommand(newBenchAllocStressCmd(g))
 	return cmd
 }
 
