@@ -89,6 +89,8 @@ type OrderKeys struct {
 	Hold          key.Binding
 	Cancel        key.Binding
 	Edit          key.Binding
+	Reroute       key.Binding
+	Split         key.Binding
 	PrevField     key.Binding
 }
 
@@ -197,6 +199,7 @@ func (o OrderKeys) FullHelp() [][]key.Binding {
 		{o.ScrollUp, o.ScrollDown, o.PageUp, o.PageDown},
 		{o.Top, o.Bottom, o.ToggleSection},
 		{o.Hold, o.Cancel, o.Edit, o.PrevField},
+		{o.Reroute, o.Split},
 	}
 }
 
@@ -321,6 +324,8 @@ var registry = []scopeDef{
 			{"hold", []string{"h"}, "hold", "Hold the order with a reason, or release its hold (back office)", func(k *KeyMap) *key.Binding { return &k.Order.Hold }},
 			{"cancel", []string{"x"}, "cancel", "Cancel the whole order or one line's open units, with a reason; asks first (back office)", func(k *KeyMap) *key.Binding { return &k.Order.Cancel }},
 			{"edit", []string{"e"}, "edit", "Edit the order before picking: quantities, new lines, ship-to, priority, notes, service (enter saves, esc leaves)", func(k *KeyMap) *key.Binding { return &k.Order.Edit }},
+			{"reroute", []string{"w"}, "re-route", "Re-route the order to another warehouse, chosen by its stock of the order's lines, before picking; asks first (back office)", func(k *KeyMap) *key.Binding { return &k.Order.Reroute }},
+			{"split", []string{"b"}, "split", "Split the units still waiting off into a new order, so the allocated part ships now; asks first (back office)", func(k *KeyMap) *key.Binding { return &k.Order.Split }},
 			{"prevField", []string{"shift+tab"}, "prev field", "In the edit form, go to the previous field", func(k *KeyMap) *key.Binding { return &k.Order.PrevField }},
 		},
 	},

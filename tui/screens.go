@@ -4,6 +4,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 
 	"oms/db"
+	"oms/db/alloc"
 	"oms/db/catalog"
 	"oms/db/orders"
 	"oms/keymaps"
@@ -43,7 +44,7 @@ func Routes(d *db.DB) []ui.Def {
 		products.Def(cat),
 		intake.Def(ord), intake.RunDef(ord),
 		handover.Def(ord),
-		order.Def(ord),
+		order.Def(order.Stores{Store: ord, Alloc: alloc.New(d)}),
 		neworder.Def(ord, cat),
 		products.DetailDef(cat),
 	}

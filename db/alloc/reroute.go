@@ -40,7 +40,12 @@ func (w WarehouseStock) Label() string {
 	if w.Current {
 		s += " (now)"
 	}
-	s += " · " + inStock(w.InStock, w.Lines)
+	return s + " · " + w.Stock()
+}
+
+// Stock says what it has of the order: "1 of 2 lines in stock; short 1 × MUG-1".
+func (w WarehouseStock) Stock() string {
+	s := inStock(w.InStock, w.Lines)
 	if len(w.Short) > 0 {
 		s += "; short " + strings.Join(w.Short, ", ")
 	}

@@ -4,18 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"oms/db/alloc"
 	"oms/db/orders"
 	"oms/keymaps"
 	"oms/model"
 	"oms/tui/ui"
 )
 
-// ActJobs may act on an order (hold, release, cancel, edit): migration 00009 grants the writes
-// to the back office, and the supervisor holds every operational job. The screen offers the
+// ActJobs may act on an order (hold, release, cancel, edit, re-route, split): migration 00009
+// grants the writes to the back office, and the supervisor holds every operational job. The screen offers the
 // keys only to them; the database refuses anyone else whatever the screen shows.
 var ActJobs = []string{"backoffice", "supervisor"}
 
@@ -27,6 +29,8 @@ const (
 	actRelease
 	actCancel
 	actEdit
+	actReroute
+	actSplit
 )
 
 // step is where the action is: choosing what to cancel, choosing a reason, confirming, or
@@ -40,11 +44,13 @@ const (
 	stepForm
 )
 
-// choice is one row of a picker: a line to cancel (id 0: the whole order) or a reason.
+// choice is one row of a picker: a line to cancel (id 0: the whole order), a reason, or a
+// warehouse to re-route to (code, and what it has of the order in stock).
 type choice struct {
 	id    int64
 	code  string
 	label string
+	stock string
 }
 
 // action is the one action open over the order. Its key is made when it opens and kept until
@@ -66,16 +72,21 @@ type action struct {
 
 // command is one back-office command as the runner sends it.
 type command struct {
-	kind   kind
-	key    string
-	order  int64
-	line   int64 // cancel: 0 for the whole order
-	reason string
-	edit   orders.OrderEdit
+	kind      kind
+	key       string
+	order     int64
+	line      int64 // cancel: 0 for the whole order
+	warehouse int64 // re-route: where to
+	reason    string
+	edit      orders.OrderEdit
 }
 
-// answered is a command's answer: the order's version after an edit.
-type answered struct{ version int }
+// answered is a command's answer: the order's version after an edit, the new order's number
+// after a split.
+type answered struct {
+	version int
+	number  string
+}
 
 func newKey() string { return ui.NewCommandKey("order") }
 
@@ -102,10 +113,31 @@ func (s *Screen) start(msg tea.KeyMsg) (tea.Cmd, bool) {
 		s.act = &action{kind: actCancel, key: newKey(), step: stepTarget, choices: s.cancelTargets()}
 	case key.Matches(msg, o.Edit):
 		s.act = &action{kind: actEdit, key: newKey(), step: stepForm, form: newForm(s.detail)}
+	case key.Matches(msg, o.Reroute) && s.router != nil:
+		s.act = &action{kind: actReroute, key: newKey(), step: stepTarget, loading: true}
+		return s.stock.Want(s.order), true
+	case key.Matches(msg, o.Split):
+		s.act = &action{kind: actSplit, key: newKey(), step: stepConfirm, prompt: s.splitPrompt()}
 	default:
 		return nil, false
 	}
 	return nil, true
+}
+
+// splitPrompt asks whether to split off what waits: "Split 1 × MUG-1 waiting off SO-1 into a
+// new order? The rest ships now."
+func (s *Screen) splitPrompt() string {
+	var waiting []string
+	for _, l := range s.detail.Lines {
+		if n := l.Ordered - l.Cancelled - l.Allocated; n > 0 {
+			waiting = append(waiting, fmt.Sprintf("%d × %s", n, l.SKU))
+		}
+	}
+	if len(waiting) == 0 {
+		return fmt.Sprintf("Split the backorder off %s? Nothing of it is waiting now.", s.detail.Header.Number)
+	}
+	return fmt.Sprintf("Split %s waiting off %s into a new order? What is allocated ships now.",
+		strings.Join(waiting, ", "), s.detail.Header.Number)
 }
 
 // cancelTargets are the whole order and each line with units left to cancel.
@@ -156,6 +188,12 @@ func (s *Screen) actionKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		picked := a.choices[a.cursor]
+		if a.kind == actReroute {
+			a.target, a.step = picked, stepConfirm
+			a.prompt = fmt.Sprintf("Re-route %s to %s? Its reservations are given back and %s reserves what it has: %s.",
+				s.detail.Header.Number, picked.code, picked.code, picked.stock)
+			return nil
+		}
 		if a.step == stepTarget {
 			a.target, a.step, a.choices, a.cursor, a.loading = picked, stepReason, nil, 0, true
 			return s.reasons.Want("cancel")
@@ -177,6 +215,9 @@ func (s *Screen) send() tea.Cmd {
 		return nil
 	}
 	c := command{kind: a.kind, key: a.key, order: s.order, line: a.target.id, reason: a.reason.code}
+	if a.kind == actReroute {
+		c.line, c.warehouse = 0, a.target.id
+	}
 	if a.kind == actEdit {
 		e, problem := a.form.edit(s.order)
 		a.form.problem = problem
@@ -209,6 +250,14 @@ func runCommand(data Data) func(c command) ui.Query[answered] {
 			case actEdit:
 				v, err := data.EditOrder(ctx, c.key, c.edit)
 				return answered{version: v}, err
+			case actReroute:
+				if r, ok := data.(Router); ok {
+					_, err := r.Reroute(ctx, c.key, c.order, c.warehouse)
+					return answered{}, err
+				}
+			case actSplit:
+				n, err := data.SplitBackorder(ctx, c.key, c.order)
+				return answered{number: n}, err
 			}
 			return answered{}, errors.New("unknown command")
 		}
@@ -228,7 +277,7 @@ func (s *Screen) ran(a ui.Answer[command, answered]) tea.Cmd {
 	if a.Err == nil {
 		s.act = nil
 		return tea.Batch(s.fetch.Want(s.order),
-			func() tea.Msg { return ui.StatusMsg{Text: s.number + ": " + doneText(act)} })
+			func() tea.Msg { return ui.StatusMsg{Text: s.number + ": " + doneText(act, a.Value)} })
 	}
 	problem := ui.Explain(a.Err)
 	var changed *orders.ChangedError
@@ -244,8 +293,12 @@ func (s *Screen) ran(a ui.Answer[command, answered]) tea.Cmd {
 	return s.fetch.Want(s.order)
 }
 
-func doneText(a *action) string {
+func doneText(a *action, v answered) string {
 	switch a.kind {
+	case actReroute:
+		return "re-routed to " + a.target.code
+	case actSplit:
+		return "split off " + v.number
 	case actHold:
 		return "held: " + a.reason.label
 	case actRelease:
@@ -273,6 +326,26 @@ func (s *Screen) gotReasons(a ui.Answer[string, []orders.Reason]) {
 	}
 	if len(act.choices) == 0 {
 		act.problem = "there are no " + a.Wish + " reasons: an administrator adds them (reason_codes)"
+	}
+}
+
+// gotStock fills the warehouse picker of a re-route.
+func (s *Screen) gotStock(a ui.Answer[int64, []alloc.WarehouseStock]) {
+	act := s.act
+	if act == nil || act.kind != actReroute || act.step != stepTarget {
+		return
+	}
+	act.loading = false
+	if a.Err != nil {
+		act.problem = ui.Explain(a.Err)
+		return
+	}
+	act.choices = act.choices[:0]
+	for _, w := range a.Value {
+		act.choices = append(act.choices, choice{id: w.ID, code: w.Code, label: w.Label(), stock: w.Stock()})
+	}
+	if len(act.choices) == 0 {
+		act.problem = "there are no active warehouses"
 	}
 }
 
@@ -311,6 +384,8 @@ func (s *Screen) pickerLines(w, height int) []string {
 		title = "Are you sure?"
 	case a.kind == actHold:
 		title = "Hold " + number + ": why?"
+	case a.kind == actReroute:
+		title = "Re-route " + number + " to:"
 	case a.step == stepTarget:
 		title = "Cancel what of " + number + "?"
 	default:

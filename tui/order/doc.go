@@ -19,7 +19,10 @@
 // The back office (and the supervisor) act on the order from here (actions.go, form.go): h holds
 // it with a reason from a picker or, when held, asks and releases it; x asks what to cancel (the
 // whole order or a line), why, and then y/n; e opens the edit form (tab and shift+tab between
-// fields, enter saves, esc leaves). Each action makes its idempotency key when it opens and keeps
+// fields, enter saves, esc leaves); w lists the active warehouses with what each has free of the
+// order's lines and, once one is chosen, asks and re-routes the order there (db/alloc Reroute,
+// offered when the Data is also a Router, as Stores is); b asks and splits the units still
+// waiting off into a new order (SplitBackorder). Each action makes its idempotency key when it opens and keeps
 // it until the command succeeds, so Enter twice or a retry applies it once; a refusal keeps what
 // was chosen or typed and says why, and an edit that met someone else's change names who and
 // when. The action is drawn above the page, which reloads after it with the new history line.

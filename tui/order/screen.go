@@ -8,13 +8,15 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"oms/db"
+	"oms/db/alloc"
 	"oms/db/orders"
 	"oms/model"
 	"oms/tui/ui"
 )
 
 // Data is what the detail reads, and the back office's commands on the order (each one
-// transaction with the key the screen made when the action opened). *orders.Store implements it.
+// transaction with the key the screen made when the action opened). *orders.Store implements it;
+// a Data that is also a Router (Stores) re-routes too.
 type Data interface {
 	OrderDetail(ctx context.Context, id int64) (orders.Detail, error)
 	Reasons(ctx context.Context, kind string) ([]orders.Reason, error)
@@ -23,6 +25,31 @@ type Data interface {
 	CancelOrder(ctx context.Context, key string, order int64, reason string) error
 	CancelLine(ctx context.Context, key string, order, line int64, reason string) error
 	EditOrder(ctx context.Context, key string, e orders.OrderEdit) (int, error)
+	SplitBackorder(ctx context.Context, key string, order int64) (string, error)
+}
+
+// Router is the allocator's part of the actions: re-routing an order by hand to a warehouse
+// chosen by its free stock of the order's lines. *alloc.Store implements it. Optional: the
+// re-route key is offered only when the screen's Data is a Router.
+type Router interface {
+	RerouteChoices(ctx context.Context, order int64) ([]alloc.WarehouseStock, error)
+	Reroute(ctx context.Context, key string, order, warehouse int64) (alloc.Result, error)
+}
+
+// Stores joins the order commands and the allocator into the Data the shell gives the screen.
+type Stores struct {
+	*orders.Store
+	Alloc *alloc.Store
+}
+
+// RerouteChoices implements Router.
+func (s Stores) RerouteChoices(ctx context.Context, order int64) ([]alloc.WarehouseStock, error) {
+	return s.Alloc.RerouteChoices(ctx, order)
+}
+
+// Reroute implements Router.
+func (s Stores) Reroute(ctx context.Context, key string, order, warehouse int64) (alloc.Result, error) {
+	return s.Alloc.Reroute(ctx, key, order, warehouse)
 }
 
 // Def is the detail's entry in the shell's route table: opened with a ui.OrderRef.
@@ -45,6 +72,8 @@ type Screen struct {
 	fetch  *ui.Fetcher[int64, orders.Detail]
 
 	reasons *ui.Fetcher[string, []orders.Reason]
+	stock   *ui.Fetcher[int64, []alloc.WarehouseStock] // the re-route picker's warehouses
+	router  Router                                     // nil: the data cannot re-route
 	run     *ui.Fetcher[command, answered]
 	act     *action  // the action open over the order; nil when none
 	panel   []string // the action laid out, above the page; built outside View
@@ -69,6 +98,12 @@ func New(c *ui.Context, data Data, id int64, number string) *Screen {
 		return func(ctx context.Context) ([]orders.Reason, error) { return data.Reasons(ctx, kind) }
 	})
 	s.run = ui.NewFetcher(c, s.id, "order command", runCommand(data))
+	if r, ok := data.(Router); ok {
+		s.router = r
+		s.stock = ui.NewFetcher(c, s.id, "order reroute stock", func(id int64) ui.Query[[]alloc.WarehouseStock] {
+			return func(ctx context.Context) ([]alloc.WarehouseStock, error) { return r.RerouteChoices(ctx, id) }
+		})
+	}
 	return s
 }
 
@@ -103,7 +138,11 @@ func (s *Screen) ShortHelp() []key.Binding {
 		if s.detail.Header.Status == model.StatusOnHold {
 			hold = withHelp(hold, "release")
 		}
-		return []key.Binding{hold, o.Cancel, o.Edit, o.ToggleSection, o.ScrollUp, o.ScrollDown}
+		keys := []key.Binding{hold, o.Cancel, o.Edit}
+		if s.router != nil {
+			keys = append(keys, o.Reroute)
+		}
+		return append(keys, o.Split, o.ToggleSection, o.ScrollUp, o.ScrollDown)
 	}
 	return o.ShortHelp()
 }
@@ -136,6 +175,14 @@ func (s *Screen) Update(msg tea.Msg) tea.Cmd {
 				s.gotReasons(a)
 			}
 			return next
+		}
+		if s.stock != nil {
+			if a, mine, ok, next := s.stock.Take(msg); mine {
+				if ok {
+					s.gotStock(a)
+				}
+				return next
+			}
 		}
 		return s.receive(msg)
 	case ui.ChangedMsg, ui.ActivatedMsg:
