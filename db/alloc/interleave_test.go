@@ -315,9 +315,11 @@ func importing(d *db.DB, run orders.ImportRun, o model.IncomingOrder) func() (or
 //     for the lines, then reserves the 1 left;
 //   - crossing: the allocator holds the lines and waits for a bin (the gate holds it); the
 //     import locks the order row and waits for the lines; the bin goes free, and the allocator
-//     needs the order row the import holds (the status follows the lines). Whichever of the two
-//     PostgreSQL picks as the deadlock's victim is rerun by db.InTx: no error reaches either
-//     caller.
+//     needs the order row the import holds (the status follows the lines). That is a real
+//     deadlock: ImportBatch locks the order row (lockExisting) before its lines, against the lock
+//     order of ARCHITECTURE §3. PostgreSQL breaks it after deadlock_timeout and db.InTx reruns
+//     the victim (so far always the import), so no error reaches either caller; the reruns are
+//     logged. Once the import takes the lines first this case simply waits.
 //
 // Each time: no error, the line says 1, its reservations are allocated − shipped, nothing
 // oversold, and one more allocation reserves exactly the 1.

@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/lib/pq"
+
 	"oms/db"
 	"oms/db/alloc"
 	"oms/db/orders"
@@ -43,6 +45,7 @@ type AllocStressReport struct {
 	Retries                db.RetryStats // reruns by db.InTx, over every worker's connection
 	ServerDeadlocks        int64         // pg_stat_database.deadlocks during the run
 	Unexpected             []string      // errors a worker met that are not documented refusals
+	LockTimeouts           int64         // of those, a session's lock_timeout running out (55P03)
 	Violations             []string      // the run's own invariants broken afterwards
 	Check                  db.CheckReport
 	Elapsed                time.Duration
@@ -73,6 +76,9 @@ func (r AllocStressReport) Line(allocators int) string {
 // Messages are the reasons a run is not OK, one sentence each.
 func (r AllocStressReport) Messages() []string {
 	out := slices.Clone(r.Unexpected)
+	if r.LockTimeouts > 0 {
+		out = append(out, fmt.Sprintf("%d lock timeouts: a session's lock_timeout ran out while it waited behind others", r.LockTimeouts))
+	}
 	out = append(out, r.Violations...)
 	for _, v := range r.Check.Violations {
 		out = append(out, "oms check: "+v.Message)
@@ -169,6 +175,10 @@ func AllocStress(ctx context.Context, d *db.DB, opts AllocStressOptions) (AllocS
 	unexpected := func(what string, err error) {
 		mu.Lock()
 		defer mu.Unlock()
+		var pqErr *pq.Error
+		if errors.As(err, &pqErr) && pqErr.Code == "55P03" {
+			rep.LockTimeouts++
+		}
 		if len(rep.Unexpected) < 20 {
 			rep.Unexpected = append(rep.Unexpected, fmt.Sprintf("%s: %v", what, err))
 		}
