@@ -500,6 +500,15 @@ func lockExisting(ctx context.Context, tx *sqlx.Tx, channel int64, batch []Incom
 	if len(ids) == 0 {
 		return map[string]existingOrder{}, nil
 	}
+	// The lines first, in id order, then the orders: the lock order of every command that
+	// touches an order's lines (an allocator holding the lines and waiting for the order row
+	// would otherwise meet this import in a circle).
+	if _, err := tx.ExecContext(ctx, `
+		SELECT 1 FROM order_lines l
+		 WHERE l.order_id IN (SELECT o.id FROM orders o WHERE o.channel_id = $1 AND o.external_id = ANY($2))
+		 ORDER BY l.id FOR NO KEY UPDATE OF l`, channel, pq.Array(ids)); err != nil {
+		return nil, err
+	}
 	var rows []existingOrder
 	err := tx.SelectContext(ctx, &rows, `
 		SELECT o.id, o.number, o.external_id, coalesce(o.intake_hash, '') AS hash,
