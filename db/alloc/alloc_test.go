@@ -213,7 +213,7 @@ func TestTwoAllocatorsAndTheLastUnit(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatal("the second allocator never waited for the first")
 		}
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(10 * time.Millisecond) // polling pg_stat_activity, not a guess at timing
 	}
 	if err := tx1.Commit(); err != nil {
 		t.Fatal(err)
