@@ -93,11 +93,26 @@ var stillUsedSentences = map[string]string{
 	"pick_tasks_line_of_product":      "that order line has pick tasks, so its product cannot change",
 }
 
-// MapError turns PostgreSQL's refusals into *ConstraintError and leaves other errors alone.
+// BusyError is a statement that waited longer than the session's lock_timeout for rows another
+// transaction holds (SQLSTATE 55P03): nothing was changed, and trying again usually works. A
+// terminal session waits 3 s (TerminalConfig), so a person is told rather than left hanging.
+type BusyError struct{ Err *pq.Error }
+
+func (e *BusyError) Error() string {
+	return "another terminal is changing the same orders or stock right now: nothing was saved, try again"
+}
+
+func (e *BusyError) Unwrap() error { return e.Err }
+
+// MapError turns PostgreSQL's refusals into *ConstraintError, a lock wait that timed out into
+// *BusyError, and leaves other errors alone.
 func MapError(err error) error {
 	var pqErr *pq.Error
 	if !errors.As(err, &pqErr) {
 		return err
+	}
+	if pqErr.Code == "55P03" {
+		return &BusyError{Err: pqErr}
 	}
 	var kind ConstraintKind
 	switch pqErr.Code {

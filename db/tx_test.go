@@ -54,3 +54,32 @@ func TestInTxRollsBackAndExplainsARefusal(t *testing.T) {
 		t.Fatal("a refused transaction left its first insert behind")
 	}
 }
+
+// TestALockWaitThatTimesOutIsASentence: a command that waits past its session's lock_timeout
+// for rows another transaction holds comes back as one sentence a person can act on, still
+// recognisable as PostgreSQL's 55P03 underneath, and changed nothing.
+func TestALockWaitThatTimesOutIsASentence(t *testing.T) {
+	d := dbtest.New(t)
+	ctx := context.Background()
+	holder, err := d.BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback()
+	if _, err := holder.Exec(`UPDATE tax_categories SET name = 'Standard (held)' WHERE code = 'standard'`); err != nil {
+		t.Fatal(err)
+	}
+	err = d.InTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.Exec(`SET LOCAL lock_timeout = '50ms'`); err != nil {
+			return err
+		}
+		_, err := tx.Exec(`UPDATE tax_categories SET name = 'Standard rate' WHERE code = 'standard'`)
+		return err
+	})
+	var busy *db.BusyError
+	var pqErr *pq.Error
+	if !errors.As(err, &busy) || !errors.As(err, &pqErr) || pqErr.Code != "55P03" ||
+		err.Error() != "another terminal is changing the same orders or stock right now: nothing was saved, try again" {
+		t.Fatalf("got %v, want the busy sentence over 55P03", err)
+	}
+}
