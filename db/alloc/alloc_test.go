@@ -201,20 +201,7 @@ func TestTwoAllocatorsAndTheLastUnit(t *testing.T) {
 		done <- r
 	}()
 	// The second allocator waits on the bin the first holds.
-	deadline := time.Now().Add(time.Minute)
-	for {
-		var waiting int
-		if err := owner.Get(&waiting, `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`); err != nil {
-			t.Fatal(err)
-		}
-		if waiting > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the second allocator never waited for the first")
-		}
-		time.Sleep(10 * time.Millisecond) // polling pg_stat_activity, not a guess at timing
-	}
+	dbtest.WaitForLockWaits(t, owner, 1)
 	if err := tx1.Commit(); err != nil {
 		t.Fatal(err)
 	}

@@ -24,26 +24,8 @@ import (
 // (the gate) holds a row that command needs after it has locked the order's lines, so the
 // command stops there holding them.
 
-// lockWaits polls until at least n backends of this test's database wait for a lock; it fails
-// the test when that does not happen within a minute.
-func lockWaits(t *testing.T, owner *db.DB, n int) {
-	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for {
-		var waiting int
-		if err := owner.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
-			WHERE wait_event_type = 'Lock' AND datname = current_database()`); err != nil {
-			t.Fatal(err)
-		}
-		if waiting >= n {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("only %d backends wait for a lock, want %d", waiting, n)
-		}
-		time.Sleep(2 * time.Millisecond) // polling pg_stat_activity, not a guess at timing
-	}
-}
+// lockWaits returns once at least n sessions of this test's database wait for a lock.
+func lockWaits(t *testing.T, owner *db.DB, n int) { dbtest.WaitForLockWaits(t, owner, n) }
 
 // gate opens a transaction of owner that takes the rows query locks and holds them until the
 // test rolls it back.

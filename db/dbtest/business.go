@@ -3,6 +3,7 @@ package dbtest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"oms/db"
 	"oms/db/company"
@@ -37,4 +38,26 @@ func SmallBusiness(t testing.TB) *db.DB {
 		}
 	}
 	return owner
+}
+
+// WaitForLockWaits returns once at least n sessions of d's database wait for a lock: how a test
+// knows another session has reached the row it must wait on. It polls pg_stat_activity (there is
+// nothing to be told by) and fails the test after a minute.
+func WaitForLockWaits(t testing.TB, d *db.DB, n int) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		var waiting int
+		if err := d.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
+			WHERE wait_event_type = 'Lock' AND datname = current_database()`); err != nil {
+			t.Fatal(err)
+		}
+		if waiting >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d sessions wait for a lock after a minute, want %d", waiting, n)
+		}
+		time.Sleep(2 * time.Millisecond) // polling pg_stat_activity, not a guess at timing
+	}
 }

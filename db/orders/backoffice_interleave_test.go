@@ -3,9 +3,9 @@ package orders_test
 import (
 	"errors"
 	"testing"
-	"time"
 
 	"oms/db"
+	"oms/db/dbtest"
 	"oms/db/orders"
 )
 
@@ -14,22 +14,8 @@ import (
 // command runs until it waits for them, the other commits, and the test asserts what the
 // command met.
 
-// waitForALockWait returns once some backend of d's database waits for a lock.
-func waitForALockWait(t *testing.T, d *db.DB) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		var n int
-		if err := d.Get(&n, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
-			t.Fatal(err)
-		}
-		if n > 0 {
-			return
-		}
-		time.Sleep(2 * time.Millisecond) // polling pg_stat_activity, not a guess at timing
-	}
-	t.Fatal("the command never waited for the other session's locks")
-}
+// waitForALockWait returns once some session of d's database waits for a lock.
+func waitForALockWait(t *testing.T, d *db.DB) { dbtest.WaitForLockWaits(t, d, 1) }
 
 // run starts fn and returns its error on a channel.
 func run(fn func() error) <-chan error {
