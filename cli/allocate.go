@@ -115,19 +115,19 @@ func (t *allocationTally) add(r alloc.Result) {
 	}
 }
 
-// allocateAll allocates the orders one transaction each and prints a line per order it changed
-// or could not serve.
+// allocateAll allocates the orders, many to a transaction, and prints a line per order it
+// changed or could not serve.
 func allocateAll(ctx context.Context, a *alloc.Store, w io.Writer, ids []int64, dryRun bool) (allocationTally, error) {
 	var t allocationTally
-	for _, id := range ids {
-		r, err := a.Allocate(ctx, id, dryRun)
-		if err != nil {
-			return t, fmt.Errorf("allocating order %d: %w", id, err)
-		}
+	rs, err := a.AllocateMany(ctx, ids, dryRun)
+	for _, r := range rs {
 		if r.Outcome != alloc.Skipped {
 			fmt.Fprintln(w, r.Line())
 		}
 		t.add(r)
+	}
+	if err != nil {
+		return t, fmt.Errorf("allocating: %w", err)
 	}
 	return t, nil
 }

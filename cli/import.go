@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -334,22 +335,48 @@ func startAllocator(ctx context.Context, a *alloc.Store) *orderAllocator {
 	al := &orderAllocator{ids: make(chan int64, 2*importBatchSize), done: make(chan struct{})}
 	go func() {
 		defer close(al.done)
-		for id := range al.ids {
+		for batch := range al.batches() {
 			if al.err != nil || ctx.Err() != nil {
 				continue // drain: the import is stopping or allocation failed
 			}
-			r, err := a.Allocate(ctx, id, false)
+			rs, err := a.AllocateMany(ctx, batch, false)
+			for _, r := range rs {
+				al.tally.add(r)
+			}
 			if err != nil {
 				al.err = fmt.Errorf("allocating the imported orders: %w (oms allocate finishes it)", err)
-				continue
 			}
-			al.tally.add(r)
 		}
 	}()
 	return al
 }
 
 func (al *orderAllocator) add(id int64) { al.ids <- id }
+
+// batches hands over the orders added, as many at a time as are waiting (up to a transaction's
+// worth), so that allocation keeps up with intake.
+func (al *orderAllocator) batches() iter.Seq[[]int64] {
+	return func(yield func([]int64) bool) {
+		for id := range al.ids {
+			batch := []int64{id}
+		more:
+			for len(batch) < alloc.BatchSize {
+				select {
+				case id, ok := <-al.ids:
+					if !ok {
+						break more
+					}
+					batch = append(batch, id)
+				default:
+					break more
+				}
+			}
+			if !yield(batch) {
+				return
+			}
+		}
+	}
+}
 
 // finish waits for the orders handed over so far and says what became of them.
 func (al *orderAllocator) finish() (allocationTally, error) {

@@ -113,19 +113,70 @@ func (q txq) exec(query string, args ...any) error {
 // errDryRun rolls a dry run back after it decided.
 var errDryRun = errors.New("dry run")
 
-// Allocate routes an order's unallocated units and reserves them, in one transaction: its lines
-// locked first (in id order, as every command that touches reservations does), the candidate
-// warehouses' free stock read, the route decided (model.Route), then the chosen bins' balances
-// locked in (product, location, lot) order and read again, and the reservations written. Under
-// those locks nobody can take the units between the decision and the write, so no allocator
-// ever oversells; if another allocator took some while this one decided, it reserves what is
-// still there and the rest waits. The sentence goes to the order's history. A dry run decides
-// and rolls back.
+// BatchSize is how many orders AllocateMany decides and reserves in one transaction: enough
+// that a transaction's fixed cost (nine statements and a commit) is shared by many orders, few
+// enough that a batch holds a hot bin's lock for milliseconds only.
+const BatchSize = 128
+
+// Allocate routes one order's unallocated units and reserves them in one transaction, as
+// AllocateMany does for many. A dry run decides and rolls back.
 func (s *Store) Allocate(ctx context.Context, orderID int64, dryRun bool) (Result, error) {
-	var res Result
+	rs, err := s.allocateInTx(ctx, []int64{orderID}, dryRun)
+	if err != nil {
+		return Result{}, err
+	}
+	return rs[0], nil
+}
+
+// AllocateMany allocates orders in the order given (oldest promise first is the caller's
+// order), BatchSize orders a transaction, and returns one result per order allocated. In each
+// transaction the orders' lines are locked first (in id order, as every command that touches
+// reservations does), the candidate warehouses' free stock read once, each order routed in turn
+// against what the orders before it took (model.Route), then the chosen bins' balances locked in
+// (product, location, lot) order and read again, and the reservations written. Under those
+// locks nobody can take the units between the decisions and the writes, so no allocator ever
+// oversells; if another allocator took some meanwhile, an order reserves what is still there
+// and the rest waits. Each order's sentence goes to its history. A batch the database refuses
+// is rerun order by order, so that one order's refusal names that order and holds back no
+// other; the first such error is returned beside the results of the rest.
+func (s *Store) AllocateMany(ctx context.Context, ids []int64, dryRun bool) ([]Result, error) {
+	out := make([]Result, 0, len(ids))
+	for batch := range slices.Chunk(ids, BatchSize) {
+		rs, err := s.allocateInTx(ctx, batch, dryRun)
+		if err == nil {
+			out = append(out, rs...)
+			continue
+		}
+		var busy *db.BusyError
+		if len(batch) == 1 || ctx.Err() != nil || errors.As(err, &busy) {
+			return out, err
+		}
+		var first error
+		for _, id := range batch {
+			r, err := s.Allocate(ctx, id, dryRun)
+			if err == nil {
+				out = append(out, r)
+				continue
+			}
+			if first == nil {
+				first = fmt.Errorf("order %d: %w", id, err)
+			}
+			if ctx.Err() != nil {
+				break
+			}
+		}
+		if first != nil {
+			return out, first
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) allocateInTx(ctx context.Context, ids []int64, dryRun bool) ([]Result, error) {
+	var rs []Result
 	err := s.d.InTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
-		res, err = allocate(txq{ctx, s.d, tx}, orderID)
+		rs, err = allocateBatch(txq{ctx, s.d, tx}, ids)
 		if err == nil && dryRun {
 			return errDryRun
 		}
@@ -134,7 +185,7 @@ func (s *Store) Allocate(ctx context.Context, orderID int64, dryRun bool) (Resul
 	if errors.Is(err, errDryRun) {
 		err = nil
 	}
-	return res, err
+	return rs, err
 }
 
 type orderFacts struct {
@@ -149,105 +200,220 @@ type orderFacts struct {
 	Warehouse sql.NullString `db:"warehouse"`
 }
 
+// orderFactsSQL reads what routing needs to know of orders; callers add the WHERE.
+const orderFactsSQL = `
+		SELECT o.id, o.number, o.on_hold, o.cancelled_at IS NOT NULL AS cancelled, o.pickup_warehouse_id,
+		       o.store_sale, a.country, c.split_allowed, w.code AS warehouse
+		  FROM orders o JOIN addresses a ON a.id = o.ship_to_address_id JOIN channels c ON c.id = o.channel_id
+		  LEFT JOIN warehouses w ON w.id = o.warehouse_id`
+
 type lineRow struct {
 	ID      int64  `db:"id"`
+	Order   int64  `db:"order_id"`
 	Product int64  `db:"product_id"`
 	SKU     string `db:"sku"`
 	Open    int64  `db:"open"`
 	Held    int64  `db:"held"` // reserved already, in any warehouse
 }
 
+// decision is one order of a batch on its way through allocation.
+type decision struct {
+	facts   orderFacts
+	route   model.RouteOrder
+	anyHeld bool
+	plan    model.Plan
+	res     Result
+}
+
+// allocate allocates one order in the caller's transaction.
 func allocate(q txq, orderID int64) (Result, error) {
-	var o orderFacts
-	err := q.get(&o, `
-		SELECT o.id, o.number, o.on_hold, o.cancelled_at IS NOT NULL AS cancelled, o.pickup_warehouse_id,
-		       o.store_sale, a.country, c.split_allowed, w.code AS warehouse
-		  FROM orders o JOIN addresses a ON a.id = o.ship_to_address_id JOIN channels c ON c.id = o.channel_id
-		  LEFT JOIN warehouses w ON w.id = o.warehouse_id
-		 WHERE o.id = $1`, orderID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Result{}, fmt.Errorf("order %d: %w", orderID, db.ErrNotFound)
-	}
+	rs, err := allocateBatch(q, []int64{orderID})
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{OrderID: o.ID, Number: o.Number}
-	switch {
-	case o.Cancelled:
-		res.Sentence = "cancelled"
-		return res, nil
-	case o.OnHold:
-		res.Sentence = "on hold"
-		return res, nil
-	case o.StoreSale:
-		res.Sentence = "a store sale"
-		return res, nil
+	return rs[0], nil
+}
+
+// allocateBatch allocates the orders in the caller's transaction, in the order given; see
+// AllocateMany.
+func allocateBatch(q txq, ids []int64) ([]Result, error) {
+	var facts []orderFacts
+	if err := q.sel(&facts, orderFactsSQL+` WHERE o.id = ANY($1)`, pq.Array(ids)); err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*decision, len(facts))
+	for _, f := range facts {
+		byID[f.ID] = &decision{facts: f, res: Result{OrderID: f.ID, Number: f.Number},
+			route: model.RouteOrder{ShipCountry: f.Country, SplitAllowed: f.Split}}
+	}
+	var eligible []int64
+	for _, id := range ids {
+		d := byID[id]
+		switch {
+		case d == nil:
+			return nil, fmt.Errorf("order %d: %w", id, db.ErrNotFound)
+		case d.facts.Cancelled:
+			d.res.Sentence = "cancelled"
+		case d.facts.OnHold:
+			d.res.Sentence = "on hold"
+		case d.facts.StoreSale:
+			d.res.Sentence = "a store sale"
+		default:
+			if d.facts.Pickup.Valid {
+				d.route.Pickup = d.facts.Pickup.Int64
+			}
+			eligible = append(eligible, id)
+		}
+	}
+	products, err := lockOpenLines(q, eligible, byID)
+	if err != nil {
+		return nil, err
+	}
+	var warehouses []model.RouteWarehouse
+	if len(products) > 0 {
+		if warehouses, err = freeStock(q, products); err != nil {
+			return nil, err
+		}
+	}
+	var plans []orderPlan
+	for _, id := range eligible {
+		d := byID[id]
+		if len(d.route.Lines) == 0 {
+			d.res.Sentence = "nothing left to allocate"
+			continue
+		}
+		d.plan = model.Route(d.route, candidates(d, warehouses))
+		takeFree(warehouses, d.plan, d.route.Lines)
+		plans = append(plans, orderPlan{plan: d.plan, lines: d.route.Lines})
+	}
+	reserved, err := reserve(q, plans)
+	if err != nil {
+		return nil, err
+	}
+	var moved []int64 // order, warehouse pairs
+	for _, id := range eligible {
+		d := byID[id]
+		if len(d.route.Lines) == 0 {
+			continue
+		}
+		conclude(d, reserved, warehouses)
+		if d.plan.Warehouse != 0 && (!d.facts.Warehouse.Valid || d.facts.Warehouse.String != d.res.Warehouse) && !d.anyHeld {
+			moved = append(moved, id, d.plan.Warehouse)
+		}
+	}
+	if err := routeOrders(q, moved); err != nil {
+		return nil, err
+	}
+	out := make([]Result, len(ids))
+	for i, id := range ids {
+		out[i] = byID[id].res
+	}
+	return out, history(q, out)
+}
+
+// lockOpenLines locks the orders' lines, in id order, and fills each order's lines still to
+// allocate; it returns the products they need.
+func lockOpenLines(q txq, orders []int64, byID map[int64]*decision) ([]int64, error) {
+	if len(orders) == 0 {
+		return nil, nil
 	}
 	var lines []lineRow
 	if err := q.sel(&lines, `
-		SELECT l.id, l.product_id, p.sku, l.qty_ordered - l.qty_cancelled - l.qty_allocated AS open,
+		SELECT l.id, l.order_id, l.product_id, p.sku, l.qty_ordered - l.qty_cancelled - l.qty_allocated AS open,
 		       l.qty_allocated - l.qty_shipped AS held
 		  FROM order_lines l JOIN products p ON p.id = l.product_id
-		 WHERE l.order_id = $1 ORDER BY l.id FOR NO KEY UPDATE OF l`, orderID); err != nil {
-		return res, err
-	}
-	route := model.RouteOrder{ShipCountry: o.Country, SplitAllowed: o.Split}
-	if o.Pickup.Valid {
-		route.Pickup = o.Pickup.Int64
+		 WHERE l.order_id = ANY($1) ORDER BY l.id FOR NO KEY UPDATE OF l`, pq.Array(orders)); err != nil {
+		return nil, err
 	}
 	var products []int64
-	var anyHeld bool
 	for _, l := range lines {
-		anyHeld = anyHeld || l.Held > 0
+		d := byID[l.Order]
+		d.anyHeld = d.anyHeld || l.Held > 0
 		if l.Open > 0 {
-			route.Lines = append(route.Lines, model.RouteLine{ID: l.ID, Product: l.Product, SKU: l.SKU, Qty: l.Open})
+			d.route.Lines = append(d.route.Lines, model.RouteLine{ID: l.ID, Product: l.Product, SKU: l.SKU, Qty: l.Open})
 			products = append(products, l.Product)
 		}
 	}
-	if len(route.Lines) == 0 {
-		res.Sentence = "nothing left to allocate"
-		return res, nil
+	slices.Sort(products)
+	return slices.Compact(products), nil
+}
+
+// candidates is the warehouses an order may be routed to: all of them, except that an order
+// which ships whole stays in the warehouse that already holds part of it.
+func candidates(d *decision, warehouses []model.RouteWarehouse) []model.RouteWarehouse {
+	f := d.facts
+	if !d.anyHeld || f.Split || f.Pickup.Valid || !f.Warehouse.Valid {
+		return warehouses
 	}
-	warehouses, err := freeStock(q, products)
-	if err != nil {
-		return res, err
+	var out []model.RouteWarehouse
+	for _, w := range warehouses {
+		if w.Code == f.Warehouse.String {
+			out = append(out, w)
+		}
 	}
-	// An order that ships whole stays in the warehouse that already holds part of it.
-	if anyHeld && !o.Split && !o.Pickup.Valid && o.Warehouse.Valid {
-		warehouses = slices.DeleteFunc(warehouses, func(w model.RouteWarehouse) bool { return w.Code != o.Warehouse.String })
+	return out
+}
+
+// takeFree counts a plan's takes off the warehouses' free stock, so that the batch's later
+// orders are routed by what is left.
+func takeFree(warehouses []model.RouteWarehouse, plan model.Plan, lines []model.RouteLine) {
+	product := map[int64]int64{}
+	for _, l := range lines {
+		product[l.ID] = l.Product
 	}
-	plan := model.Route(route, warehouses)
-	reserved, err := reserve(q, plan, route.Lines)
-	if err != nil {
-		return res, err
+	for _, t := range plan.Takes {
+		for _, w := range warehouses {
+			if w.ID == t.Warehouse {
+				w.Free[product[t.Line]] -= t.Qty
+			}
+		}
 	}
-	var open int64
-	for _, l := range route.Lines {
+}
+
+// conclude turns an order's plan and what was reserved for its lines into its result.
+func conclude(d *decision, reserved map[int64]int64, warehouses []model.RouteWarehouse) {
+	var open, got int64
+	for _, l := range d.route.Lines {
 		open += l.Qty
+		got += reserved[l.ID]
 	}
-	res.Reserved, res.Waiting, res.Sentence = reserved, open-reserved, plan.Sentence
-	if reserved < plan.Allocated() {
-		res.Sentence += fmt.Sprintf(" (%d fewer free when reserving: another order took them)", plan.Allocated()-reserved)
+	r := &d.res
+	r.Reserved, r.Waiting, r.Sentence = got, open-got, d.plan.Sentence
+	if got < d.plan.Allocated() {
+		r.Sentence += fmt.Sprintf(" (%d fewer free when reserving: another order took them)", d.plan.Allocated()-got)
 	}
 	for _, w := range warehouses {
-		if w.ID == plan.Warehouse {
-			res.Warehouse = w.Code
+		if w.ID == d.plan.Warehouse {
+			r.Warehouse = w.Code
 		}
 	}
 	switch {
-	case res.Waiting > 0:
-		res.Outcome = Backordered
-	case plan.Split:
-		res.Outcome = Split
+	case r.Waiting > 0:
+		r.Outcome = Backordered
+	case d.plan.Split:
+		r.Outcome = Split
 	default:
-		res.Outcome = Allocated
+		r.Outcome = Allocated
 	}
-	if plan.Warehouse != 0 && (!o.Warehouse.Valid || o.Warehouse.String != res.Warehouse) && !anyHeld {
-		if err := q.exec(`UPDATE orders SET warehouse_id = $2 WHERE id = $1`, orderID, plan.Warehouse); err != nil {
-			return res, err
-		}
+}
+
+// routeOrders sets the warehouse of orders routed anew (pairs of order and warehouse), in
+// order id order. Most have it already: an order without a warehouse takes the one its units
+// were just reserved in as its lines change (migration 00025); the rest — a backorder routed
+// where nothing was free yet, a routed order moved while it held nothing, a split whose larger
+// part is elsewhere — are written here.
+func routeOrders(q txq, pairs []int64) error {
+	if len(pairs) == 0 {
+		return nil
 	}
-	return res, history(q, res)
+	var ids, whs []int64
+	for p := range slices.Chunk(pairs, 2) {
+		ids, whs = append(ids, p[0]), append(whs, p[1])
+	}
+	return q.exec(`
+		UPDATE orders o SET warehouse_id = x.wh
+		  FROM (SELECT * FROM unnest($1::bigint[], $2::bigint[]) AS x(id, wh) ORDER BY id) x
+		 WHERE o.id = x.id AND o.warehouse_id IS DISTINCT FROM x.wh`, pq.Array(ids), pq.Array(whs))
 }
 
 // freeStock is every active warehouse with the free units (on hand − reserved in active bins,
@@ -303,19 +469,29 @@ type bin struct {
 	Free      int64         `db:"free"`
 }
 
-// reserve locks the bins the plan takes from, in lock order, and reserves from them by pick
-// sequence (earliest expiry first for lots). It returns the units reserved.
-func reserve(q txq, plan model.Plan, lines []model.RouteLine) (int64, error) {
-	if len(plan.Takes) == 0 {
-		return 0, nil
-	}
+// orderPlan is one order's routing and the lines it routed.
+type orderPlan struct {
+	plan  model.Plan
+	lines []model.RouteLine
+}
+
+// reserve locks the bins the plans take from, in lock order, and reserves from them by pick
+// sequence (earliest expiry first for lots), plan by plan in the order given. It returns the
+// units reserved per order line.
+func reserve(q txq, plans []orderPlan) (map[int64]int64, error) {
 	product := map[int64]int64{}
-	for _, l := range lines {
-		product[l.ID] = l.Product
-	}
 	var whs, prods []int64
-	for _, t := range plan.Takes {
-		whs, prods = append(whs, t.Warehouse), append(prods, product[t.Line])
+	for _, p := range plans {
+		for _, l := range p.lines {
+			product[l.ID] = l.Product
+		}
+		for _, t := range p.plan.Takes {
+			whs, prods = append(whs, t.Warehouse), append(prods, product[t.Line])
+		}
+	}
+	allocated := map[int64]int64{}
+	if len(whs) == 0 {
+		return allocated, nil
 	}
 	var bins []bin
 	// Locked in (product, location, lot) order, the ledger's lock order; chosen in pick order.
@@ -323,51 +499,52 @@ func reserve(q txq, plan model.Plan, lines []model.RouteLine) (int64, error) {
 		SELECT location_id, warehouse_id, product_id, lot_id, free FROM oms_lock_free_bins($1, $2)
 		 WHERE free > 0 ORDER BY expires_on NULLS LAST, pick_seq, location_id`, pq.Array(whs), pq.Array(prods))
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	var rl, rloc, rprod, rqty []int64
 	var rlot []sql.NullInt64
-	allocated := map[int64]int64{}
-	var total int64
-	for _, t := range plan.Takes {
-		want := t.Qty
-		for i := range bins {
-			b := &bins[i]
-			if want == 0 {
-				break
+	for _, p := range plans {
+		for _, t := range p.plan.Takes {
+			want := t.Qty
+			for i := range bins {
+				b := &bins[i]
+				if want == 0 {
+					break
+				}
+				if b.Warehouse != t.Warehouse || b.Product != product[t.Line] || b.Free <= 0 {
+					continue
+				}
+				q := min(want, b.Free)
+				b.Free -= q
+				want -= q
+				rl, rloc, rprod, rqty, rlot = append(rl, t.Line), append(rloc, b.Location), append(rprod, b.Product),
+					append(rqty, q), append(rlot, b.Lot)
+				allocated[t.Line] += q
 			}
-			if b.Warehouse != t.Warehouse || b.Product != product[t.Line] || b.Free <= 0 {
-				continue
-			}
-			q := min(want, b.Free)
-			b.Free -= q
-			want -= q
-			rl, rloc, rprod, rqty, rlot = append(rl, t.Line), append(rloc, b.Location), append(rprod, b.Product),
-				append(rqty, q), append(rlot, b.Lot)
-			allocated[t.Line] += q
-			total += q
 		}
 	}
-	if total == 0 {
-		return 0, nil
+	if len(rl) == 0 {
+		return allocated, nil
 	}
 	var ids, qtys []int64
 	for id, q := range allocated {
 		ids, qtys = append(ids, id), append(qtys, q)
 	}
+	// Reservations first: the lines' statement then moves each order's status and gives an order
+	// without a warehouse the one its units are reserved in (migration 00025), in one write.
 	if err := q.exec(`
-		UPDATE order_lines l SET qty_allocated = l.qty_allocated + x.q
-		  FROM unnest($1::bigint[], $2::bigint[]) AS x(id, q) WHERE l.id = x.id`, pq.Array(ids), pq.Array(qtys)); err != nil {
-		return 0, err
-	}
-	err = q.exec(`
 		INSERT INTO reservations AS r (order_line_id, location_id, product_id, lot_id, qty)
 		SELECT x.line, x.loc, x.prod, x.lot, sum(x.q)
 		  FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[]) AS x(line, loc, prod, lot, q)
 		 GROUP BY 1, 2, 3, 4 ORDER BY 3, 2, 4
 		ON CONFLICT (order_line_id, location_id, lot_id) DO UPDATE SET qty = r.qty + EXCLUDED.qty`,
-		pq.Array(rl), pq.Array(rloc), pq.Array(rprod), pq.Array(nullInts(rlot)), pq.Array(rqty))
-	return total, err
+		pq.Array(rl), pq.Array(rloc), pq.Array(rprod), pq.Array(nullInts(rlot)), pq.Array(rqty)); err != nil {
+		return nil, err
+	}
+	err = q.exec(`
+		UPDATE order_lines l SET qty_allocated = l.qty_allocated + x.q
+		  FROM unnest($1::bigint[], $2::bigint[]) AS x(id, q) WHERE l.id = x.id`, pq.Array(ids), pq.Array(qtys))
+	return allocated, err
 }
 
 func nullInts(v []sql.NullInt64) []sql.NullString {
@@ -380,22 +557,53 @@ func nullInts(v []sql.NullInt64) []sql.NullString {
 	return out
 }
 
-// history writes the decision to the order's history, unless it is the sentence the order's
-// last allocation event already says (a sweep that changes nothing writes nothing).
-func history(q txq, r Result) error {
-	kind := "order.allocated"
-	if r.Outcome == Backordered {
-		kind = "order.backordered"
-		var last sql.NullString
-		if err := q.get(&last, `
-			SELECT (SELECT message FROM events WHERE order_id = $1 AND kind IN ('order.allocated', 'order.backordered')
-			         ORDER BY id DESC LIMIT 1)`, r.OrderID); err != nil {
-			return err
-		}
-		if r.Reserved == 0 && last.Valid && last.String == r.Sentence {
-			return nil
+// history writes each decision to its order's history, in one statement — except a backorder
+// that reserved nothing and says what the order's last allocation event already says (a sweep
+// that changes nothing writes nothing). Orders that were skipped get no event.
+func history(q txq, rs []Result) error {
+	var again []int64 // backorders that reserved nothing: perhaps said already
+	for _, r := range rs {
+		if r.Outcome == Backordered && r.Reserved == 0 {
+			again = append(again, r.OrderID)
 		}
 	}
-	return q.exec(`SELECT oms_order_event($1, $2, $3, jsonb_build_object('reserved', $4::bigint, 'waiting', $5::bigint))`,
-		r.OrderID, kind, r.Sentence, r.Reserved, r.Waiting)
+	said := map[int64]string{}
+	if len(again) > 0 {
+		var last []struct {
+			Order   int64  `db:"order_id"`
+			Message string `db:"message"`
+		}
+		if err := q.sel(&last, `
+			SELECT DISTINCT ON (order_id) order_id, message FROM events
+			 WHERE order_id = ANY($1) AND kind IN ('order.allocated', 'order.backordered')
+			 ORDER BY order_id, id DESC`, pq.Array(again)); err != nil {
+			return err
+		}
+		for _, l := range last {
+			said[l.Order] = l.Message
+		}
+	}
+	var ids, reserved, waiting []int64
+	var kinds, sentences []string
+	for _, r := range rs {
+		kind := "order.allocated"
+		switch {
+		case r.Outcome == Skipped:
+			continue
+		case r.Outcome == Backordered:
+			kind = "order.backordered"
+			if r.Reserved == 0 && said[r.OrderID] == r.Sentence {
+				continue
+			}
+		}
+		ids, kinds, sentences = append(ids, r.OrderID), append(kinds, kind), append(sentences, r.Sentence)
+		reserved, waiting = append(reserved, r.Reserved), append(waiting, r.Waiting)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	return q.exec(`
+		SELECT oms_order_events($1, $2, $3, array_agg(jsonb_build_object('reserved', x.reserved, 'waiting', x.waiting) ORDER BY x.n))
+		  FROM unnest($4::bigint[], $5::bigint[]) WITH ORDINALITY AS x(reserved, waiting, n)`,
+		pq.Array(ids), pq.Array(kinds), pq.Array(sentences), pq.Array(reserved), pq.Array(waiting))
 }

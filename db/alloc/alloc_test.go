@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lib/pq"
+
 	"oms/db"
 	"oms/db/dbtest"
 	"oms/db/orders"
@@ -306,4 +308,76 @@ func TestTwoReceiptsOfAWaitedForProductDoNotWaitForEachOther(t *testing.T) {
 	if err != nil || len(products) != 1 {
 		t.Errorf("wake-ups: %v %v, want the one product once", products, err)
 	}
+}
+
+// TestOneBatchAllocatesInTheOrderGiven allocates three orders in one transaction: the first
+// takes what it needs, the second what is left of the same mugs, the third finds nothing; each
+// says so in its own history, each allocated order is routed to the warehouse its units are
+// reserved in, and a second sweep that changes nothing writes nothing.
+func TestOneBatchAllocatesInTheOrderGiven(t *testing.T) {
+	owner, clerk := business(t, map[string]int{"MUG-1": 3})
+	first := order(t, clerk, "M1", map[string]int64{"MUG-1": 2})
+	second := order(t, clerk, "M2", map[string]int64{"MUG-1": 2})
+	third := order(t, clerk, "M3", map[string]int64{"CAP-1": 1})
+	a := New(clerk)
+	ctx := context.Background()
+	rs, err := a.AllocateMany(ctx, []int64{first, second, third}, false)
+	if err != nil || len(rs) != 3 {
+		t.Fatalf("allocating three: %+v %v", rs, err)
+	}
+	want := []struct {
+		id       int64
+		outcome  Outcome
+		reserved int64
+		waiting  int64
+		status   string
+		routed   string
+	}{
+		{first, Allocated, 2, 0, "allocated", "RTM1"},
+		{second, Backordered, 1, 1, "backordered", "RTM1"},
+		{third, Backordered, 0, 1, "pending", ""}, // nothing allocated yet: its status is still pending
+	}
+	for i, w := range want {
+		r := rs[i]
+		if r.OrderID != w.id || r.Outcome != w.outcome || r.Reserved != w.reserved || r.Waiting != w.waiting {
+			t.Errorf("order %d: %+v, want %s with %d reserved and %d waiting", i+1, r, w.outcome, w.reserved, w.waiting)
+		}
+		if s := status(t, owner, w.id); s != w.status {
+			t.Errorf("order %d is %s, want %s", i+1, s, w.status)
+		}
+		var routed string
+		if err := owner.Get(&routed, `SELECT coalesce(w.code, '') FROM orders o LEFT JOIN warehouses w ON w.id = o.warehouse_id
+			WHERE o.id = $1`, w.id); err != nil || routed != w.routed {
+			t.Errorf("order %d is routed to %q (%v), want %q", i+1, routed, err, w.routed)
+		}
+		var said []string
+		if err := owner.Select(&said, `SELECT message FROM events WHERE order_id = $1
+			AND kind IN ('order.allocated', 'order.backordered') ORDER BY id`, w.id); err != nil ||
+			len(said) != 1 || said[0] != r.Sentence {
+			t.Errorf("order %d's history says %q (%v), want %q", i+1, said, err, r.Sentence)
+		}
+	}
+	if rs[2].Sentence != "backordered: no warehouse has CAP-1" {
+		t.Errorf("the third order says %q", rs[2].Sentence)
+	}
+	count := func() (n int) {
+		t.Helper()
+		if err := owner.Get(&n, `SELECT count(*) FROM events WHERE order_id = ANY($1)
+			AND kind IN ('order.allocated', 'order.backordered')`, pq.Array([]int64{first, second, third})); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	// The first sweep tells the second order that nothing more is free; the next says nothing new.
+	for sweep := 1; sweep <= 2; sweep++ {
+		before := count()
+		again, err := a.AllocateMany(ctx, []int64{first, second, third}, false)
+		if err != nil || again[0].Outcome != Skipped || again[1].Reserved != 0 || again[2].Reserved != 0 {
+			t.Fatalf("sweep %d: %+v %v", sweep, again, err)
+		}
+		if added := count() - before; sweep == 2 && added != 0 {
+			t.Errorf("a sweep that changed nothing wrote %d allocation events", added)
+		}
+	}
+	checkClean(t, owner)
 }

@@ -187,12 +187,7 @@ func reroute(q txq, orderID, warehouse int64) (Result, error) {
 		return Result{}, err
 	}
 	var o orderFacts
-	err := q.get(&o, `
-		SELECT o.id, o.number, o.on_hold, o.cancelled_at IS NOT NULL AS cancelled, o.pickup_warehouse_id,
-		       o.store_sale, a.country, c.split_allowed, w.code AS warehouse
-		  FROM orders o JOIN addresses a ON a.id = o.ship_to_address_id JOIN channels c ON c.id = o.channel_id
-		  LEFT JOIN warehouses w ON w.id = o.warehouse_id
-		 WHERE o.id = $1`, orderID)
+	err := q.get(&o, orderFactsSQL+` WHERE o.id = $1`, orderID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Result{}, fmt.Errorf("order %d: %w", orderID, db.ErrNotFound)
 	}
@@ -278,9 +273,13 @@ func reroute(q txq, orderID, warehouse int64) (Result, error) {
 			plan.Takes = append(plan.Takes, model.Take{Line: l.ID, Warehouse: warehouse, Qty: n})
 		}
 	}
-	reserved, err := reserve(q, plan, route)
+	took, err := reserve(q, []orderPlan{{plan: plan, lines: route}})
 	if err != nil {
 		return Result{}, err
+	}
+	var reserved int64
+	for _, n := range took {
+		reserved += n
 	}
 	if err := q.exec(`UPDATE orders SET warehouse_id = $2 WHERE id = $1`, orderID, warehouse); err != nil {
 		return Result{}, err

@@ -38,6 +38,10 @@ type Op func(ctx context.Context, c *Client) error
 type Workload struct {
 	OMS Op // through the project's code path
 	Raw Op // the same effect by hand, in the oms_bench schema
+	// OMSUnits is how many of the baseline's effects one OMS operation makes, when the
+	// project's path batches them as it does in use (the allocator reserves many orders a
+	// transaction); 0 means one. Throughput and ratio count effects, not transactions.
+	OMSUnits int
 	// Check audits both paths' invariants after a measurement and returns every violation as a
 	// sentence; an error means the audit itself could not run.
 	Check func(ctx context.Context) ([]string, error)

@@ -35,7 +35,7 @@ type Options struct {
 type Result struct {
 	Name    string  `json:"name"`
 	Clients int     `json:"clients"`
-	OMS     float64 `json:"oms"`    // committed transactions per second, whole
+	OMS     float64 `json:"oms"`    // effects of committed transactions per second, whole (see Workload.OMSUnits)
 	Raw     float64 `json:"raw"`    // the same for the raw baseline
 	Ratio   float64 `json:"ratio"`  // OMS / Raw, rounded down to two decimals
 	Target  float64 `json:"target"` // the least ratio that passes
@@ -53,6 +53,7 @@ type Result struct {
 	Violations           []string `json:"violations,omitempty"`
 	Messages             []string `json:"messages,omitempty"` // the first distinct error messages
 	OMSTxns              int64    `json:"oms_txns"`
+	OMSUnits             int64    `json:"oms_units"` // effects of those transactions
 	RawTxns              int64    `json:"raw_txns"`
 	OMSSeconds           float64  `json:"oms_seconds"`
 	RawSeconds           float64  `json:"raw_seconds"`
@@ -149,11 +150,12 @@ func measure(ctx context.Context, d *db.DB, c Case, w *Workload, clients int, du
 	}
 
 	r.OMSTxns, r.RawTxns = omsT.done.Load(), rawT.done.Load()
+	r.OMSUnits = r.OMSTxns * int64(max(w.OMSUnits, 1))
 	r.OMSSeconds, r.RawSeconds = omsTime.Seconds(), rawTime.Seconds()
-	r.OMS = math.Round(float64(r.OMSTxns) / omsTime.Seconds())
+	r.OMS = math.Round(float64(r.OMSUnits) / omsTime.Seconds())
 	r.Raw = math.Round(float64(r.RawTxns) / rawTime.Seconds())
 	if r.Raw > 0 {
-		r.Ratio = floor2(float64(r.OMSTxns) / omsTime.Seconds() / (float64(r.RawTxns) / rawTime.Seconds()))
+		r.Ratio = floor2(float64(r.OMSUnits) / omsTime.Seconds() / (float64(r.RawTxns) / rawTime.Seconds()))
 	}
 	r.OMSDeadlocks = retries.Deadlocks - retries0.Deadlocks
 	r.RawDeadlocks = rawT.deadlocks.Load()
