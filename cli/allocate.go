@@ -45,7 +45,9 @@ as a sentence. One line per order:
 
 and last "allocated N, backordered B, split S". With --follow it keeps running: it allocates
 the orders waiting for stock that has just arrived (receipts, returns, counts, cancelled
-orders' reservations), and every minute everything still waiting. Allocation is the back
+orders' reservations), and every minute everything still waiting. Orders are allocated up to
+128 a transaction (a dry run decides each such batch and rolls it back); a batch the database
+refuses is redone order by order, so the error names the order. Allocation is the back
 office's work. Exit status 0 unless something failed.`,
 		Example: "  oms allocate\n  oms allocate --order SO-0001234 --dry-run\n  oms allocate --follow",
 		Args:    cobra.NoArgs,
