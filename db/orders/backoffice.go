@@ -69,6 +69,9 @@ type lockedLine struct {
 	Cancelled int64  `db:"qty_cancelled"`
 	Allocated int64  `db:"qty_allocated"`
 	Picked    int64  `db:"qty_picked"`
+	Amount    int64  `db:"amount_minor"`
+	Discount  int64  `db:"discount_minor"`
+	Tax       int64  `db:"tax_minor"`
 }
 
 func (l lockedLine) open() int64   { return l.Ordered - l.Cancelled }
@@ -91,6 +94,8 @@ type orderState struct {
 	Cancelled  *time.Time `db:"cancelled_at"`
 	CustomerID int64      `db:"customer_id"`
 	Currency   string     `db:"currency"`
+	TaxIncl    bool       `db:"prices_include_tax"`
+	Total      int64      `db:"total_minor"`
 }
 
 // lockLines locks the order's lines in id order (the lock order of everything that touches a
@@ -98,7 +103,8 @@ type orderState struct {
 func lockLines(ctx context.Context, tx *sqlx.Tx, order int64) ([]lockedLine, orderState, error) {
 	var lines []lockedLine
 	err := tx.SelectContext(ctx, &lines, `
-		SELECT l.id, l.line_no, p.sku, l.qty_ordered, l.qty_cancelled, l.qty_allocated, l.qty_picked
+		SELECT l.id, l.line_no, p.sku, l.qty_ordered, l.qty_cancelled, l.qty_allocated, l.qty_picked,
+		       l.amount_minor, l.discount_minor, l.tax_minor
 		  FROM order_lines l JOIN products p ON p.id = l.product_id
 		 WHERE l.order_id = $1 ORDER BY l.id FOR NO KEY UPDATE OF l`, order)
 	if err != nil {
@@ -107,7 +113,7 @@ func lockLines(ctx context.Context, tx *sqlx.Tx, order int64) ([]lockedLine, ord
 	var o orderState
 	err = tx.GetContext(ctx, &o, `
 		SELECT o.number, o.version, o.on_hold, coalesce(r.description, '') AS hold_reason, o.cancelled_at,
-		       o.customer_id, o.currency
+		       o.customer_id, o.currency, o.prices_include_tax, o.total_minor
 		  FROM orders o LEFT JOIN reason_codes r ON r.code = o.hold_reason WHERE o.id = $1`, order)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, o, db.ErrNotFound

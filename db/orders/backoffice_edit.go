@@ -11,6 +11,7 @@ import (
 	"github.com/lib/pq"
 
 	"oms/db"
+	"oms/model"
 )
 
 // OrderEdit is what the back office changes on an order before picking starts, typed against
@@ -95,12 +96,25 @@ func (s *Store) EditOrder(ctx context.Context, key string, e OrderEdit) (int, er
 		if len(w.what) == 0 {
 			return nil
 		}
+		m := w.money
+		total := m.sub - m.disc
+		if !o.TaxIncl {
+			total += m.tax
+		}
+		if total != 0 {
+			cur := model.Currency(o.Currency)
+			w.what = append(w.what, fmt.Sprintf("total %s → %s", model.Money{Minor: o.Total, Currency: cur},
+				model.Money{Minor: o.Total + total, Currency: cur}.Format()))
+		}
 		// The guard: the order is still at the version typed against, plus the one step this
 		// transaction's own line changes may have added (migration 00022).
 		err = tx.GetContext(ctx, &version, `
-			UPDATE orders SET ship_to_address_id = $3, priority = $4, notes = $5, service_id = $6
+			UPDATE orders SET ship_to_address_id = $3, priority = $4, notes = $5, service_id = $6,
+			       subtotal_minor = subtotal_minor + $7, discount_minor = discount_minor + $8,
+			       tax_minor = tax_minor + $9, total_minor = total_minor + $10
 			 WHERE id = $1 AND version = CASE WHEN change_xid = pg_current_xact_id() THEN $2 + 1 ELSE $2 END
-			RETURNING version`, e.Order, e.Version, w.address, e.Priority, e.Notes, w.service)
+			RETURNING version`, e.Order, e.Version, w.address, e.Priority, e.Notes, w.service,
+			m.sub, m.disc, m.tax, total)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errChanged
 		}
@@ -124,16 +138,22 @@ type editWriter struct {
 	what    []string
 	address int64
 	service sql.NullInt64
+	money   moneyDelta // what the changed and added lines add to the order's amounts
 }
 
+// moneyDelta is a change of an order's subtotal, discount and tax, in its minor units.
+type moneyDelta struct{ sub, disc, tax int64 }
+
 // lines sets the open quantities: up raises ordered; down releases the reservations above the
-// new quantity (newest first) before lowering allocated; 0 cancels the line.
+// new quantity (newest first) before lowering allocated; 0 cancels the line. A line's amount,
+// discount and tax follow its ordered units pro rata (what the channel or the catalogue
+// charged a unit stays what it charges); a cancelled line keeps them, as a cancel does.
 func (w *editWriter) lines(lines []lockedLine, want []LineQty) error {
 	byID := map[int64]lockedLine{}
 	for _, l := range lines {
 		byID[l.ID] = l
 	}
-	var ids, ordered, allocated []int64
+	var ids, ordered, allocated, amount, discount, tax []int64
 	var cancel []int64
 	var releaseLine, releaseQty []int64
 	for _, q := range want {
@@ -156,9 +176,11 @@ func (w *editWriter) lines(lines []lockedLine, want []LineQty) error {
 			releaseLine = append(releaseLine, l.ID)
 			releaseQty = append(releaseQty, l.Allocated-newAlloc)
 		}
-		ids = append(ids, l.ID)
-		ordered = append(ordered, l.Cancelled+q.Qty)
-		allocated = append(allocated, newAlloc)
+		n := l.Cancelled + q.Qty
+		a, d, t := prorata(l.Amount, n, l.Ordered), prorata(l.Discount, n, l.Ordered), prorata(l.Tax, n, l.Ordered)
+		w.money.sub, w.money.disc, w.money.tax = w.money.sub+a-l.Amount, w.money.disc+d-l.Discount, w.money.tax+t-l.Tax
+		ids, ordered, allocated = append(ids, l.ID), append(ordered, n), append(allocated, newAlloc)
+		amount, discount, tax = append(amount, a), append(discount, d), append(tax, t)
 	}
 	if len(releaseLine) > 0 {
 		if err := w.release(releaseLine, releaseQty); err != nil {
@@ -174,9 +196,12 @@ func (w *editWriter) lines(lines []lockedLine, want []LineQty) error {
 		return nil
 	}
 	_, err := w.tx.ExecContext(w.ctx, `
-		UPDATE order_lines l SET qty_ordered = x.ordered, qty_allocated = x.allocated
-		  FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS x(id, ordered, allocated)
-		 WHERE l.id = x.id`, pq.Array(ids), pq.Array(ordered), pq.Array(allocated))
+		UPDATE order_lines l SET qty_ordered = x.ordered, qty_allocated = x.allocated,
+		       amount_minor = x.amount, discount_minor = x.discount, tax_minor = x.tax
+		  FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[])
+		       AS x(id, ordered, allocated, amount, discount, tax)
+		 WHERE l.id = x.id`, pq.Array(ids), pq.Array(ordered), pq.Array(allocated),
+		pq.Array(amount), pq.Array(discount), pq.Array(tax))
 	return err
 }
 
@@ -204,7 +229,8 @@ func (w *editWriter) release(lines, surplus []int64) error {
 }
 
 // add inserts new lines after the last, priced from the catalogue in the order's currency
-// (product_prices; 0 when the product has no price there).
+// (product_prices; 0 when the product has no price there), their amounts added to the order's
+// subtotal. Their tax is left at 0 until the order's tax is worked out (invoicing).
 func (w *editWriter) add(lines []lockedLine, add []NewLine) error {
 	if len(add) == 0 {
 		return nil
@@ -244,6 +270,7 @@ func (w *editWriter) add(lines []lockedLine, add []NewLine) error {
 			w.order, next, fmt.Sprintf("backoffice-%d", next), p.ID, p.Price, a.Qty); err != nil {
 			return err
 		}
+		w.money.sub += p.Price * a.Qty
 		w.what = append(w.what, fmt.Sprintf("line %d (%s) added × %d", next, p.SKU, a.Qty))
 	}
 	return nil

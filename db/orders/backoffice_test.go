@@ -273,9 +273,19 @@ func TestEditAnOrderBeforePicking(t *testing.T) {
 		t.Errorf("%d addresses for the customer, want the old one kept and a new one", addresses)
 	}
 	want := []string{"order.edited edited: line 1 (TEE-1) 3 → 1; line 2 (MUG-1) 1 → 2; line 3 (TEE-1) added × 2; " +
-		"ship-to Keizersgracht 1, Amsterdam → Herengracht 2, Amsterdam; priority 0 → 5; notes; service — → dhl/express"}
+		"ship-to Keizersgracht 1, Amsterdam → Herengracht 2, Amsterdam; priority 0 → 5; notes; service — → dhl/express; " +
+		"total 61.95 EUR → 43.95"}
 	if got := b.history(t); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("history %q,\nwant    %q", got, want)
+	}
+	// The money follows the units: 1 of 3 tees is 15.00 of 45.00, 2 mugs 24.00, the added tees
+	// have no catalogue price here; shipping stays.
+	var money string
+	mustGet(t, b.owner, &money, `SELECT string_agg(l.amount_minor::text, ' ' ORDER BY l.line_no) || ' = ' || o.subtotal_minor
+		|| ' + ' || o.shipping_minor || ' = ' || o.total_minor FROM orders o JOIN order_lines l ON l.order_id = o.id
+		WHERE o.id = $1 GROUP BY o.id`, b.order)
+	if money != "1500 2400 0 = 3900 + 495 = 4395" {
+		t.Errorf("amounts after the edit: %s", money)
 	}
 	b.check(t)
 

@@ -40,11 +40,14 @@ const (
 	fNotes
 	fService
 	fName
+	fCompany
 	fStreet
 	fStreet2
 	fPostcode
 	fCity
+	fRegion
 	fCountry
+	fPhone
 	fixedFields
 )
 
@@ -64,11 +67,14 @@ func newForm(d *orders.Detail) *form {
 	add("Notes", h.Notes, 500)
 	add("Service", h.ServiceCode, 65)
 	add("Ship to", a.Name, 200)
+	add("Company", a.Company, 200)
 	add("Street", a.Line1, 200)
 	add("Street 2", a.Line2, 200)
 	add("Postcode", a.PostalCode, 20)
 	add("City", a.City, 100)
+	add("Region", a.Region, 100)
 	add("Country", a.Country, 2)
+	add("Phone", a.Phone, 40)
 	for _, l := range d.Lines {
 		if l.Ordered == l.Cancelled {
 			continue // cancelled lines stay cancelled
@@ -95,6 +101,7 @@ func (f *form) edit(id int64) (orders.OrderEdit, string) {
 	e.ShipTo = f.shipTo
 	e.ShipTo.Name, e.ShipTo.Line1, e.ShipTo.Line2 = v(fName), v(fStreet), v(fStreet2)
 	e.ShipTo.PostalCode, e.ShipTo.City, e.ShipTo.Country = v(fPostcode), v(fCity), strings.ToUpper(v(fCountry))
+	e.ShipTo.Company, e.ShipTo.Region, e.ShipTo.Phone = v(fCompany), v(fRegion), v(fPhone)
 	switch {
 	case e.ShipTo.Name == "" || e.ShipTo.Line1 == "" || e.ShipTo.City == "":
 		return e, "the ship-to address needs a name, a street and a city"
