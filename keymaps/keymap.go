@@ -74,6 +74,12 @@ type QueueKeys struct {
 	PrevStatus      key.Binding
 	Refresh         key.Binding
 	NewOrder        key.Binding
+	// The order page's actions on the selected row: each opens the order with it started.
+	Hold    key.Binding
+	Cancel  key.Binding
+	Edit    key.Binding
+	Reroute key.Binding
+	Split   key.Binding
 }
 
 // OrderKeys are the order detail screen's actions. The screen scrolls the
@@ -185,6 +191,7 @@ func (q QueueKeys) FullHelp() [][]key.Binding {
 		{q.Search, q.ClearFilter, q.SortToggle, q.Refresh},
 		{q.FilterStatus, q.NextStatus, q.PrevStatus},
 		{q.FilterChannel, q.FilterWarehouse, q.NewOrder},
+		{q.Hold, q.Cancel, q.Edit, q.Reroute, q.Split},
 	}
 }
 
@@ -307,6 +314,11 @@ var registry = []scopeDef{
 			{"prevStatus", []string{"["}, "prev status", "Filter by the previous status", func(k *KeyMap) *key.Binding { return &k.Queue.PrevStatus }},
 			{"refresh", []string{"r"}, "refresh", "Refetch the queue now", func(k *KeyMap) *key.Binding { return &k.Queue.Refresh }},
 			{"newOrder", []string{"a"}, "new order", "Enter a new order by hand (phone and e-mail orders)", func(k *KeyMap) *key.Binding { return &k.Queue.NewOrder }},
+			{"hold", []string{"h"}, "hold", "Open the selected order and hold it with a reason, or release its hold (back office)", func(k *KeyMap) *key.Binding { return &k.Queue.Hold }},
+			{"cancel", []string{"X"}, "cancel", "Open the selected order and cancel it or one line, with a reason; asks first (back office)", func(k *KeyMap) *key.Binding { return &k.Queue.Cancel }},
+			{"edit", []string{"e"}, "edit", "Open the selected order's edit form (back office)", func(k *KeyMap) *key.Binding { return &k.Queue.Edit }},
+			{"reroute", []string{"W"}, "re-route", "Open the selected order and re-route it to another warehouse; asks first (back office)", func(k *KeyMap) *key.Binding { return &k.Queue.Reroute }},
+			{"split", []string{"b"}, "split", "Open the selected order and split its waiting units off into a new order; asks first (back office)", func(k *KeyMap) *key.Binding { return &k.Queue.Split }},
 		},
 	},
 	{

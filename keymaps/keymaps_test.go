@@ -103,7 +103,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown scope", "quue:\n  search: x\n",
 			[]string{`keys.yaml: line 1: quue: unknown scope (valid: global, list, queue, order, products, newOrder, input, dialog)`}},
 		{"unknown action", "queue:\n  serch: x\n",
-			[]string{`keys.yaml: line 2: queue.serch: unknown action (valid: search, clearFilter, filterStatus, filterChannel, filterWarehouse, sortToggle, nextStatus, prevStatus, refresh, newOrder)`}},
+			[]string{`keys.yaml: line 2: queue.serch: unknown action (valid: search, clearFilter, filterStatus, filterChannel, filterWarehouse, sortToggle, nextStatus, prevStatus, refresh, newOrder, hold, cancel, edit, reroute, split)`}},
 		{"unknown key", "queue:\n  search: [\"/\", \"ctrl+shift+x\"]\n",
 			[]string{`keys.yaml: line 2: queue.search: unknown key "ctrl+shift+x"`}},
 		{"unknown key in a single string", "queue:\n  search: Entr\n",
@@ -156,7 +156,7 @@ func TestParseErrors(t *testing.T) {
 			[]string{`keys.yaml: line 2: found character that cannot start any token`}},
 		{"all errors at once", "queue:\n  search: s\n  serch: x\nlist:\n  up: [\"hyper+k\", \"k\"]\n  down: []\n",
 			[]string{
-				`keys.yaml: line 3: queue.serch: unknown action (valid: search, clearFilter, filterStatus, filterChannel, filterWarehouse, sortToggle, nextStatus, prevStatus, refresh, newOrder)`,
+				`keys.yaml: line 3: queue.serch: unknown action (valid: search, clearFilter, filterStatus, filterChannel, filterWarehouse, sortToggle, nextStatus, prevStatus, refresh, newOrder, hold, cancel, edit, reroute, split)`,
 				`keys.yaml: line 5: list.up: unknown key "hyper+k"`,
 				`keys.yaml: line 6: list.down: no keys given (an action needs at least one key)`,
 				`keys.yaml: line 2: queue.search: "s" is already bound to queue.filterStatus`,

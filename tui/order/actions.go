@@ -98,25 +98,39 @@ func (s *Screen) mayAct() bool {
 // start opens an action on a key press, when the order is loaded and the user may act.
 func (s *Screen) start(msg tea.KeyMsg) (tea.Cmd, bool) {
 	o := &s.c.Keys.Order
+	for _, a := range []struct {
+		name string
+		key  key.Binding
+	}{{"hold", o.Hold}, {"cancel", o.Cancel}, {"edit", o.Edit}, {"reroute", o.Reroute}, {"split", o.Split}} {
+		if key.Matches(msg, a.key) {
+			return s.startNamed(a.name)
+		}
+	}
+	return nil, false
+}
+
+// startNamed opens the action of that name (ui.OrderActions), when the order is loaded and the
+// user may act; hold on a held order releases it.
+func (s *Screen) startNamed(name string) (tea.Cmd, bool) {
 	if s.detail == nil || !s.mayAct() {
 		return nil, false
 	}
 	h := &s.detail.Header
 	switch {
-	case key.Matches(msg, o.Hold) && h.Status == model.StatusOnHold:
+	case name == "hold" && h.Status == model.StatusOnHold:
 		s.act = &action{kind: actRelease, key: newKey(), step: stepConfirm,
 			prompt: fmt.Sprintf("Release the hold on %s (%s)?", h.Number, h.HoldReason)}
-	case key.Matches(msg, o.Hold):
+	case name == "hold":
 		s.act = &action{kind: actHold, key: newKey(), step: stepReason, loading: true}
 		return s.reasons.Want("hold"), true
-	case key.Matches(msg, o.Cancel):
+	case name == "cancel":
 		s.act = &action{kind: actCancel, key: newKey(), step: stepTarget, choices: s.cancelTargets()}
-	case key.Matches(msg, o.Edit):
+	case name == "edit":
 		s.act = &action{kind: actEdit, key: newKey(), step: stepForm, form: newForm(s.detail)}
-	case key.Matches(msg, o.Reroute) && s.router != nil:
+	case name == "reroute" && s.router != nil:
 		s.act = &action{kind: actReroute, key: newKey(), step: stepTarget, loading: true}
 		return s.stock.Want(s.order), true
-	case key.Matches(msg, o.Split):
+	case name == "split":
 		s.act = &action{kind: actSplit, key: newKey(), step: stepConfirm, prompt: s.splitPrompt()}
 	default:
 		return nil, false

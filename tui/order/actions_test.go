@@ -234,3 +234,25 @@ func TestEditWhenSomeoneElseSavedFirst(t *testing.T) {
 		t.Fatalf("after the second save: %+v", b.detail.Header)
 	}
 }
+
+// The queue's row keys open the order with an action started (ui.OrderRef.Action): once the
+// order is shown, its cancel question is open, as if the key had been pressed on the page.
+func TestAnOrderOpenedWithAnActionStartsIt(t *testing.T) {
+	t.Parallel()
+	d := seeded(t)
+	id, number := pick(t, d, whEditable)
+	for _, a := range []struct{ action, shows string }{
+		{"cancel", "Cancel what of " + number}, {"hold", "Fraud review"}, {"edit", "Ship to"},
+	} {
+		ctx := tuitest.NewContext()
+		s := Def(orders.New(d)).Build(ctx, ui.OrderRef{ID: id, Number: number, Action: a.action}).(*Screen)
+		drv := tuitest.New(t, s, *ctx.Keys, 80, 24)
+		if !s.Capturing() || !strings.Contains(drv.Frame(), a.shows) {
+			t.Errorf("opened with %q: no %q:\n%s", a.action, a.shows, drv.Frame())
+		}
+		drv.Press(keymaps.ScopeInput, "cancel")
+		if s.act != nil || s.pending != "" {
+			t.Errorf("opened with %q: esc left the action open or pending", a.action)
+		}
+	}
+}

@@ -57,7 +57,9 @@ func Def(data Data) ui.Def {
 	return ui.Def{Route: ui.RouteOrder, Title: "Order", Short: "Order",
 		Build: func(c *ui.Context, arg any) ui.Component {
 			ref, _ := arg.(ui.OrderRef)
-			return New(c, data, ref.ID, ref.Number)
+			s := New(c, data, ref.ID, ref.Number)
+			s.pending = ref.Action
+			return s
 		},
 		// The customer's e-mail and phone are shown: not for pickers and packers.
 		Jobs: []string{"backoffice", "supervisor", "returns", "stock", "admin"}}
@@ -76,6 +78,7 @@ type Screen struct {
 	router  Router                                     // nil: the data cannot re-route
 	run     *ui.Fetcher[command, answered]
 	act     *action  // the action open over the order; nil when none
+	pending string   // an action to open once the order is shown (ui.OrderRef.Action)
 	panel   []string // the action laid out, above the page; built outside View
 
 	detail *orders.Detail // the last good answer; nil until the first one
@@ -212,6 +215,12 @@ func (s *Screen) receive(r ui.Result) tea.Cmd {
 		s.detail, s.err = &a.Value, nil
 	}
 	s.rebuild()
+	if s.detail != nil && s.pending != "" && s.act == nil {
+		name := s.pending
+		s.pending = ""
+		cmd, _ := s.startNamed(name)
+		return tea.Batch(next, cmd)
+	}
 	return next
 }
 

@@ -731,3 +731,27 @@ func TestHelpExplainsEveryMark(t *testing.T) {
 		}
 	}
 }
+
+// The order page's actions work from the queue's row: each key opens the selected order with
+// its action started (the order page's tests show it opening).
+func TestRowKeysOpenTheOrderWithTheAction(t *testing.T) {
+	d := seeded(t)
+	s, drv, _ := newQueue(t, orders.New(d), 80, 21)
+	drv.Press("list", "down")
+	row := s.rows[s.cursor]
+	for _, action := range ui.OrderActions {
+		var opened []ui.Open
+		drv.Hold = func(msg tea.Msg) bool {
+			open, ok := msg.(ui.Open)
+			if ok {
+				opened = append(opened, open)
+			}
+			return ok
+		}
+		drv.Press("queue", action)
+		want := ui.Open{Route: ui.RouteOrder, Arg: ui.OrderRef{ID: row.ID, Number: row.Number, Action: action}}
+		if !slices.Equal(opened, []ui.Open{want}) {
+			t.Errorf("the %s key asked for %v, want %v", action, opened, want)
+		}
+	}
+}

@@ -347,8 +347,29 @@ func (s *Screen) key(msg tea.KeyMsg) tea.Cmd {
 		return tea.Batch(s.f.lookups.Want(struct{}{}), s.reload(fetchRefresh))
 	case key.Matches(msg, q.NewOrder):
 		return func() tea.Msg { return ui.Open{Route: ui.RouteNewOrder} }
+	case key.Matches(msg, q.Hold):
+		return s.openWith("hold")
+	case key.Matches(msg, q.Cancel):
+		return s.openWith("cancel")
+	case key.Matches(msg, q.Edit):
+		return s.openWith("edit")
+	case key.Matches(msg, q.Reroute):
+		return s.openWith("reroute")
+	case key.Matches(msg, q.Split):
+		return s.openWith("split")
 	}
 	return nil
+}
+
+// openWith opens the selected order with one of its actions started (ui.OrderActions).
+func (s *Screen) openWith(action string) tea.Cmd {
+	if s.cursor >= len(s.rows) {
+		return nil
+	}
+	r := s.rows[s.cursor]
+	return func() tea.Msg {
+		return ui.Open{Route: ui.RouteOrder, Arg: ui.OrderRef{ID: r.ID, Number: r.Number, Action: action}}
+	}
 }
 
 // jump goes to the first or last row: if the window already holds that end, no query.

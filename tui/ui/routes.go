@@ -24,7 +24,13 @@ const (
 type OrderRef struct {
 	ID     int64
 	Number string
+	// Action is the order action to open as soon as the order is shown — the queue's row keys
+	// open the page this way: one of OrderActions; empty for none.
+	Action string
 }
+
+// OrderActions are the actions an OrderRef may open on the order page.
+var OrderActions = []string{"hold", "cancel", "edit", "reroute", "split"}
 
 // Open asks the shell to open the screen at Route with Arg. A top-level screen is switched to;
 // any other is pushed over the showing one (Back pops it).
