@@ -140,6 +140,7 @@ func (s *Store) Allocate(ctx context.Context, orderID int64, dryRun bool) (Resul
 // is rerun order by order, so that one order's refusal names that order and holds back no
 // other; the first such error is returned beside the results of the rest.
 func (s *Store) AllocateMany(ctx context.Context, ids []int64, dryRun bool) ([]Result, error) {
+	ids = once(ids)
 	out := make([]Result, 0, len(ids))
 	for batch := range slices.Chunk(ids, BatchSize) {
 		rs, err := s.allocateInTx(ctx, batch, dryRun)
@@ -237,6 +238,7 @@ func allocate(q txq, orderID int64) (Result, error) {
 // allocateBatch allocates the orders in the caller's transaction, in the order given; see
 // AllocateMany.
 func allocateBatch(q txq, ids []int64) ([]Result, error) {
+	ids = once(ids)
 	var facts []orderFacts
 	if err := q.sel(&facts, orderFactsSQL+` WHERE o.id = ANY($1)`, pq.Array(ids)); err != nil {
 		return nil, err
@@ -309,6 +311,19 @@ func allocateBatch(q txq, ids []int64) ([]Result, error) {
 		out[i] = byID[id].res
 	}
 	return out, history(q, out)
+}
+
+// once is ids with each id at its first place only: an order listed twice is allocated once.
+func once(ids []int64) []int64 {
+	seen := make(map[int64]bool, len(ids))
+	out := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // lockOpenLines locks the orders' lines, in id order, and fills each order's lines still to

@@ -21,8 +21,9 @@ import (
 
 // AllocStressOptions size an allocation stress run (issue 11): Allocators goroutines allocate
 // Orders orders of one to three lines over 5 hot SKUs in 3 bins, each order twice (the second
-// pass finds what restocks and cancellations freed), while other goroutines cancel orders and
-// lines through the back office's commands and receive stock into the bins.
+// pass finds what restocks and cancellations freed), in batches of one to eight orders (the
+// allocator's many-orders-a-transaction path), while other goroutines cancel orders and lines
+// through the back office's commands and receive stock into the bins.
 type AllocStressOptions struct {
 	Allocators int
 	Orders     int
@@ -191,27 +192,36 @@ func AllocStress(ctx context.Context, d *db.DB, opts AllocStressOptions) (AllocS
 		go func() {
 			defer allocWG.Done()
 			a := alloc.New(allocators[i])
+			// Allocators take one to eight orders at a time, as oms allocate's batches do
+			// (a batch may hold an order twice: it is allocated once).
+			size := int64(1 + i%8)
 			for ctx.Err() == nil {
-				n := next.Add(1) - 1
+				n := next.Add(size) - size
 				if n >= int64(len(queue)) {
 					return
 				}
-				r, err := a.Allocate(ctx, queue[n], false)
-				switch {
-				case err != nil:
-					unexpected(fmt.Sprintf("allocating order %d", queue[n]), err)
-				case r.Outcome == alloc.Backordered:
-					backorderedN.Add(1)
-				case r.Outcome == alloc.Skipped:
-					skippedN.Add(1)
-				default:
-					allocatedN.Add(1)
+				batch := queue[n:min(n+size, int64(len(queue)))]
+				rs, err := a.AllocateMany(ctx, batch, false)
+				if err != nil {
+					unexpected(fmt.Sprintf("allocating orders %v", batch), err)
 				}
-				if n%int64(cancelEvery) == 0 && cancelSent.Add(1) <= int64(opts.Cancels) {
-					cancelTokens <- struct{}{}
+				for _, r := range rs {
+					switch r.Outcome {
+					case alloc.Backordered:
+						backorderedN.Add(1)
+					case alloc.Skipped:
+						skippedN.Add(1)
+					default:
+						allocatedN.Add(1)
+					}
 				}
-				if n%int64(restockEvery) == 0 && restockSent.Add(1) <= int64(opts.Restocks) {
-					restockTokens <- struct{}{}
+				for k := n; k < n+size; k++ {
+					if k%int64(cancelEvery) == 0 && cancelSent.Add(1) <= int64(opts.Cancels) {
+						cancelTokens <- struct{}{}
+					}
+					if k%int64(restockEvery) == 0 && restockSent.Add(1) <= int64(opts.Restocks) {
+						restockTokens <- struct{}{}
+					}
 				}
 			}
 		}()
