@@ -35,7 +35,8 @@ the same database, at each client count, and prints one line per case and client
 
   NAME clients=N oms=X/s raw=Y/s ratio=R target=T ok|FAIL deadlocks=D
 
-X and Y are committed transactions per second, R = X / Y (rounded down). Each point measures the
+X and Y are committed transactions per second — except that the allocate cases count orders
+allocated, 128 to a transaction as oms allocate does — and R = X / Y (rounded down). Each point measures the
 two paths in alternating halves (raw, oms, raw, oms) to cancel the machine's drift, then checks
 the invariants (oms check for oms's path, the raw ledger and statuses for the baseline).
 
