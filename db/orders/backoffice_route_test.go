@@ -207,3 +207,29 @@ func TestSplitRefusesPickedUnitsOnAWaitingLine(t *testing.T) {
 	refusal(t, errOf(b.clerk.SplitBackorder(b.ctx, "split-key-001", b.order)), "line 1 (TEE-1) has 1 picked on a waiting line")
 	b.check(t)
 }
+
+// A channel that sends a split order again, changed, would give it back the units now on its
+// backorder: the change becomes an exception for the back office instead, naming the split.
+func TestAChangedOrderThatWasSplitBecomesAnException(t *testing.T) {
+	b := newBackoffice(t)
+	number, err := orders.New(dbtest.LoginAs(t, b.owner, "supervisor")).SplitBackorder(b.ctx, "split-key-010", b.order)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := webOrder("BO-1", model.IncomingLine{SKU: "TEE-1", Qty: 3, AmountMinor: 4500},
+		model.IncomingLine{SKU: "MUG-1", Qty: 1, AmountMinor: 1200})
+	o.Notes = "please gift wrap"
+	res := importAll(t, b.clerk, "web-eu", false, orders.Incoming{Order: o, Line: 1, Ref: "BO-1"})
+	if res[0].Outcome != orders.OrderException || res[0].Reason != "changed after a split, exception recorded" {
+		t.Fatalf("re-sent after the split: %+v", res[0])
+	}
+	if got := b.strings(t, `SELECT e.message FROM order_exceptions e WHERE e.order_id = $1`, b.order); !strings.Contains(got,
+		"after its backorder was split off into "+number) {
+		t.Errorf("exception %q", got)
+	}
+	if got := b.strings(t, `SELECT l.qty_ordered || '-' || l.qty_cancelled FROM order_lines l WHERE l.order_id = $1 ORDER BY l.id`,
+		b.order); got != "3-0 1-1" {
+		t.Errorf("the original's lines changed: %s", got)
+	}
+	b.check(t)
+}

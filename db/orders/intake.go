@@ -481,6 +481,7 @@ type existingOrder struct {
 	Hash      string         `db:"hash"`
 	RunID     int64          `db:"run_id"`
 	Started   bool           `db:"started"`
+	Split     sql.NullString `db:"split_into"` // the backorder split off it here, if any
 	Cancelled bool           `db:"cancelled"`
 	OnHold    bool           `db:"on_hold"`
 	HoldWhy   sql.NullString `db:"hold_reason"`
@@ -515,7 +516,9 @@ func lockExisting(ctx context.Context, tx *sqlx.Tx, channel int64, batch []Incom
 		       coalesce(o.intake_run_id, 0) AS run_id, o.cancelled_at IS NOT NULL AS cancelled,
 		       o.on_hold, o.hold_reason, o.ship_to_address_id, o.customer_id,
 		       EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id
-		                  AND (l.qty_picked > 0 OR l.qty_shipped > 0 OR l.qty_packed > 0)) AS started
+		                  AND (l.qty_picked > 0 OR l.qty_shipped > 0 OR l.qty_packed > 0)) AS started,
+		       (SELECT e.data->>'to' FROM events e WHERE e.order_id = o.id AND e.kind = 'order.split'
+		         ORDER BY e.id DESC LIMIT 1) AS split_into
 		  FROM orders o
 		 WHERE o.channel_id = $1 AND o.external_id = ANY($2)
 		 ORDER BY o.id FOR NO KEY UPDATE OF o`, channel, pq.Array(ids))

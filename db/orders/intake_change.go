@@ -43,7 +43,9 @@ func (s storedOrder) address() model.Address {
 }
 
 // change brings an order the channel changed up to date, or records an exception when work has
-// started on it (or it was cancelled here): then nothing changes and the back office decides.
+// started on it, or it was cancelled here, or a backorder was split off it here (the channel's
+// quantities would count the split-off units twice): then nothing changes and the back office
+// decides.
 func (w *intakeWriter) change(in Incoming, ex existingOrder) (Result, error) {
 	var cur storedOrder
 	err := w.tx.GetContext(w.ctx, &cur, `
@@ -65,7 +67,7 @@ func (w *intakeWriter) change(in Incoming, ex existingOrder) (Result, error) {
 	}
 	o := in.Order
 	what := describeChange(cur, lines, o)
-	if ex.Started || ex.Cancelled {
+	if ex.Started || ex.Cancelled || ex.Split.Valid {
 		return w.exception(in, ex, what)
 	}
 	if err := w.releaseReservations(ex.ID); err != nil {
@@ -209,9 +211,12 @@ func (w *intakeWriter) changeLines(order int64, stored []storedLine, o model.Inc
 // exception records that the channel changed an order oms could no longer change, once per
 // distinct change (a replay of the same export does not pile up exceptions).
 func (w *intakeWriter) exception(in Incoming, ex existingOrder, what string) (Result, error) {
-	why := "picking started"
-	if ex.Cancelled {
+	why, reason := "picking started", "changed after picking, exception recorded"
+	switch {
+	case ex.Cancelled:
 		why = "it was cancelled here"
+	case ex.Split.Valid && !ex.Started:
+		why, reason = "its backorder was split off into "+ex.Split.String, "changed after a split, exception recorded"
 	}
 	msg := fmt.Sprintf("the channel changed the order after %s: %s", why, what)
 	if w.run.ID != 0 {
@@ -226,7 +231,7 @@ func (w *intakeWriter) exception(in Incoming, ex existingOrder, what string) (Re
 		}
 	}
 	w.rememberIndexOf(in, ex.ID, msg)
-	return Result{Outcome: OrderException, Number: ex.Number, Reason: "changed after picking, exception recorded"}, nil
+	return Result{Outcome: OrderException, Number: ex.Number, Reason: reason}, nil
 }
 
 // describeChange says in words what the channel changed.
