@@ -42,7 +42,7 @@ company             S       S       S        S      S           S      S        
 currencies          S       S       S        S      S           S      S           S
 customers           s       s       S        S      SIU         s      SIU         S
 events              S       S       S        S      S           S      S           S
-fx_rates            S       S       S        S      SI          S      SI          S
+fx_rates            S       S       S        S      SIu         S      SIu         S
 goose_db_version    S       S       S        S      S           S      S           S
 idempotency_keys    SIu     SIu     SIu      SIu    SIu         SIu    SIu         S
 import_rejects      -       -       -        -      SI          -      SI          S
@@ -81,7 +81,7 @@ stock_count_lines   S       S       S        SIU    S           S      SIU      
 stock_counts        S       S       S        SIU    S           S      SIU         S
 stock_movements     SI      SI      SI       SI     S           S      SI          S
 tax_categories      S       S       S        S      S           S      S           S
-tax_rates           S       S       S        S      S           S      S           S
+tax_rates           S       S       S        S      SIu         S      SIu         S
 warehouses          S       S       S        S      S           S      S           SIU
 `
 
