@@ -38,7 +38,7 @@ carrier_rates       S       S       S        S      S           S      S        
 carrier_services    S       S       S        S      S           S      S           S
 carriers            S       S       S        S      S           S      S           S
 channels            S       S       S        S      SIU         S      SIU         S
-company             S       S       S        S      S           S      S           SI
+company             S       S       S        S      S           S      S           SIu
 currencies          S       S       S        S      S           S      S           S
 customers           s       s       S        S      SIU         s      SIU         S
 events              S       S       S        S      S           S      S           S

@@ -85,3 +85,76 @@ func (s *Store) Get(ctx context.Context) (c Company, ok bool, err error) {
 	}
 	return c, err == nil, db.MapError(err)
 }
+
+// TaxRounding is where the seller rounds tax: "line" (each line's tax) or "invoice" (once per
+// rate and document), model.RoundTaxPerLine and model.RoundTaxPerInvoice.
+type TaxRounding string
+
+const (
+	RoundPerLine    TaxRounding = "line"
+	RoundPerInvoice TaxRounding = "invoice"
+)
+
+// Level is the model's rounding level of r.
+func (r TaxRounding) Level() model.TaxRoundingLevel {
+	if r == RoundPerInvoice {
+		return model.RoundTaxPerInvoice
+	}
+	return model.RoundTaxPerLine
+}
+
+// TaxSettings are the seller's tax settings (migration 00027), which decide the tax of orders
+// entered by hand (model.DecideTaxTreatment) and how invoices round it.
+type TaxSettings struct {
+	VATNumber             string      `db:"vat_number"` // normalised; "" when the company has none
+	Rounding              TaxRounding `db:"tax_rounding"`
+	OSSRegistered         bool        `db:"oss_registered"`
+	OverDistanceThreshold bool        `db:"over_distance_threshold"`
+}
+
+// TaxSettings returns the seller's tax settings; ok is false before oms init.
+func (s *Store) TaxSettings(ctx context.Context) (t TaxSettings, ok bool, err error) {
+	err = s.d.GetContext(ctx, &t, `SELECT vat_number, tax_rounding, oss_registered, over_distance_threshold FROM company`)
+	if errors.Is(err, sql.ErrNoRows) {
+		return TaxSettings{}, false, nil
+	}
+	return t, err == nil, db.MapError(err)
+}
+
+// SetTaxSettings stores the seller's tax settings in one transaction: the VAT number must be a
+// well-formed one (model.ValidVATNumber) of the company's own country, or empty. The admin's
+// work; setting the same again changes nothing.
+func (s *Store) SetTaxSettings(ctx context.Context, t TaxSettings) error {
+	t.VATNumber = model.NormalizeVATNumber(strings.TrimSpace(t.VATNumber))
+	if t.Rounding == "" {
+		t.Rounding = RoundPerLine
+	}
+	if t.Rounding != RoundPerLine && t.Rounding != RoundPerInvoice {
+		return fmt.Errorf("tax rounding %q: choose line or invoice", t.Rounding)
+	}
+	var vatCountry string
+	if t.VATNumber != "" {
+		c, err := model.ValidVATNumber(t.VATNumber)
+		if err != nil {
+			return err
+		}
+		vatCountry = c
+	}
+	err := s.d.InTx(ctx, func(tx *sqlx.Tx) error {
+		var country string
+		err := tx.GetContext(ctx, &country, `SELECT country FROM company`)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errors.New("the database has no company yet: run oms init first")
+		}
+		if err != nil {
+			return err
+		}
+		if vatCountry != "" && vatCountry != country && !(country == "GB" && vatCountry == "XI") {
+			return fmt.Errorf("VAT number %s is from %s, but the company is established in %s", t.VATNumber, vatCountry, country)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE company SET vat_number = $1, tax_rounding = $2, oss_registered = $3,
+			over_distance_threshold = $4`, t.VATNumber, string(t.Rounding), t.OSSRegistered, t.OverDistanceThreshold)
+		return err
+	})
+	return db.MapError(err)
+}
