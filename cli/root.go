@@ -208,7 +208,7 @@ database server, run: oms demo`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newMigrateCmd(g), newSeedCmd(g), newCheckCmd(g), newVersionCmd(), newDemoCmd(g), newTUICmd(g), newBenchCmd(g),
 		newStaffCmd(g), newServeCmd(g), newCatalogCmd(g), newInitCmd(g), newImportCmd(g), newAllocateCmd(g))
-	root.AddCommand(newFXCmd(g), newTaxCmd(g))
+	root.AddCommand(newFXCmd(g), newTaxCmd(g), newInvoiceCmd(g))
 	root.AddCommand(newExportCmd(g))
 	return root
 }
