@@ -1,8 +1,14 @@
-// Package invoicing is the invoicing area of the data layer: issuing invoices and credit notes.
+// Package invoicing is the invoicing area of the data layer: the exchange and tax rates
+// documents are made with (rates.go), invoices issued for what an order shipped and credit
+// notes for what came back (order.go), and issued documents read back whole or listed
+// (read.go).
 //
 // A document is written in one transaction: header, lines and tax lines, with the totals and
-// the base-currency amounts worked out by model.Totals. The database (migration 00006) stamps
-// the issue time, checks the document as a whole and takes its number from the series of its
-// year as the last step before commit, so numbers have no gaps and the series is locked only
-// for the commit itself. Issued documents never change.
+// the base-currency amounts worked out by model.Totals; its tax comes from the channel as
+// stated, or for an order entered by hand from model.DecideTaxTreatment with the seller's
+// settings. The database (migrations 00006, 00027) stamps the issue time, checks the document
+// as a whole — including that its exchange rate is the stored one of its date, as stored or
+// its inverse — and takes its number from the series of its year as the last step before
+// commit, so numbers have no gaps and the series is locked only for the commit itself. Issued
+// documents never change.
 package invoicing
