@@ -210,6 +210,7 @@ database server, run: oms demo`,
 		newStaffCmd(g), newServeCmd(g), newCatalogCmd(g), newInitCmd(g), newImportCmd(g), newAllocateCmd(g))
 	root.AddCommand(newFXCmd(g), newTaxCmd(g), newInvoiceCmd(g))
 	root.AddCommand(newExportCmd(g))
+	root.AddCommand(newCompanyCmd(g), newCustomersCmd(g))
 	return root
 }
 
