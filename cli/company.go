@@ -118,7 +118,8 @@ as it is afterwards. The VAT number must be well formed and of the company's own
 company may hold an XI number); an empty one removes it. --oss says the company declares EU
 distance sales through the One Stop Shop, --over-threshold that it is over the EUR 10,000
 distance-sale threshold; both decide the tax of orders entered by hand. An address needs a
-first line and a city. Documents already issued keep what they said. An admin's work.`,
+first line and a city. Documents already issued keep their amounts and tax; printed again,
+they show the company as it is now. An admin's work.`,
 		Example: `  oms company set --vat-number NL123456789B01 --tax-rounding line --oss=true
   oms company set --address-line1 "Wijnhaven 3" --postal-code "3011 WG" --city Rotterdam --phone "+31 10 123 4567"`,
 		Args: cobra.NoArgs,
@@ -194,9 +195,9 @@ func newCustomersVATCmd(g *globals) *cobra.Command {
 		Short: "Set the VAT number of a business customer (\"\" removes it)",
 		Long: `Records the VAT number of the customer CHANNEL knows as EXTERNAL-ID (the customer id in the
 channel's order files). A business customer's VAT number decides reverse charge on the orders
-entered for it by hand and is printed on its invoices; documents already issued keep what they
-said. The number must be well formed (a country prefix and that country's format); "" removes
-it. The back office's work.`,
+entered for it by hand and is printed on its invoices (documents already issued keep their tax;
+printed again, they show the number as it is now). The number must be well formed (a country
+prefix and that country's format); "" removes it. The back office's work.`,
 		Example: `  oms customers vat web 10042 "DE 123 456 789"`,
 		Args:    exactly("CHANNEL", "EXTERNAL-ID", "VAT-NUMBER"),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -7,6 +7,7 @@ import (
 
 	"oms/db/company"
 	"oms/db/dbtest"
+	"oms/db/invoicing"
 )
 
 // TestCompanyShowAndSet: the admin sets the address and tax settings a few flags at a time and
@@ -107,5 +108,22 @@ func TestCustomersVAT(t *testing.T) {
 	oneLine(t, "unknown customer", stderr, "oms: no such customer: channel web has no customer 10043")
 	if out := omsOK(t, "customers", "vat", "web", "10042", "", "--db", bo); out != "Müller GmbH (DE): no VAT number (was DE123456789)\n" {
 		t.Fatalf("remove: %q", out)
+	}
+}
+
+// The seller's address the document carries is what oms invoice pdf prints in the seller's
+// block: street lines, "postcode city", region; empty parts left out.
+func TestInvoicePDFPrintsTheSellersAddress(t *testing.T) {
+	d := invoicing.IssuedDocument{Number: "INV-2026-000001", Kind: invoicing.Invoice, Currency: "EUR", BaseCurrency: "EUR",
+		Seller: invoicing.Party{Name: "Jansen Trading B.V.", Country: "NL", VATNumber: "NL123456789B01",
+			Line1: "Wijnhaven 3", PostalCode: "3011 WG", City: "Rotterdam", Region: "Zuid-Holland"}}
+	s := pdfDocument(d).Seller
+	if s.Name != "Jansen Trading B.V." || s.Country != "NL" || s.VATNumber != "NL123456789B01" ||
+		strings.Join(s.Address, " | ") != "Wijnhaven 3 | 3011 WG Rotterdam | Zuid-Holland" {
+		t.Fatalf("seller as printed: %+v", s)
+	}
+	d.Seller = invoicing.Party{Name: "Jansen Trading B.V.", Country: "NL"}
+	if s := pdfDocument(d).Seller; len(s.Address) != 0 {
+		t.Fatalf("a company without an address prints %q", s.Address)
 	}
 }

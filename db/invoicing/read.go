@@ -18,8 +18,7 @@ import (
 var ErrNoDocument = errors.New("no such invoice or credit note")
 
 // Party is the seller, the buyer or one of the buyer's addresses as a document prints it.
-// The company keeps no postal address (migration 00012), so the seller has only Name, Country
-// and VATNumber.
+// The seller's address is the company's (migration 00028) as it is when the document is read.
 type Party struct {
 	Name       string `db:"name"`
 	Company    string `db:"company"`
@@ -101,6 +100,11 @@ func (s *Store) Document(ctx context.Context, number string) (IssuedDocument, er
 		Seller       string        `db:"seller"`
 		SellerCtry   string        `db:"seller_country"`
 		SellerVAT    string        `db:"seller_vat"`
+		SellerLine1  string        `db:"seller_line1"`
+		SellerLine2  string        `db:"seller_line2"`
+		SellerPost   string        `db:"seller_postal_code"`
+		SellerCity   string        `db:"seller_city"`
+		SellerRegion string        `db:"seller_region"`
 		Customer     string        `db:"customer"`
 		CustCtry     string        `db:"customer_country"`
 		CustVAT      string        `db:"customer_vat"`
@@ -114,6 +118,8 @@ func (s *Store) Document(ctx context.Context, number string) (IssuedDocument, er
 		       i.fx_inverse, to_char(i.fx_date, 'YYYY-MM-DD') AS fx_date, i.subtotal_minor, i.tax_minor, i.total_minor,
 		       i.subtotal_base_minor, i.tax_base_minor, i.total_base_minor, i.notes,
 		       co.name AS seller, co.country AS seller_country, co.vat_number AS seller_vat,
+		       co.line1 AS seller_line1, co.line2 AS seller_line2, co.postal_code AS seller_postal_code,
+		       co.city AS seller_city, co.region AS seller_region,
 		       cu.name AS customer, cu.country AS customer_country, cu.vat_number AS customer_vat,
 		       o.ship_to_address_id AS ship_to, o.bill_to_address_id AS bill_to
 		  FROM invoices i
@@ -134,7 +140,8 @@ func (s *Store) Document(ctx context.Context, number string) (IssuedDocument, er
 	}
 	d := IssuedDocument{ID: h.ID, Number: h.Number, Kind: Kind(h.Kind), Series: h.Series, IssuedAt: h.IssuedAt,
 		OrderNumber: h.Order, OrderExternal: h.External, OrderedAt: h.OrderedAt, Credits: h.Credits,
-		Seller:   Party{Name: h.Seller, Country: h.SellerCtry, VATNumber: h.SellerVAT},
+		Seller: Party{Name: h.Seller, Country: h.SellerCtry, VATNumber: h.SellerVAT, Line1: h.SellerLine1,
+			Line2: h.SellerLine2, PostalCode: h.SellerPost, City: h.SellerCity, Region: h.SellerRegion},
 		Buyer:    Party{Name: h.Customer, Country: h.CustCtry, VATNumber: h.CustVAT},
 		Currency: model.Currency(h.Currency), BaseCurrency: model.Currency(h.Base), FXRate: h.Rate, FXInverse: h.Inverse,
 		FXDate: fxDate, Subtotal: h.Subtotal, Tax: h.Tax, Total: h.Total, SubtotalBase: h.SubtotalBase,

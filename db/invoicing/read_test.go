@@ -6,7 +6,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"oms/db/company"
 )
+
+func ptr[T any](v T) *T { return &v }
 
 // What a printed invoice needs comes back with the document: the seller and its VAT number, the
 // buyer with theirs, the bill-to and ship-to addresses, the order and the id the customer knows
@@ -41,6 +45,18 @@ func TestReadDocumentsAndListThem(t *testing.T) {
 	}
 	if d.Seller.Name != "Jansen Trading B.V." || d.Seller.Country != "NL" || d.Seller.VATNumber != "NL123456789B01" {
 		t.Errorf("seller %+v", d.Seller)
+	}
+	// The seller's address is the company's (00028): none until the admin sets one.
+	if d.Seller.Line1 != "" || d.Seller.City != "" {
+		t.Errorf("seller address before one is set: %+v", d.Seller)
+	}
+	if _, err := company.New(w.owner).Update(ctx, company.Changes{Line1: ptr("Wijnhaven 3"), Line2: ptr("2nd floor"),
+		PostalCode: ptr("3011 WG"), City: ptr("Rotterdam"), Region: ptr("Zuid-Holland")}); err != nil {
+		t.Fatal(err)
+	}
+	if s := w.doc(t, inv.Number).Seller; s != (Party{Name: "Jansen Trading B.V.", Country: "NL", VATNumber: "NL123456789B01",
+		Line1: "Wijnhaven 3", Line2: "2nd floor", PostalCode: "3011 WG", City: "Rotterdam", Region: "Zuid-Holland"}) {
+		t.Errorf("seller with its address: %+v", s)
 	}
 	if d.Buyer.Name != "Müller GmbH" || d.Buyer.VATNumber != "DE123456789" || d.BillTo == nil ||
 		d.BillTo.Company != "Müller Einkauf" || d.BillTo.VATNumber != "DE123456789" || d.ShipTo.City != "Somewhere" ||
