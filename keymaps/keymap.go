@@ -14,6 +14,7 @@ const (
 	ScopeOrder    = "order"
 	ScopeProducts = "products"
 	ScopeNewOrder = "newOrder"
+	ScopeInvoices = "invoices"
 	ScopeInput    = "input"
 	ScopeDialog   = "dialog"
 )
@@ -27,6 +28,7 @@ type KeyMap struct {
 	Order    OrderKeys
 	Products ProductsKeys
 	NewOrder NewOrderKeys
+	Invoices InvoicesKeys
 	Input    InputKeys
 	Dialog   DialogKeys
 }
@@ -140,6 +142,26 @@ func (n NewOrderKeys) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (n NewOrderKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{n.Save, n.NextField, n.PrevField}, {n.PickUp, n.PickDown, n.RemoveLine}}
+}
+
+// InvoicesKeys are the invoices screen's own actions (together with List), on its list of
+// documents and on a document's page.
+type InvoicesKeys struct {
+	FindOrder   key.Binding
+	Series      key.Binding
+	Dates       key.Binding
+	ClearFilter key.Binding
+	Refresh     key.Binding
+}
+
+// ShortHelp implements help.KeyMap.
+func (i InvoicesKeys) ShortHelp() []key.Binding {
+	return []key.Binding{i.FindOrder, i.Series, i.Dates, i.Refresh}
+}
+
+// FullHelp implements help.KeyMap.
+func (i InvoicesKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{i.FindOrder, i.Series, i.Dates}, {i.ClearFilter, i.Refresh}}
 }
 
 // InputKeys apply while a text or scan field is focused.
@@ -365,6 +387,18 @@ var registry = []scopeDef{
 			{"pickDown", []string{"down"}, "down", "Choose the customer below in the search's results", func(k *KeyMap) *key.Binding { return &k.NewOrder.PickDown }},
 			{"removeLine", []string{"ctrl+x"}, "remove line", "Remove the last line", func(k *KeyMap) *key.Binding { return &k.NewOrder.RemoveLine }},
 			{"save", []string{"ctrl+s"}, "save", "Save the order (enter in a plain field saves too)", func(k *KeyMap) *key.Binding { return &k.NewOrder.Save }},
+		},
+	},
+	{
+		name:  ScopeInvoices,
+		title: "Invoices",
+		about: "On the invoices list and a document's page, together with the list keys.",
+		actions: []actionDef{
+			{"findOrder", []string{"/"}, "order", "Show only the documents of an order: type its number, enter applies it", func(k *KeyMap) *key.Binding { return &k.Invoices.FindOrder }},
+			{"series", []string{"s"}, "series", "Show every series, then invoices only, then credit notes only", func(k *KeyMap) *key.Binding { return &k.Invoices.Series }},
+			{"dates", []string{"d"}, "dates", "Show documents issued on any day, today, or this month (UTC)", func(k *KeyMap) *key.Binding { return &k.Invoices.Dates }},
+			{"clearFilter", []string{"x"}, "clear", "Clear the order, series and dates", func(k *KeyMap) *key.Binding { return &k.Invoices.ClearFilter }},
+			{"refresh", []string{"r"}, "refresh", "Refetch now (the change feed does not watch invoices)", func(k *KeyMap) *key.Binding { return &k.Invoices.Refresh }},
 		},
 	},
 	{

@@ -19,6 +19,7 @@ var groups = []Group{
 	{Name: "products screen", Scopes: []string{ScopeGlobal, ScopeList, ScopeProducts}},
 	{Name: "product form", Scopes: []string{ScopeGlobal, ScopeInput, ScopeProducts}, Focused: true},
 	{Name: "order form", Scopes: []string{ScopeGlobal, ScopeInput, ScopeOrder}, Focused: true},
+	{Name: "invoices screen", Scopes: []string{ScopeGlobal, ScopeList, ScopeInvoices}},
 	{Name: "new order form", Scopes: []string{ScopeGlobal, ScopeInput, ScopeNewOrder}, Focused: true},
 	{Name: "text field", Scopes: []string{ScopeGlobal, ScopeInput}, Focused: true},
 	{Name: "dialog", Scopes: []string{ScopeGlobal, ScopeDialog}, Focused: true},

@@ -1,0 +1,544 @@
+package invoices
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"oms/db/invoicing"
+	"oms/keymaps"
+	"oms/model"
+	"oms/tui/ui"
+)
+
+// Data is what the list reads; *invoicing.Store implements it.
+type Data interface {
+	DocumentPage(ctx context.Context, r invoicing.PageRequest) ([]invoicing.PageRow, error)
+	DocumentSeries(ctx context.Context) ([]invoicing.SeriesRow, error)
+	DocData
+}
+
+// Route names the list in the route table.
+const Route ui.Route = "invoices"
+
+// Jobs are the jobs that may read invoices (migration 00009: the back office, and supervisors
+// through it, and admins).
+var Jobs = []string{"backoffice", "supervisor", "admin"}
+
+// Def is the list's entry in the route table: a top-level screen reached by the menu (every
+// function key is taken, so it has no jump key of its own).
+func Def(data Data) ui.Def {
+	return ui.Def{Route: Route, Title: "Invoices", Short: "Invoices",
+		Key:   func(*keymaps.KeyMap) key.Binding { return key.NewBinding() },
+		Build: func(c *ui.Context, _ any) ui.Component { return New(c, data) },
+		Jobs:  Jobs}
+}
+
+type fetchKind int
+
+const (
+	fetchFirst fetchKind = iota
+	fetchRefresh
+	fetchNext
+	fetchPrev
+)
+
+type pageWant struct {
+	kind   fetchKind
+	req    invoicing.PageRequest
+	filter filter
+}
+
+type pagePayload struct {
+	want pageWant
+	rows []invoicing.PageRow
+}
+
+// period is the quick choice of issue days.
+type period int
+
+const (
+	anyDay period = iota
+	today
+	thisMonth
+	periods
+)
+
+// filter is what narrows the list: an order number, a series (0 all, else series[n-1]) and a
+// period.
+type filter struct {
+	order  string
+	series int
+	period period
+}
+
+// Screen is the list of issued documents.
+type Screen struct {
+	ctx  *ui.Context
+	id   ui.InstanceID
+	data Data
+
+	pages     *ui.Fetcher[fetchKind, pagePayload]
+	seriesGet *ui.Fetcher[struct{}, []invoicing.SeriesRow]
+
+	order  textinput.Model
+	f      filter
+	series []invoicing.SeriesRow
+
+	width, height  int
+	rows           []invoicing.PageRow
+	cursor, offset int
+	atStart, atEnd bool
+	loaded, stale  bool
+}
+
+// New builds the list; Init loads its first page and the series.
+func New(c *ui.Context, data Data) *Screen {
+	ti := textinput.New()
+	ti.Prompt = "/"
+	ti.Placeholder = "order number"
+	ti.CharLimit = 32
+	ti.Cursor.SetMode(cursor.CursorStatic)
+	s := &Screen{ctx: c, id: ui.NewInstanceID(), data: data, order: ti}
+	s.pages = ui.NewFetcher(c, s.id, "invoices page", func(kind fetchKind) ui.Query[pagePayload] {
+		w := s.pageWant(kind)
+		return func(ctx context.Context) (pagePayload, error) {
+			rows, err := data.DocumentPage(ctx, w.req)
+			return pagePayload{want: w, rows: rows}, err
+		}
+	})
+	s.seriesGet = ui.NewFetcher(c, s.id, "invoice series", func(struct{}) ui.Query[[]invoicing.SeriesRow] {
+		return data.DocumentSeries
+	})
+	return s
+}
+
+func (s *Screen) ID() ui.InstanceID { return s.id }
+func (s *Screen) Title() string     { return "Invoices" }
+
+// Capturing is true while the order field has the keys.
+func (s *Screen) Capturing() bool { return s.order.Focused() }
+
+func (s *Screen) Init() tea.Cmd {
+	return tea.Batch(s.seriesGet.Want(struct{}{}), s.pages.Want(fetchFirst))
+}
+
+func (s *Screen) visibleRows() int { return max(s.height-s.chromeLines(), 1) }
+
+func (s *Screen) chromeLines() int {
+	if s.width >= 40 {
+		return 2 // filters, column titles
+	}
+	return 1
+}
+
+func (s *Screen) pageSize() int  { return min(max(2*s.visibleRows(), 20), 200) }
+func (s *Screen) maxWindow() int { return 3 * s.pageSize() }
+
+// listFilter is the filter as the data layer takes it; days are UTC calendar days.
+func (s *Screen) listFilter(f filter) invoicing.ListFilter {
+	lf := invoicing.ListFilter{Order: f.order}
+	if f.series > 0 && f.series <= len(s.series) {
+		lf.Series = s.series[f.series-1].Code
+	}
+	now := s.ctx.Now().UTC()
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	switch f.period {
+	case today:
+		lf.From, lf.To = day, day
+	case thisMonth:
+		lf.From = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+		lf.To = lf.From.AddDate(0, 1, -1)
+	}
+	return lf
+}
+
+func (s *Screen) pageWant(kind fetchKind) pageWant {
+	w := pageWant{kind: kind, filter: s.f}
+	w.req = invoicing.PageRequest{Filter: s.listFilter(s.f), Limit: s.pageSize()}
+	switch kind {
+	case fetchRefresh:
+		// From the newest when the window starts there, else from the window's first row; the
+		// selected document stays selected either way.
+		if len(s.rows) > 0 && !s.atStart {
+			c := s.rows[0].Cursor()
+			w.req.From = &c
+		}
+		w.req.Limit = min(max(len(s.rows), s.pageSize()), s.maxWindow())
+	case fetchNext:
+		c := s.rows[len(s.rows)-1].Cursor()
+		w.req.After = &c
+	case fetchPrev:
+		c := s.rows[0].Cursor()
+		w.req.Before = &c
+	}
+	return w
+}
+
+// Update handles keys and answers. Shown again (back from a document), it refetches its window
+// in place, keeping the selected document.
+func (s *Screen) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		return s.key(msg)
+	case ui.Result:
+		return s.result(msg)
+	case ui.ChangedMsg, ui.ActivatedMsg:
+		return s.pages.Want(fetchRefresh)
+	}
+	return nil
+}
+
+func (s *Screen) result(r ui.Result) tea.Cmd {
+	if a, mine, ok, next := s.pages.Take(r); mine {
+		switch {
+		case !ok:
+		case a.Err != nil:
+			s.stale = true // rows and filters kept, marked stale
+		case a.Value.want.filter == s.f:
+			s.apply(a.Value)
+		}
+		return next
+	}
+	if a, mine, ok, next := s.seriesGet.Take(r); mine {
+		if ok && a.Err == nil {
+			s.series = a.Value
+		}
+		return next
+	}
+	return nil
+}
+
+func (s *Screen) apply(p pagePayload) {
+	full := len(p.rows) == p.want.req.Limit
+	var selected int64
+	if s.cursor < len(s.rows) {
+		selected = s.rows[s.cursor].ID
+	}
+	s.loaded, s.stale = true, false
+	switch p.want.kind {
+	case fetchFirst:
+		s.rows, s.atStart, s.atEnd = p.rows, true, !full
+		s.cursor, s.offset = 0, 0
+	case fetchRefresh:
+		s.rows, s.atEnd = p.rows, !full
+		s.atStart = s.atStart || p.want.req.From == nil
+		s.cursor = min(s.cursor, max(len(s.rows)-1, 0))
+		for i := range s.rows {
+			if s.rows[i].ID == selected {
+				s.cursor = i
+			}
+		}
+	case fetchNext:
+		s.rows, s.atEnd = append(s.rows, p.rows...), !full
+		if extra := len(s.rows) - s.maxWindow(); extra > 0 {
+			extra = min(extra, s.offset)
+			s.rows = append(s.rows[:0:0], s.rows[extra:]...)
+			s.cursor -= extra
+			s.offset -= extra
+			s.atStart = s.atStart && extra == 0
+		}
+	case fetchPrev:
+		s.rows = append(append(make([]invoicing.PageRow, 0, len(p.rows)+len(s.rows)), p.rows...), s.rows...)
+		s.cursor += len(p.rows)
+		s.offset += len(p.rows)
+		s.atStart = !full
+		if extra := len(s.rows) - s.maxWindow(); extra > 0 {
+			keep := max(len(s.rows)-extra, s.offset+s.visibleRows())
+			if keep < len(s.rows) {
+				s.rows, s.atEnd = s.rows[:keep:keep], false
+			}
+		}
+	}
+	s.clampOffset()
+}
+
+func (s *Screen) clampOffset() {
+	vis := s.visibleRows()
+	if s.cursor < s.offset {
+		s.offset = s.cursor
+	}
+	if s.cursor >= s.offset+vis {
+		s.offset = s.cursor - vis + 1
+	}
+	s.offset = max(min(s.offset, len(s.rows)-vis), 0)
+}
+
+func (s *Screen) move(delta int) tea.Cmd {
+	if len(s.rows) == 0 {
+		return nil
+	}
+	s.cursor = max(min(s.cursor+delta, len(s.rows)-1), 0)
+	s.clampOffset()
+	vis := s.visibleRows()
+	switch {
+	case s.pages.InFlight():
+	case !s.atEnd && s.cursor >= len(s.rows)-vis:
+		return s.pages.Want(fetchNext)
+	case !s.atStart && s.cursor < vis:
+		return s.pages.Want(fetchPrev)
+	}
+	return nil
+}
+
+// refilter shows the first page of the new filter.
+func (s *Screen) refilter() tea.Cmd {
+	s.rows, s.loaded, s.cursor, s.offset = nil, false, 0, 0
+	return s.pages.Want(fetchFirst)
+}
+
+func (s *Screen) key(msg tea.KeyMsg) tea.Cmd {
+	if s.order.Focused() {
+		return s.orderKey(msg)
+	}
+	l, k := &s.ctx.Keys.List, &s.ctx.Keys.Invoices
+	switch {
+	case key.Matches(msg, l.Down):
+		return s.move(1)
+	case key.Matches(msg, l.Up):
+		return s.move(-1)
+	case key.Matches(msg, l.PageDown):
+		return s.move(s.visibleRows())
+	case key.Matches(msg, l.PageUp):
+		return s.move(-s.visibleRows())
+	case key.Matches(msg, l.Top):
+		if s.atStart {
+			return s.move(-len(s.rows))
+		}
+		return s.pages.Want(fetchFirst)
+	case key.Matches(msg, l.Bottom):
+		return s.move(len(s.rows))
+	case key.Matches(msg, l.Open):
+		if s.cursor < len(s.rows) {
+			return Open(s.rows[s.cursor].Number)
+		}
+	case key.Matches(msg, k.FindOrder):
+		s.order.SetValue(s.f.order)
+		s.order.CursorEnd()
+		return s.order.Focus()
+	case key.Matches(msg, k.Series):
+		s.f.series = (s.f.series + 1) % (len(s.series) + 1)
+		return s.refilter()
+	case key.Matches(msg, k.Dates):
+		s.f.period = (s.f.period + 1) % periods
+		return s.refilter()
+	case key.Matches(msg, k.ClearFilter):
+		s.f = filter{}
+		s.order.SetValue("")
+		return s.refilter()
+	case key.Matches(msg, k.Refresh):
+		return s.pages.Want(fetchRefresh)
+	}
+	return nil
+}
+
+// orderKey edits the order number; enter applies it (empty: every order), esc leaves the field
+// as it was.
+func (s *Screen) orderKey(msg tea.KeyMsg) tea.Cmd {
+	in := &s.ctx.Keys.Input
+	switch {
+	case key.Matches(msg, in.Submit):
+		s.order.Blur()
+		s.order.SetValue(strings.ToUpper(strings.TrimSpace(s.order.Value())))
+		if s.order.Value() == s.f.order {
+			return nil
+		}
+		s.f.order = s.order.Value()
+		return s.refilter()
+	case key.Matches(msg, in.Cancel):
+		s.order.Blur()
+		s.order.SetValue(s.f.order)
+		return nil
+	case key.Matches(msg, in.Clear):
+		s.order.SetValue("")
+		return nil
+	}
+	var cmd tea.Cmd
+	s.order, cmd = s.order.Update(msg)
+	return cmd
+}
+
+// DocRoute opens one document's page; its Arg is a DocRef.
+const DocRoute ui.Route = "invoice"
+
+// DocRef is the argument of DocRoute: the document's number.
+type DocRef struct{ Number string }
+
+// Open opens a document's page.
+func Open(number string) tea.Cmd {
+	return func() tea.Msg { return ui.Open{Route: DocRoute, Arg: DocRef{Number: number}} }
+}
+
+// ShortHelp is the footer, most important first.
+func (s *Screen) ShortHelp() []key.Binding {
+	if s.order.Focused() {
+		in := &s.ctx.Keys.Input
+		return []key.Binding{withHelp(in.Submit, "apply"), withHelp(in.Cancel, "leave"), in.Clear}
+	}
+	k := &s.ctx.Keys.Invoices
+	return []key.Binding{s.ctx.Keys.List.Open, k.FindOrder, k.Series, k.Dates, k.ClearFilter, k.Refresh}
+}
+
+func withHelp(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}
+
+// FullHelp is the help page: the keys, and the marks of the narrow layouts.
+func (s *Screen) FullHelp() [][]key.Binding {
+	marks := []key.Binding{
+		key.NewBinding(key.WithKeys("→"), key.WithHelp("→ INV-…", "the invoice a credit note corrects")),
+		key.NewBinding(key.WithKeys("IN"), key.WithHelp("inv IN / CN", "invoice / credit note")),
+	}
+	return append(append(s.ctx.Keys.List.FullHelp(), s.ctx.Keys.Invoices.FullHelp()...), marks)
+}
+
+func (s *Screen) SetSize(w, h int) {
+	s.width, s.height = w, h
+	s.order.Width = max(min(w-4, 20), 4)
+	s.clampOffset()
+}
+
+// seriesName is the series filter in words: wide, or in a few letters.
+func (s *Screen) seriesName(short bool) string {
+	if s.f.series == 0 || s.f.series > len(s.series) {
+		if short {
+			return "all"
+		}
+		return "all series"
+	}
+	r := s.series[s.f.series-1]
+	if short {
+		return strings.TrimSuffix(r.Prefix, "-")
+	}
+	switch r.Code {
+	case "invoice":
+		return "invoices"
+	case "credit_note":
+		return "credit notes"
+	}
+	return strings.ReplaceAll(r.Code, "_", " ")
+}
+
+func (s *Screen) periodName(short bool) string {
+	now := s.ctx.Now().UTC()
+	switch s.f.period {
+	case today:
+		if short {
+			return "today"
+		}
+		return "today " + now.Format("2 Jan")
+	case thisMonth:
+		if short {
+			return now.Format("Jan")
+		}
+		return now.Format("January 2006")
+	}
+	if short {
+		return "any day"
+	}
+	return "any day"
+}
+
+// filterLine is the order field and the other filters.
+func (s *Screen) filterLine() string {
+	st := s.ctx.Styles
+	w := s.width
+	field := s.order.View()
+	short := w < 60
+	rest := s.seriesName(short) + " · " + s.periodName(short)
+	var line string
+	switch {
+	case w < 40 && s.order.Focused():
+		line = field
+	case w < 40:
+		if s.f.order != "" {
+			line = " " + s.f.order
+		} else {
+			line = " " + rest
+		}
+	default:
+		line = ui.Fit(field, s.order.Width+2) + " " + rest
+	}
+	if s.stale {
+		line = ui.Fit(line, w-8) + st.Muted.Render(" (stale)")
+	}
+	return ui.Fit(line, w)
+}
+
+// View draws the filters, column titles and the visible rows.
+func (s *Screen) View() string {
+	st := s.ctx.Styles
+	var b strings.Builder
+	b.WriteString(s.filterLine())
+	if s.width >= 40 {
+		b.WriteString("\n" + st.TableHeader.Render(ui.Fit(s.titles(), s.width)))
+	}
+	switch {
+	case !s.loaded:
+		b.WriteString("\n " + st.Muted.Render("Loading…"))
+	case len(s.rows) == 0:
+		b.WriteString("\n " + st.Muted.Render("No document matches."))
+	}
+	end := min(s.offset+s.visibleRows(), len(s.rows))
+	for i := s.offset; i < end; i++ {
+		text := s.row(&s.rows[i])
+		b.WriteByte('\n')
+		if i == s.cursor {
+			b.WriteString(st.Selected.Render(ui.Fit(">"+text[1:], s.width)))
+		} else {
+			b.WriteString(ui.Fit(text, s.width))
+		}
+	}
+	return ui.Clamp(b.String(), s.width, s.height)
+}
+
+const (
+	numW   = 16 // INV-2026-0000001
+	orderW = 10 // SO-0000001
+	totalW = 14
+)
+
+func (s *Screen) titles() string {
+	w := s.width
+	if w >= 60 {
+		return " " + ui.Fit("Number", numW) + " " + ui.Fit("Kind", 7) + " " + ui.Fit("Issued", 6) + " " +
+			ui.Fit("Order", orderW) + " " + ui.Fit("Customer", w-60) + " " + ui.FitRight("Total", totalW)
+	}
+	return " " + ui.Fit("Number", numW) + " " + ui.Fit("Kind", 4) + " " + ui.FitRight("Total", w-23)
+}
+
+// row lays out a document for the width: every column from 60; number, kind and total from 40;
+// number and kind below.
+func (s *Screen) row(r *invoicing.PageRow) string {
+	w := s.width
+	total := model.Money{Minor: r.Total, Currency: model.Currency(r.Currency)}
+	amount := total.FormatGrouped() + " " + r.Currency
+	credit := r.Kind == invoicing.CreditNote
+	switch {
+	case w >= 60:
+		kind, who := "invoice", r.Customer
+		if credit {
+			kind, who = "credit", "→"+r.Credits+" "+r.Customer
+		}
+		return " " + ui.Fit(r.Number, numW) + " " + ui.Fit(kind, 7) + " " +
+			ui.Fit(r.IssuedAt.In(s.ctx.Location).Format("02 Jan"), 6) + " " + ui.Fit(r.OrderNumber, orderW) + " " +
+			ui.Fit(who, w-60) + " " + ui.FitRight(amount, totalW)
+	case w >= 40:
+		kind := "inv"
+		if credit {
+			kind = "CN"
+		}
+		return " " + ui.Fit(r.Number, numW) + " " + ui.Fit(kind, 4) + " " + ui.FitRight(amount, w-23)
+	}
+	kind := "IN"
+	if credit {
+		kind = "CN"
+	}
+	return " " + ui.Fit(r.Number, max(w-4, 1)) + " " + kind
+}
