@@ -381,7 +381,7 @@ func (s *Screen) ShortHelp() []key.Binding {
 		return []key.Binding{withHelp(in.Submit, "apply"), withHelp(in.Cancel, "leave"), in.Clear}
 	}
 	k := &s.ctx.Keys.Invoices
-	return []key.Binding{s.ctx.Keys.List.Open, k.FindOrder, k.Series, k.Dates, k.ClearFilter, k.Refresh}
+	return []key.Binding{s.ctx.Keys.List.Open, k.FindOrder, k.Refresh, k.Series, k.Dates, k.ClearFilter}
 }
 
 func withHelp(b key.Binding, desc string) key.Binding {
