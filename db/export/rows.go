@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"time"
 
+	"github.com/lib/pq"
+
 	"oms/model"
 )
 
@@ -70,26 +72,45 @@ SELECT l.order_id, l.id, o.number, c.code, o.external_id, l.line_no, l.external_
 }
 
 // Invoice is one invoice or credit note, amounts as stored (positive) in the document's currency
-// and in the base currency.
+// and in the base currency, with what a finance system books it by: the customer and their VAT
+// number, the order's date, the rate and how it is stated, the legal note and the tax per rate.
 type Invoice struct {
-	ID             int64
-	Number         string
-	Kind           string // invoice or credit_note
-	CreditedNumber string // a credit note's invoice
-	OrderNumber    string
-	Channel        string
-	ExternalID     string
-	IssuedAt       time.Time
-	Currency       model.Currency
-	SubtotalMinor  int64
-	TaxMinor       int64
-	TotalMinor     int64
-	BaseCurrency   model.Currency
-	FXRate         string // units of Currency per unit of BaseCurrency, as stored ("1.0825")
-	FXDate         string // YYYY-MM-DD
-	SubtotalBase   int64
-	TaxBase        int64
-	TotalBase      int64
+	ID              int64
+	Number          string
+	Kind            string // invoice or credit_note
+	CreditedNumber  string // a credit note's invoice
+	OrderNumber     string
+	Channel         string
+	ExternalID      string
+	OrderedAt       time.Time
+	CustomerName    string
+	CustomerCountry string
+	CustomerVAT     string // "" for a consumer
+	IssuedAt        time.Time
+	Currency        model.Currency
+	SubtotalMinor   int64
+	TaxMinor        int64
+	TotalMinor      int64
+	BaseCurrency    model.Currency
+	// FXRate is the stored rate as stored ("1.0825"): units of Currency per unit of
+	// BaseCurrency, or, when FXInverse, units of BaseCurrency per unit of Currency (only that
+	// direction was stored; migration 00027). Base amounts are the amounts divided by the rate,
+	// or when FXInverse multiplied by it.
+	FXRate       string
+	FXInverse    bool
+	FXDate       string // YYYY-MM-DD
+	SubtotalBase int64
+	TaxBase      int64
+	TotalBase    int64
+	Notes        string // the mention a document without VAT carries (reverse charge, export)
+	Taxes        []InvoiceTax
+}
+
+// InvoiceTax is a document's tax at one rate (invoice_tax_lines), in both currencies.
+type InvoiceTax struct {
+	RatePPM                        int64
+	TaxableMinor, TaxMinor         int64
+	TaxableBaseMinor, TaxBaseMinor int64
 }
 
 // Invoices streams the invoices and credit notes of the export, by id.
@@ -104,23 +125,40 @@ func (r *Reader) Invoices(ctx context.Context, fn func(Invoice) error) error {
 	r.orderFilters(q, "o")
 	text := `
 SELECT i.id, coalesce(i.number, ''), i.kind, coalesce(ci.number, ''), o.number, c.code, o.external_id,
+       o.ordered_at, coalesce(cu.name, o.customer_name), coalesce(cu.country, ''), coalesce(cu.vat_number, ''),
        i.issued_at, i.currency, i.subtotal_minor, i.tax_minor, i.total_minor, i.base_currency,
-       trim_scale(i.fx_rate)::text, i.fx_date::text, i.subtotal_base_minor, i.tax_base_minor,
-       i.total_base_minor
+       trim_scale(i.fx_rate)::text, i.fx_inverse, i.fx_date::text, i.subtotal_base_minor, i.tax_base_minor,
+       i.total_base_minor, i.notes, t.rates, t.taxable, t.tax, t.taxable_base, t.tax_base
   FROM invoices i
   JOIN orders o ON o.id = i.order_id
   JOIN channels c ON c.id = o.channel_id
-  LEFT JOIN invoices ci ON ci.id = i.credited_invoice_id` + q.whereSQL() + `
+  LEFT JOIN customers cu ON cu.id = o.customer_id
+  LEFT JOIN invoices ci ON ci.id = i.credited_invoice_id
+  CROSS JOIN LATERAL (
+        SELECT array_agg(tl.tax_rate_ppm ORDER BY tl.tax_rate_ppm) AS rates,
+               array_agg(tl.taxable_minor ORDER BY tl.tax_rate_ppm) AS taxable,
+               array_agg(tl.tax_minor ORDER BY tl.tax_rate_ppm) AS tax,
+               array_agg(tl.taxable_base_minor ORDER BY tl.tax_rate_ppm) AS taxable_base,
+               array_agg(tl.tax_base_minor ORDER BY tl.tax_rate_ppm) AS tax_base
+          FROM invoice_tax_lines tl WHERE tl.invoice_id = i.id) t` + q.whereSQL() + `
  ORDER BY i.id`
 	return r.stream(ctx, text, q, func(rows *sql.Rows) error {
 		var v Invoice
 		var cur, base string
+		var rates, taxable, tax, taxableBase, taxBase pq.Int64Array
 		if err := rows.Scan(&v.ID, &v.Number, &v.Kind, &v.CreditedNumber, &v.OrderNumber, &v.Channel,
-			&v.ExternalID, &v.IssuedAt, &cur, &v.SubtotalMinor, &v.TaxMinor, &v.TotalMinor, &base,
-			&v.FXRate, &v.FXDate, &v.SubtotalBase, &v.TaxBase, &v.TotalBase); err != nil {
+			&v.ExternalID, &v.OrderedAt, &v.CustomerName, &v.CustomerCountry, &v.CustomerVAT,
+			&v.IssuedAt, &cur, &v.SubtotalMinor, &v.TaxMinor, &v.TotalMinor, &base,
+			&v.FXRate, &v.FXInverse, &v.FXDate, &v.SubtotalBase, &v.TaxBase, &v.TotalBase, &v.Notes,
+			&rates, &taxable, &tax, &taxableBase, &taxBase); err != nil {
 			return err
 		}
-		v.Currency, v.BaseCurrency, v.IssuedAt = model.Currency(cur), model.Currency(base), v.IssuedAt.UTC()
+		for k := range rates {
+			v.Taxes = append(v.Taxes, InvoiceTax{RatePPM: rates[k], TaxableMinor: taxable[k], TaxMinor: tax[k],
+				TaxableBaseMinor: taxableBase[k], TaxBaseMinor: taxBase[k]})
+		}
+		v.Currency, v.BaseCurrency = model.Currency(cur), model.Currency(base)
+		v.IssuedAt, v.OrderedAt = v.IssuedAt.UTC(), v.OrderedAt.UTC()
 		return fn(v)
 	})
 }
