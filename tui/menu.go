@@ -45,7 +45,11 @@ func (mn *menu) view(c *ui.Context, slots []*slot, k *keymaps.KeyMap, w, h int) 
 		if s.def.Key != nil {
 			jump = s.def.Key(k).Help().Key
 		}
-		line := " " + itoa(i+1) + " " + ui.Fit(name, min(14, w-8)) + " " + jump
+		num := " " // only 1–9 have a digit key; the rest are reached with the arrows
+		if i < 9 {
+			num = itoa(i + 1)
+		}
+		line := " " + num + " " + ui.Fit(name, min(14, w-8)) + " " + jump
 		marker := "  "
 		if i == mn.cursor {
 			marker = "> "

@@ -6,10 +6,12 @@ import (
 	"oms/db"
 	"oms/db/alloc"
 	"oms/db/catalog"
+	"oms/db/invoicing"
 	"oms/db/orders"
 	"oms/keymaps"
 	"oms/tui/handover"
 	"oms/tui/intake"
+	"oms/tui/invoices"
 	"oms/tui/neworder"
 	"oms/tui/order"
 	"oms/tui/products"
@@ -44,6 +46,7 @@ func Routes(d *db.DB) []ui.Def {
 		products.Def(cat),
 		intake.Def(ord), intake.RunDef(ord),
 		handover.Def(ord),
+		invoices.Def(invoicing.New(d)), invoices.DocDef(invoicing.New(d)),
 		order.Def(order.Stores{Store: ord, Alloc: alloc.New(d)}),
 		neworder.Def(ord, cat),
 		products.DetailDef(cat),
