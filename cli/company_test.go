@@ -127,3 +127,33 @@ func TestInvoicePDFPrintsTheSellersAddress(t *testing.T) {
 		t.Fatalf("a company without an address prints %q", s.Address)
 	}
 }
+
+// oms check lists a warning about an imported order whose tax differs from oms's own under its
+// rule, still says all invariants hold and exits 0: warnings are for the back office to look
+// at, not failures.
+func TestCheckExitsZeroWithOnlyWarnings(t *testing.T) {
+	url := dbtest.URL(t)
+	owner := dbtest.Open(t, url)
+	if _, err := company.New(owner).Init(context.Background(), company.Company{Name: "Jansen Trading B.V.", Country: "NL", Currency: "EUR"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := owner.Exec(`
+		INSERT INTO tax_rates (country, tax_category, name, rate_ppm, valid_from) VALUES ('NL', 'standard', 'BTW 21%', 210000, '2019-01-01');
+		INSERT INTO products (sku, name, tax_category) VALUES ('MUG-1', 'Stoneware mug', 'standard');
+		INSERT INTO channels (code, name, kind, currency) VALUES ('web', 'Web shop', 'webshop', 'EUR');
+		INSERT INTO customers (channel_id, external_id, name, country, currency) SELECT id, 'C1', 'Anna', 'NL', 'EUR' FROM channels;
+		INSERT INTO addresses (customer_id, name, line1, city, country) SELECT id, 'Anna', 'Keizersgracht 1', 'Amsterdam', 'NL' FROM customers;
+		INSERT INTO orders (number, channel_id, external_id, customer_id, customer_name, ship_to_address_id, currency,
+		                    subtotal_minor, tax_minor, total_minor, ordered_at, promised_at)
+		SELECT 'SO-0001', ch.id, '1001', cu.id, 'Anna', a.id, 'EUR', 10000, 900, 10900, '2026-11-20T10:00:00Z', '2026-11-22T10:00:00Z'
+		  FROM channels ch, customers cu, addresses a;
+		INSERT INTO order_lines (order_id, line_no, external_line_id, product_id, unit_price_minor, amount_minor, tax_minor, tax_rate_ppm, qty_ordered)
+		SELECT o.id, 1, '1', p.id, 10000, 10000, 900, 90000, 1 FROM orders o, products p`); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := oms(t, "check", "--db", url)
+	if code != 0 || stderr != "" || !strings.Contains(stdout, "all invariants hold") ||
+		!strings.Contains(stdout, "     - Order SO-0001 (web): the channel's tax is EUR 9.00, oms's is EUR 21.00 (domestic, NL), EUR 12.00 apart\n") {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+}

@@ -3,30 +3,39 @@ package db
 import (
 	"context"
 	"fmt"
+	"strings"
+
+	"github.com/lib/pq"
 
 	"oms/model"
 )
 
-// Violation is one broken invariant, told as a sentence a supervisor understands.
+// Violation is one broken invariant, told as a sentence a supervisor understands, or, when
+// Warning, something the back office should look at that breaks no invariant.
 type Violation struct {
 	Rule    string // short identifier of the rule: ledger, negative, line_movements, invoice_series, status, …
 	Message string
+	Warning bool
 }
 
-// CheckRule names an invariant and how many violations of it were found.
+// CheckRule names an invariant and how many violations of it were found. A rule that only
+// warns (imported_tax) counts Warnings and never Violations, so it never fails the audit.
 type CheckRule struct {
 	Rule        string
 	Description string
 	Violations  int64
+	Warnings    int64
 }
 
-// CheckReport is the outcome of an audit.
+// CheckReport is the outcome of an audit. Violations holds the warnings too (Warning set), at
+// most the limit per rule, under their rule, so whoever lists a rule's findings lists them.
 type CheckReport struct {
 	Rules      []CheckRule
 	Violations []Violation // at most the limit per rule; Rules has the full counts
 }
 
-// OK says whether the audit found nothing wrong.
+// OK says whether the audit found nothing wrong. Warnings do not count: `oms check` exits 0
+// with only warnings.
 func (r CheckReport) OK() bool {
 	for _, rule := range r.Rules {
 		if rule.Violations > 0 {
@@ -34,6 +43,15 @@ func (r CheckReport) OK() bool {
 		}
 	}
 	return true
+}
+
+// Warned is how many warnings the audit found, over every rule.
+func (r CheckReport) Warned() int64 {
+	var n int64
+	for _, rule := range r.Rules {
+		n += rule.Warnings
+	}
+	return n
 }
 
 // checkQuery is one invariant as one query returning the violating rows' sentences.
@@ -243,7 +261,8 @@ var checkQueries = []checkQuery{
 }
 
 // Check audits every invariant of ARCHITECTURE.md §2 and reports each violation as a sentence,
-// at most limit per rule (0 means no limit). It only reads; it runs in one REPEATABLE READ
+// at most limit per rule (0 means no limit), and warns, without failing, about imported orders
+// whose tax is not what oms computes (checkImportedTax). It only reads; it runs in one REPEATABLE READ
 // snapshot so work going on meanwhile cannot produce false alarms.
 func (d *DB) Check(ctx context.Context, limit int) (CheckReport, error) {
 	var rep CheckReport
@@ -282,6 +301,11 @@ func (d *DB) Check(ctx context.Context, limit int) (CheckReport, error) {
 		return rep, err
 	}
 	rep.Rules = append(rep.Rules, statusRule)
+	taxRule, err := checkImportedTax(ctx, tx, limit, &rep)
+	if err != nil {
+		return rep, err
+	}
+	rep.Rules = append(rep.Rules, taxRule)
 	return rep, nil
 }
 
@@ -328,4 +352,183 @@ func storedLabel(s string) string {
 		return st.Label()
 	}
 	return fmt.Sprintf("%q (not a status oms knows)", s)
+}
+
+// Imported orders keep the tax their channel stated (invoices bill it as given), so a channel
+// that taxes wrongly goes onto the invoices unnoticed. checkImportedTax works out each imported
+// order's tax as oms would for an order entered by hand and warns where the two differ by more
+// than the tolerance: the seller's treatment (model.DecideTaxTreatment: the company's country
+// and tax settings, the customer's VAT number and bill-to, the ship-to), the tax_rates of the
+// order's day (UTC) and model.LineTax per line and for the shipping at the standard rate.
+//
+// The tolerance is the larger of 1 % of the channel's tax and 2 minor units (taxToleranceMinor,
+// taxTolerancePercent): a channel that rounds once per order where oms rounds per line, or per
+// unit where oms rounds per line, differs by less than a minor unit per line, and 1 % keeps a
+// large order's dozens of lines' rounding from warning, while a wrong rate (9 % for 21 %, a
+// missing reverse charge, origin for destination VAT) is far outside it.
+const (
+	taxToleranceMinor   = 2
+	taxTolerancePercent = 1
+)
+
+// importedTaxSQL streams each imported order once, with what the decision needs and its lines'
+// amounts, categories and the rates of their category on the order's day in the two places a
+// treatment can tax at: the destination (the ship-to's country, Northern Ireland at GB's rates,
+// and region, a regional rate beating the national one as model.FindTaxRate does) and the
+// seller's own country. The rates are joined in the query (tax_rates by country, category and
+// day), so Go only decides the treatment and rounds. -1 marks a rate the table lacks.
+const importedTaxSQL = `
+	WITH co AS (SELECT country, CASE country WHEN 'XI' THEN 'GB' ELSE country END AS rate_country,
+	                   vat_number, oss_registered, over_distance_threshold FROM company),
+	     o AS (SELECT o.id, o.number, c.code AS channel, o.currency, o.prices_include_tax, o.tax_minor,
+	                  o.shipping_minor, (o.ordered_at AT TIME ZONE 'UTC')::date AS day, cu.vat_number AS customer_vat,
+	                  coalesce(b.country, cu.country) AS bill_country, coalesce(b.region, '') AS bill_region,
+	                  coalesce(b.company, '') AS bill_company, st.country AS ship_country,
+	                  upper(btrim(st.region)) AS ship_region,
+	                  CASE st.country WHEN 'XI' THEN 'GB' ELSE st.country END AS dest_country
+	             FROM orders o
+	             JOIN channels c ON c.id = o.channel_id AND c.kind <> 'manual'
+	             JOIN customers cu ON cu.id = o.customer_id
+	             JOIN addresses st ON st.id = o.ship_to_address_id
+	             LEFT JOIN addresses b ON b.id = o.bill_to_address_id)
+	SELECT o.number, o.channel, o.currency, o.prices_include_tax, o.tax_minor, o.shipping_minor, o.customer_vat,
+	       o.bill_country, o.bill_region, o.bill_company, o.ship_country, o.ship_region, o.dest_country,
+	       co.country, co.rate_country, co.vat_number, co.oss_registered, co.over_distance_threshold,
+	       l.amounts, l.categories, l.dest_ppm, l.origin_ppm,
+	       coalesce((SELECT r.rate_ppm FROM tax_rates r
+	                  WHERE r.country = o.dest_country AND r.region IN ('', o.ship_region) AND r.tax_category = 'standard'
+	                    AND r.valid_from <= o.day AND (r.valid_to IS NULL OR r.valid_to > o.day)
+	                  ORDER BY r.region DESC LIMIT 1), -1) AS ship_dest_ppm,
+	       coalesce((SELECT r.rate_ppm FROM tax_rates r
+	                  WHERE r.country = co.rate_country AND r.region = '' AND r.tax_category = 'standard'
+	                    AND r.valid_from <= o.day AND (r.valid_to IS NULL OR r.valid_to > o.day)
+	                  LIMIT 1), -1) AS ship_origin_ppm
+	  FROM o
+	 CROSS JOIN co
+	 CROSS JOIN LATERAL (
+	        SELECT array_agg(ol.amount_minor - ol.discount_minor ORDER BY ol.line_no) AS amounts,
+	               array_agg(p.tax_category ORDER BY ol.line_no) AS categories,
+	               array_agg(coalesce(d.rate_ppm, -1) ORDER BY ol.line_no) AS dest_ppm,
+	               array_agg(coalesce(g.rate_ppm, -1) ORDER BY ol.line_no) AS origin_ppm
+	          FROM order_lines ol
+	          JOIN products p ON p.id = ol.product_id
+	          LEFT JOIN LATERAL (SELECT r.rate_ppm FROM tax_rates r
+	                              WHERE r.country = o.dest_country AND r.region IN ('', o.ship_region)
+	                                AND r.tax_category = p.tax_category
+	                                AND r.valid_from <= o.day AND (r.valid_to IS NULL OR r.valid_to > o.day)
+	                              ORDER BY r.region DESC LIMIT 1) d ON true
+	          LEFT JOIN LATERAL (SELECT r.rate_ppm FROM tax_rates r
+	                              WHERE r.country = co.rate_country AND r.region = '' AND r.tax_category = p.tax_category
+	                                AND r.valid_from <= o.day AND (r.valid_to IS NULL OR r.valid_to > o.day)
+	                              LIMIT 1) g ON true
+	         WHERE ol.order_id = o.id) l
+	 WHERE l.amounts IS NOT NULL
+	 ORDER BY o.id`
+
+// checkImportedTax warns about imported orders whose tax is off (see importedTaxSQL). An order
+// oms cannot tax itself (no rate in the table for its place and day, a US address without a
+// state) is left out: issuing its invoice keeps the channel's tax and says nothing about rates.
+// Without a company (before oms init) there is no seller, and nothing is compared.
+func checkImportedTax(ctx context.Context, q queryer, limit int, rep *CheckReport) (CheckRule, error) {
+	rule := CheckRule{Rule: "imported_tax", Description: fmt.Sprintf(
+		"imported orders' tax is within %d%% (at least %d minor units) of oms's own (differences are warnings, not failures)",
+		taxTolerancePercent, taxToleranceMinor)}
+	rows, err := q.QueryContext(ctx, importedTaxSQL)
+	if err != nil {
+		return rule, fmt.Errorf("checking imported tax: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var o struct {
+			number, channel, currency                         string
+			inclusive                                         bool
+			tax, shipping                                     int64
+			customerVAT, billCountry, billRegion, billCompany string
+			shipCountry, shipRegion, destCountry              string
+			seller, originCountry, sellerVAT                  string
+			oss, over                                         bool
+			amounts, destPPM, originPPM                       pq.Int64Array
+			categories                                        pq.StringArray
+			shipDest, shipOrigin                              int64
+		}
+		if err := rows.Scan(&o.number, &o.channel, &o.currency, &o.inclusive, &o.tax, &o.shipping, &o.customerVAT,
+			&o.billCountry, &o.billRegion, &o.billCompany, &o.shipCountry, &o.shipRegion, &o.destCountry,
+			&o.seller, &o.originCountry, &o.sellerVAT, &o.oss, &o.over, &o.amounts, &o.categories, &o.destPPM,
+			&o.originPPM, &o.shipDest, &o.shipOrigin); err != nil {
+			return rule, err
+		}
+		t, err := model.DecideTaxTreatment(
+			model.TaxSeller{Country: o.seller, VATNumber: o.sellerVAT, OSSRegistered: o.oss, OverDistanceSaleThreshold: o.over},
+			model.TaxBuyer{Country: o.billCountry, Region: o.billRegion, VATNumber: o.customerVAT,
+				Business: o.customerVAT != "" || strings.TrimSpace(o.billCompany) != ""},
+			model.Address{Country: o.shipCountry, Region: o.shipRegion})
+		if err != nil {
+			continue
+		}
+		// The rates of the place the treatment taxes at, as the query found them.
+		var ppm []int64
+		var shipPPM int64
+		switch {
+		case !t.ChargesTax():
+			ppm = make([]int64, len(o.amounts))
+		case t.Country == o.destCountry && t.Region == o.shipRegion:
+			ppm, shipPPM = o.destPPM, o.shipDest
+		case t.Country == o.originCountry && t.Region == "":
+			ppm, shipPPM = o.originPPM, o.shipOrigin
+		default:
+			continue
+		}
+		basis := model.TaxExclusive
+		if o.inclusive {
+			basis = model.TaxInclusive
+		}
+		var ours int64
+		computable := true
+		add := func(amount, rate int64, category string) {
+			switch {
+			case !t.ChargesTax() || category == model.TaxCategoryExempt || amount <= 0:
+				return
+			case rate < 0:
+				computable = false
+				return
+			}
+			_, tax, err := model.LineTax(amount, rate, basis)
+			if err != nil {
+				computable = false
+				return
+			}
+			ours += tax
+		}
+		for i, amount := range o.amounts {
+			add(amount, ppm[i], o.categories[i])
+		}
+		add(o.shipping, shipPPM, model.TaxCategoryStandard)
+		if !computable {
+			continue
+		}
+		diff := o.tax - ours
+		if diff < 0 {
+			diff = -diff
+		}
+		stated := o.tax
+		if stated < 0 {
+			stated = -stated
+		}
+		if diff <= taxToleranceMinor || diff*100 <= stated*taxTolerancePercent {
+			continue
+		}
+		rule.Warnings++
+		if limit == 0 || rule.Warnings <= int64(limit) {
+			c := model.Currency(o.currency)
+			where := t.Kind.String()
+			if t.Country != "" {
+				where += ", " + strings.TrimSuffix(t.Country+"-"+t.Region, "-")
+			}
+			rep.Violations = append(rep.Violations, Violation{Rule: rule.Rule, Warning: true, Message: fmt.Sprintf(
+				"Order %s (%s): the channel's tax is %s %s, oms's is %s %s (%s), %s %s apart",
+				o.number, o.channel, c, model.Money{Minor: o.tax, Currency: c}.Format(), c,
+				model.Money{Minor: ours, Currency: c}.Format(), where, c, model.Money{Minor: diff, Currency: c}.Format())})
+		}
+	}
+	return rule, rows.Err()
 }
