@@ -103,8 +103,8 @@ var companyFlags = []struct{ flag, usage string }{
 	{"postal-code", "the postal code"},
 	{"city", "the city"},
 	{"region", "the region, state or province"},
-	{"phone", "the phone number printed on invoices, such as +31 10 123 4567"},
-	{"email", "the e-mail address printed on invoices"},
+	{"phone", "the company's phone number, such as +31 10 123 4567"},
+	{"email", "the company's e-mail address"},
 }
 
 func newCompanySetCmd(g *globals) *cobra.Command {
