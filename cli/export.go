@@ -39,7 +39,7 @@ func newExportCmd(g *globals) *cobra.Command {
 	o := exportOptions{poll: exportPoll}
 	cmd := &cobra.Command{
 		Use:   "export KIND",
-		Short: "Write orders, lines, invoices, stock, movements or shipments for finance, a CRM or the channels",
+		Short: "Write orders, lines, invoices, their tax, stock, movements or shipments for finance, a CRM or the channels",
 		Long: `Writes the rows of KIND to standard output as they are read, in one consistent snapshot of
 the database, and then the export's cursor on standard error as "cursor: TEXT".
 
@@ -48,7 +48,12 @@ Kinds and formats (the first is the default):
                          oms import json reads back, plus number, channel, status, warehouse,
                          on_hold, hold_reason, created_at and updated_at
   lines      csv, json   one row per order line with the quantity of every stage
-  invoices   csv, json   invoices and credit notes (credit notes negative), with base-currency amounts
+  invoices   csv, json   invoices and credit notes (credit notes negative), with base-currency
+                         amounts, the rate as stored and whether it is the inverse (fx_inverse:
+                         1 unit of the currency = fx_rate units of the base), the order's date,
+                         the customer's country and VAT number, and the legal note
+  invoice-taxes csv, json
+                         one row per document and tax rate, in both currencies, for the VAT return
   stock      csv, json, shopify, amazon
                          what may be sold per SKU: on hand − reserved in the active bins of the
                          warehouses that serve the channel − the channel's safety buffer, never
@@ -273,6 +278,8 @@ func exportColumns(kind, format string) []export.Column {
 		return export.LineColumns
 	case "invoices/csv", "invoices/json":
 		return export.InvoiceColumns
+	case "invoice-taxes/csv", "invoice-taxes/json":
+		return export.InvoiceTaxColumns
 	case "movements/csv", "movements/json":
 		return export.MovementColumns
 	case "shipments/csv", "shipments/json":
@@ -313,6 +320,25 @@ func stamp(t time.Time) string {
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
+// ledgerSign signs a document's amounts for a ledger: a credit note's are negative.
+func ledgerSign(kind string) func(int64) int64 {
+	return func(n int64) int64 {
+		if kind == "credit_note" && n > 0 {
+			return -n
+		}
+		return n
+	}
+}
+
+// percent is a rate in millionths as a percentage: 210000 → "21", 55000 → "5.5".
+func percent(ppm int64) string {
+	s := strconv.FormatInt(ppm/10000, 10)
+	if f := ppm % 10000; f != 0 {
+		s += strings.TrimRight(fmt.Sprintf(".%04d", f), "0")
+	}
+	return s
+}
+
 func optInt(n int64) string {
 	if n == 0 {
 		return ""
@@ -336,17 +362,27 @@ func (w *exportWriter) pass(r *dbexport.Reader) error {
 		})
 	case "invoices":
 		return r.Invoices(ctx, func(v dbexport.Invoice) error {
-			sign := func(n int64) int64 {
-				if v.Kind == "credit_note" && n > 0 {
-					return -n
-				}
-				return n
-			}
+			sign := ledgerSign(v.Kind)
 			return w.rows.Row(v.Number, v.Kind, v.CreditedNumber, v.OrderNumber, v.Channel, v.ExternalID,
 				stamp(v.IssuedAt), string(v.Currency), money(sign(v.SubtotalMinor), v.Currency),
 				money(sign(v.TaxMinor), v.Currency), money(sign(v.TotalMinor), v.Currency), string(v.BaseCurrency),
 				v.FXRate, v.FXDate, money(sign(v.SubtotalBase), v.BaseCurrency), money(sign(v.TaxBase), v.BaseCurrency),
-				money(sign(v.TotalBase), v.BaseCurrency))
+				money(sign(v.TotalBase), v.BaseCurrency), strconv.FormatBool(v.FXInverse), stamp(v.OrderedAt),
+				v.CustomerName, v.CustomerCountry, v.CustomerVAT, v.Notes)
+		})
+	case "invoice-taxes":
+		return r.Invoices(ctx, func(v dbexport.Invoice) error {
+			sign := ledgerSign(v.Kind)
+			for _, t := range v.Taxes {
+				if err := w.rows.Row(v.Number, v.Kind, v.CreditedNumber, v.OrderNumber, stamp(v.IssuedAt),
+					v.CustomerCountry, v.CustomerVAT, string(v.Currency), percent(t.RatePPM), itoa(t.RatePPM),
+					money(sign(t.TaxableMinor), v.Currency), money(sign(t.TaxMinor), v.Currency), string(v.BaseCurrency),
+					v.FXRate, strconv.FormatBool(v.FXInverse), v.FXDate, money(sign(t.TaxableBaseMinor), v.BaseCurrency),
+					money(sign(t.TaxBaseMinor), v.BaseCurrency)); err != nil {
+					return err
+				}
+			}
+			return nil
 		})
 	case "movements":
 		return r.Movements(ctx, func(m dbexport.Movement) error {

@@ -444,3 +444,131 @@ func TestExportFollowStreamsChangesUntilOutputCloses(t *testing.T) {
 		t.Fatalf("after the followed cursor: exit %d, %q %s", code, stdout, stderr)
 	}
 }
+
+// A document in a foreign currency at a rate stored only the other way round (USD → EUR
+// 0.9223) reaches finance with the rate as stored and fx_inverse true, the customer's VAT
+// number, the order's date and the note; its credit note is negative and names the invoice;
+// invoice-taxes has a row per document and rate. The same in json.
+func TestExportInvoicesForFinance(t *testing.T) {
+	owner := dbtest.New(t)
+	for _, q := range []string{
+		`INSERT INTO channels (code, name, kind, currency) VALUES ('web', 'Web shop', 'webshop', 'USD')`,
+		`INSERT INTO customers (channel_id, name, country, currency, vat_number)
+		 SELECT id, 'Müller GmbH', 'DE', 'USD', 'DE123456789' FROM channels`,
+		`INSERT INTO addresses (customer_id, name, line1, city, country) SELECT id, 'Müller GmbH', 'Hauptstraße 1', 'Berlin', 'DE' FROM customers`,
+		`INSERT INTO orders (number, channel_id, external_id, customer_id, customer_name, ship_to_address_id, currency,
+		     subtotal_minor, tax_minor, total_minor, ordered_at, promised_at)
+		 SELECT 'SO-0001', ch.id, '1001', cu.id, cu.name, a.id, 'USD', 11000, 2190, 13190, '2026-11-26T09:30:00Z', '2026-11-28T09:30:00Z'
+		   FROM channels ch, customers cu, addresses a`,
+		`INSERT INTO fx_rates (base, quote, rate_date, rate) VALUES ('USD', 'EUR', '2026-11-27', 0.9223)`,
+	} {
+		if _, err := owner.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	issue := func(kind string, credits string, sub, tax, subBase, taxBase int64, lines, taxLines string) {
+		t.Helper()
+		tx := owner.MustBegin()
+		var id int64
+		if err := tx.Get(&id, `INSERT INTO invoices (series, kind, order_id, credited_invoice_id, currency, subtotal_minor, tax_minor, total_minor,
+			base_currency, fx_rate, fx_inverse, fx_date, subtotal_base_minor, tax_base_minor, total_base_minor, notes)
+			SELECT $1, $1, o.id, (SELECT id FROM invoices WHERE number = nullif($2, '')), 'USD', $3::bigint, $4::bigint, $3::bigint + $4::bigint,
+			       'EUR', 0.9223, true, '2026-11-27', $5::bigint, $6::bigint, $5::bigint + $6::bigint, 'Reverse charge'
+			  FROM orders o RETURNING id`, kind, credits, sub, tax, subBase, taxBase); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{lines, taxLines} {
+			if _, err := tx.Exec(q, id); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	issue("invoice", "", 11000, 2190, 10145, 2020,
+		`INSERT INTO invoice_lines (invoice_id, line_no, description, qty, unit_price_minor, tax_rate_ppm, discount_minor, tax_minor, total_minor)
+		 VALUES ($1, 1, 'Mugs', 1, 10000, 210000, 0, 2100, 12100), ($1, 2, 'Tea', 1, 1000, 55000, 0, 90, 1090)`,
+		`INSERT INTO invoice_tax_lines (invoice_id, tax_rate_ppm, taxable_minor, tax_minor, taxable_base_minor, tax_base_minor)
+		 VALUES ($1, 55000, 1000, 90, 922, 83), ($1, 210000, 10000, 2100, 9223, 1937)`)
+	var number string
+	if err := owner.Get(&number, `SELECT number FROM invoices`); err != nil {
+		t.Fatal(err)
+	}
+	issue("credit_note", number, 1000, 90, 922, 83,
+		`INSERT INTO invoice_lines (invoice_id, line_no, description, qty, unit_price_minor, tax_rate_ppm, discount_minor, tax_minor, total_minor)
+		 VALUES ($1, 1, 'Tea', 1, 1000, 55000, 0, 90, 1090)`,
+		`INSERT INTO invoice_tax_lines (invoice_id, tax_rate_ppm, taxable_minor, tax_minor, taxable_base_minor, tax_base_minor)
+		 VALUES ($1, 55000, 1000, 90, 922, 83)`)
+	var cn string
+	if err := owner.Get(&cn, `SELECT number FROM invoices WHERE kind = 'credit_note'`); err != nil {
+		t.Fatal(err)
+	}
+	_, url := dbtest.NewLogin(t, owner, dbtest.Staff{Jobs: []string{"backoffice"}})
+
+	code, stdout, stderr := oms(t, "export", "invoices", "--db", url)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	recs := readCSV(t, stdout)
+	if strings.Join(recs[0], ",") != strings.Join(export.Names(export.InvoiceColumns), ",") || len(recs) != 3 {
+		t.Fatalf("header %v, %d rows", recs[0], len(recs)-1)
+	}
+	row := func(rec []string) map[string]string {
+		m := map[string]string{}
+		for i, h := range recs[0] {
+			m[h] = rec[i]
+		}
+		return m
+	}
+	inv, credit := row(recs[1]), row(recs[2])
+	for k, want := range map[string]string{"number": number, "kind": "invoice", "order_number": "SO-0001", "currency": "USD",
+		"subtotal": "110.00", "tax": "21.90", "total": "131.90", "base_currency": "EUR", "fx_rate": "0.9223",
+		"fx_inverse": "true", "fx_date": "2026-11-27", "subtotal_base": "101.45", "tax_base": "20.20", "total_base": "121.65",
+		"ordered_at": "2026-11-26T09:30:00Z", "customer_name": "Müller GmbH", "customer_country": "DE",
+		"customer_vat_number": "DE123456789", "notes": "Reverse charge", "credited_number": ""} {
+		if inv[k] != want {
+			t.Errorf("invoice %s = %q, want %q", k, inv[k], want)
+		}
+	}
+	for k, want := range map[string]string{"number": cn, "kind": "credit_note", "credited_number": number, "total": "-10.90",
+		"total_base": "-10.05", "fx_inverse": "true"} {
+		if credit[k] != want {
+			t.Errorf("credit note %s = %q, want %q", k, credit[k], want)
+		}
+	}
+
+	code, stdout, stderr = oms(t, "export", "invoice-taxes", "--db", url)
+	if code != 0 {
+		t.Fatalf("invoice-taxes: exit %d: %s", code, stderr)
+	}
+	recs = readCSV(t, stdout)
+	var got []string
+	for _, r := range recs[1:] {
+		m := row(r)
+		got = append(got, strings.Join([]string{m["number"], m["tax_rate"], m["tax_rate_ppm"], m["taxable"], m["tax"],
+			m["fx_rate"], m["fx_inverse"], m["taxable_base"], m["tax_base"], m["customer_vat_number"]}, " "))
+	}
+	want := []string{
+		number + " 5.5 55000 10.00 0.90 0.9223 true 9.22 0.83 DE123456789",
+		number + " 21 210000 100.00 21.00 0.9223 true 92.23 19.37 DE123456789",
+		cn + " 5.5 55000 -10.00 -0.90 0.9223 true -9.22 -0.83 DE123456789",
+	}
+	if strings.Join(recs[0], ",") != strings.Join(export.Names(export.InvoiceTaxColumns), ",") || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("invoice-taxes:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	code, stdout, stderr = oms(t, "export", "invoices", "--format", "json", "--db", url)
+	if code != 0 {
+		t.Fatalf("json: exit %d: %s", code, stderr)
+	}
+	first := strings.SplitN(stdout, "\n", 2)[0]
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(first), &doc); err != nil {
+		t.Fatalf("%v: %s", err, first)
+	}
+	if doc["fx_inverse"] != true || doc["fx_rate"] != "0.9223" || doc["customer_vat_number"] != "DE123456789" ||
+		doc["notes"] != "Reverse charge" || doc["total_base"] != "121.65" {
+		t.Fatalf("json invoice: %s", first)
+	}
+}

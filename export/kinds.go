@@ -7,16 +7,17 @@ import (
 )
 
 // Kinds lists what `oms export` writes, in the order help shows them.
-var Kinds = []string{"orders", "lines", "invoices", "stock", "movements", "shipments"}
+var Kinds = []string{"orders", "lines", "invoices", "invoice-taxes", "stock", "movements", "shipments"}
 
 // formats is, per kind, the formats it is written in; the first is the default.
 var formats = map[string][]string{
-	"orders":    {"csv", "json"},
-	"lines":     {"csv", "json"},
-	"invoices":  {"csv", "json"},
-	"stock":     {"csv", "json", "shopify", "amazon"},
-	"movements": {"csv", "json"},
-	"shipments": {"csv", "json", "shopify", "amazon"},
+	"orders":        {"csv", "json"},
+	"lines":         {"csv", "json"},
+	"invoices":      {"csv", "json"},
+	"invoice-taxes": {"csv", "json"},
+	"stock":         {"csv", "json", "shopify", "amazon"},
+	"movements":     {"csv", "json"},
+	"shipments":     {"csv", "json", "shopify", "amazon"},
 }
 
 // Formats lists the formats kind is written in ("" for an unknown kind).
@@ -65,13 +66,28 @@ var LineColumns = []Column{
 
 // InvoiceColumns are one row per invoice or credit note, in the document's currency and in the
 // base currency. Amounts are signed for a ledger: a credit note's are negative, so the sum of a
-// column over a file is the net.
+// column over a file is the net. fx_rate is the rate as stored: units of currency per unit of
+// base_currency, or, when fx_inverse is true, units of base_currency per unit of currency (the
+// base amounts are then the amounts times it). The columns after total_base came with issue 12's
+// invoicing and are appended so that files read by position keep their meaning.
 var InvoiceColumns = []Column{
 	{"number", Text}, {"kind", Text}, {"credited_number", Text}, {"order_number", Text},
 	{"channel", Text}, {"external_id", Text}, {"issued_at", Time}, {"currency", Text},
 	{"subtotal", Decimal}, {"tax", Decimal}, {"total", Decimal}, {"base_currency", Text},
 	{"fx_rate", Decimal}, {"fx_date", Text}, {"subtotal_base", Decimal}, {"tax_base", Decimal},
-	{"total_base", Decimal},
+	{"total_base", Decimal}, {"fx_inverse", Bool}, {"ordered_at", Time}, {"customer_name", Text},
+	{"customer_country", Text}, {"customer_vat_number", Text}, {"notes", Text},
+}
+
+// InvoiceTaxColumns are one row per invoice or credit note and tax rate (its tax lines): what a
+// VAT return adds up. Amounts are signed as in InvoiceColumns; tax_rate is the percentage
+// ("21", "5.5"), tax_rate_ppm the same in millionths as stored.
+var InvoiceTaxColumns = []Column{
+	{"number", Text}, {"kind", Text}, {"credited_number", Text}, {"order_number", Text},
+	{"issued_at", Time}, {"customer_country", Text}, {"customer_vat_number", Text},
+	{"currency", Text}, {"tax_rate", Decimal}, {"tax_rate_ppm", Int}, {"taxable", Decimal},
+	{"tax", Decimal}, {"base_currency", Text}, {"fx_rate", Decimal}, {"fx_inverse", Bool},
+	{"fx_date", Text}, {"taxable_base", Decimal}, {"tax_base", Decimal},
 }
 
 // MovementColumns are the ledger, one row per movement. A place is a warehouse and a location
