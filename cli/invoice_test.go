@@ -107,7 +107,7 @@ func TestInvoiceIssueCreditListAndPDF(t *testing.T) {
 		t.Fatalf("nothing left: exit %d, %q %q", code, stdout, stderr)
 	}
 	code, _, stderr = oms(t, "invoice", "issue", "SO-9999", "--db", bo)
-	if code != 1 || stderr != "oms: no such order: there is no order SO-9999\n" {
+	if code != 1 || stderr != "oms: there is no order SO-9999\n" {
 		t.Fatalf("no such order: exit %d, %q", code, stderr)
 	}
 	// The wholesale channel invoices on demand: by name only.

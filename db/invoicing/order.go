@@ -44,7 +44,7 @@ func (s *Store) OrderID(ctx context.Context, number string) (int64, error) {
 	var id int64
 	err := s.d.GetContext(ctx, &id, `SELECT id FROM orders WHERE number = $1`, strings.ToUpper(strings.TrimSpace(number)))
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("%w: there is no order %s", ErrNoOrder, strings.TrimSpace(number))
+		return 0, missing{ErrNoOrder, "there is no order " + strings.TrimSpace(number)}
 	}
 	return id, db.MapError(err)
 }
@@ -401,7 +401,7 @@ func (s *Store) invoiceOf(ctx context.Context, tx *sqlx.Tx, orderID int64) (writ
 		if err := tx.GetContext(ctx, &n, `SELECT count(*) FROM company`); err == nil && n == 0 {
 			return written{}, errors.New("the database has no company yet: run oms init first")
 		}
-		return written{}, fmt.Errorf("%w: there is no order with id %d", ErrNoOrder, orderID)
+		return written{}, missing{ErrNoOrder, fmt.Sprintf("there is no order with id %d", orderID)}
 	}
 	if err != nil {
 		return written{}, err
@@ -609,7 +609,7 @@ func creditsOf(ctx context.Context, tx *sqlx.Tx, orderID int64) ([]written, erro
 	var number string
 	err := tx.GetContext(ctx, &number, `SELECT number FROM orders WHERE id = $1`, orderID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("%w: there is no order with id %d", ErrNoOrder, orderID)
+		return nil, missing{ErrNoOrder, fmt.Sprintf("there is no order with id %d", orderID)}
 	}
 	if err != nil {
 		return nil, err

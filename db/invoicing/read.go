@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -16,6 +15,15 @@ import (
 
 // ErrNoDocument says there is no issued document of that number.
 var ErrNoDocument = errors.New("no such invoice or credit note")
+
+// missing is a sentence saying what is not there, matching its sentinel with errors.Is.
+type missing struct {
+	sentinel error
+	sentence string
+}
+
+func (m missing) Error() string { return m.sentence }
+func (m missing) Unwrap() error { return m.sentinel }
 
 // Party is the seller, the buyer or one of the buyer's addresses as a document prints it.
 // The seller's address is the company's (migration 00028) as it is when the document is read.
@@ -129,7 +137,7 @@ func (s *Store) Document(ctx context.Context, number string) (IssuedDocument, er
 		  CROSS JOIN company co
 		 WHERE i.number = $1`, strings.ToUpper(strings.TrimSpace(number)))
 	if errors.Is(err, sql.ErrNoRows) {
-		return IssuedDocument{}, fmt.Errorf("%w: there is no invoice or credit note %s", ErrNoDocument, strings.TrimSpace(number))
+		return IssuedDocument{}, missing{ErrNoDocument, "there is no invoice or credit note " + strings.TrimSpace(number)}
 	}
 	if err != nil {
 		return IssuedDocument{}, db.MapError(err)
