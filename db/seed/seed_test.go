@@ -92,8 +92,12 @@ func audit(t *testing.T, d *db.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Warnings (imported orders whose channel tax differs from oms's own) are the back office's
+	// to look at, not broken invariants: the demo's channels charge VAT their own way.
 	for _, v := range rep.Violations {
-		t.Errorf("oms check: %s: %s", v.Rule, v.Message)
+		if !v.Warning {
+			t.Errorf("oms check: %s: %s", v.Rule, v.Message)
+		}
 	}
 }
 
