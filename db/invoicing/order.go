@@ -479,46 +479,16 @@ func (s *Store) invoiceOf(ctx context.Context, tx *sqlx.Tx, orderID int64) (writ
 			}
 		}
 	} else {
-		treatment, err := model.DecideTaxTreatment(
-			model.TaxSeller{Country: h.SellerCountry, VATNumber: h.SellerVAT, OSSRegistered: h.OSS, OverDistanceSaleThreshold: h.OverThreshold},
-			model.TaxBuyer{Country: h.BillCountry, Region: h.BillRegion, VATNumber: h.CustomerVAT,
-				Business: h.CustomerVAT != "" || strings.TrimSpace(h.BillCompany) != ""},
-			model.Address{Country: h.ShipCountry, Region: h.ShipRegion})
-		if err != nil {
-			return written{}, fmt.Errorf("order %s: %w", h.Number, err)
-		}
-		var rates []model.TaxRate
-		if treatment.ChargesTax() {
-			if rates, err = taxRatesOf(ctx, tx, treatment.Country); err != nil {
-				return written{}, err
-			}
-		}
-		basis := model.TaxExclusive
-		if h.PricesIncludeTax {
-			basis = model.TaxInclusive
-		}
-		var taxable []model.TaxableLine
+		var items []taxItem
 		for _, b := range bills {
-			r, err := treatment.Rate(rates, b.l.Category, day)
-			if err != nil {
-				return written{}, fmt.Errorf("order %s line %d (%s): %w", h.Number, b.l.LineNo, b.l.SKU, err)
-			}
-			taxable = append(taxable, model.TaxableLine{AmountMinor: b.amount - b.disc, RatePPM: r.PPM})
+			items = append(items, taxItem{amount: b.amount - b.disc, category: b.l.Category, what: lineWhat(b.l)})
 		}
 		if shipping {
-			r, err := treatment.Rate(rates, model.TaxCategoryStandard, day)
-			if err != nil {
-				return written{}, fmt.Errorf("order %s shipping: %w", h.Number, err)
-			}
-			taxable = append(taxable, model.TaxableLine{AmountMinor: h.ShippingMinor, RatePPM: r.PPM})
+			items = append(items, taxItem{amount: h.ShippingMinor, category: model.TaxCategoryStandard, what: "shipping"})
 		}
-		level := model.RoundTaxPerLine
-		if h.Rounding == "invoice" {
-			level = model.RoundTaxPerInvoice
-		}
-		taxed, err := model.ComputeDocumentTax(taxable, basis, level)
+		taxed, treatment, err := manualTax(ctx, tx, h, day, items)
 		if err != nil {
-			return written{}, fmt.Errorf("order %s: %w", h.Number, err)
+			return written{}, err
 		}
 		for i, b := range bills {
 			tl := taxed.Lines[i]

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"oms/db"
 	"oms/model"
@@ -168,8 +169,11 @@ func (m ManualOrder) check() error {
 // CreateManualOrder saves an order entered by hand in one transaction under key (made when the
 // form opened, so pressing enter twice or retrying after a lost answer saves one order) and
 // returns its number: the customer (an existing one, or a new one), the ship-to address, the
-// order numbered from the order series and its lines, unallocated, with tax left at 0 and
-// prices as the channel states them; its history says it was entered by hand.
+// order numbered from the order series and its lines, unallocated, at the prices as the channel
+// states them, and its tax as its invoice will compute it on the same day (taxManual): each
+// line's tax and rate, the order's tax, and a total that adds the tax when the prices exclude
+// it. A tax rate missing for the destination refuses the order. Its history says it was
+// entered by hand, with its total and tax.
 func (s *Store) CreateManualOrder(ctx context.Context, key string, m ManualOrder) (string, error) {
 	m.ShipTo.Country = strings.ToUpper(strings.TrimSpace(m.ShipTo.Country))
 	if err := m.check(); err != nil {
@@ -271,12 +275,77 @@ func (s *Store) createManual(ctx context.Context, tx *sqlx.Tx, m ManualOrder) (s
 	if !ok || results[0].Number == "" {
 		return "", fmt.Errorf("the new order was not written")
 	}
-	total := model.Money{Minor: in.TotalMinor, Currency: in.Currency}
+	totalMinor, taxMinor, err := taxManual(ctx, tx, id, results[0].Number, in.OrderedAt)
+	if err != nil {
+		return "", err
+	}
+	total := model.Money{Minor: totalMinor, Currency: in.Currency}
 	msg := fmt.Sprintf("entered by hand: %d line%s, %s", len(in.Lines), manualPlural(len(in.Lines)), total)
+	if taxMinor > 0 {
+		msg += fmt.Sprintf(" including %s tax", model.Money{Minor: taxMinor, Currency: in.Currency})
+	}
 	if _, err := tx.ExecContext(ctx, `SELECT oms_order_event($1, 'order.created', $2)`, id, msg); err != nil {
 		return "", err
 	}
 	return results[0].Number, nil
+}
+
+// OrderTaxFunc works out, inside tx, the tax of the stored order orderID on day: per order line
+// (by id) and in all. db/invoicing's OrderTax is the one (RegisterOrderTax).
+type OrderTaxFunc func(ctx context.Context, tx *sqlx.Tx, orderID int64, day time.Time) (lines map[int64]model.TaxedLine, tax int64, err error)
+
+var orderTax OrderTaxFunc
+
+// RegisterOrderTax sets how an order entered by hand is taxed. db/invoicing registers its
+// OrderTax when it is linked in (the oms binary always links it): this package cannot import
+// it, because invoicing's own tests import this one.
+func RegisterOrderTax(f OrderTaxFunc) { orderTax = f }
+
+// taxManual gives the new order id (numbered number) its tax as its invoice will compute it on
+// the day of at (invoicing.OrderTax, through orderTax): each line's tax_minor and tax_rate_ppm,
+// the order's tax_minor and, when its prices exclude tax, a total_minor that adds it
+// (orders_total_adds_up); it returns the order's total and tax. A tax rate missing for the
+// destination and a product's category refuses the order (nothing is saved). Without a company
+// or with no tax rates at all (a database before `oms init` and `oms tax import`) the tax stays
+// 0, as before.
+func taxManual(ctx context.Context, tx *sqlx.Tx, id int64, number string, at time.Time) (total, tax int64, err error) {
+	var configured bool
+	if err := tx.GetContext(ctx, &configured, `SELECT EXISTS (SELECT 1 FROM company) AND EXISTS (SELECT 1 FROM tax_rates)`); err != nil {
+		return 0, 0, err
+	}
+	if !configured {
+		err := tx.GetContext(ctx, &total, `SELECT total_minor FROM orders WHERE id = $1`, id)
+		return total, 0, err
+	}
+	if orderTax == nil {
+		return 0, 0, errors.New("the tax of orders entered by hand is not linked in: import oms/db/invoicing")
+	}
+	lines, taxMinor, err := orderTax(ctx, tx, id, at.UTC())
+	if errors.Is(err, model.ErrNoTaxRate) || errors.Is(err, model.ErrAmbiguousTaxRate) {
+		return 0, 0, refuseManual("%s", strings.TrimPrefix(err.Error(), "order "+number+" "))
+	}
+	if err != nil {
+		return 0, 0, err
+	}
+	lineIDs := make([]int64, 0, len(lines))
+	lineTax := make([]int64, 0, len(lines))
+	linePPM := make([]int64, 0, len(lines))
+	for lid, l := range lines {
+		lineIDs, lineTax, linePPM = append(lineIDs, lid), append(lineTax, l.TaxMinor), append(linePPM, l.RatePPM)
+	}
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE order_lines l SET tax_minor = u.tax, tax_rate_ppm = u.ppm
+		  FROM unnest($2::bigint[], $3::bigint[], $4::bigint[]) AS u(id, tax, ppm)
+		 WHERE l.id = u.id AND l.order_id = $1`,
+		id, pq.Array(lineIDs), pq.Array(lineTax), pq.Array(linePPM)); err != nil {
+		return 0, 0, err
+	}
+	err = tx.GetContext(ctx, &total, `
+		UPDATE orders SET tax_minor = $2::bigint,
+		       total_minor = subtotal_minor - discount_minor + shipping_minor + CASE WHEN prices_include_tax THEN 0 ELSE $2::bigint END
+		 WHERE id = $1
+		 RETURNING total_minor`, id, taxMinor)
+	return total, taxMinor, err
 }
 
 // describeLines gives each line the product's name as its description, as a channel would.

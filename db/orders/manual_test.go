@@ -6,6 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"oms/db"
+
+	"oms/db/company"
+	_ "oms/db/invoicing" // registers the tax of orders entered by hand
 	"oms/db/orders"
 	"oms/model"
 )
@@ -148,4 +152,106 @@ func idOf(t *testing.T, owner interface {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// taxDesk is the small business with tax rates for NL and DE, a VAT number, and two phone
+// channels: phone (prices without tax) and phone-incl (prices with tax).
+func taxDesk(t *testing.T) (owner *db.DB, clerk *orders.Store, excl, incl int64) {
+	t.Helper()
+	owner, clerk = intakeBusiness(t)
+	if err := company.New(owner).SetTaxSettings(context.Background(), company.TaxSettings{VATNumber: "NL123456789B01"}); err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, owner, `INSERT INTO tax_rates (country, tax_category, name, rate_ppm, valid_from) VALUES
+		('NL', 'standard', 'BTW 21%', 210000, '2019-01-01'), ('DE', 'standard', 'USt 19%', 190000, '2007-01-01')`,
+		`INSERT INTO channels (code, name, kind, currency, sla_hours, prices_include_tax) VALUES
+		('phone', 'Phone orders', 'manual', 'EUR', 72, false), ('phone-incl', 'Phone orders (gross)', 'manual', 'EUR', 72, true)`)
+	mustGet(t, owner, &excl, `SELECT id FROM channels WHERE code = 'phone'`)
+	mustGet(t, owner, &incl, `SELECT id FROM channels WHERE code = 'phone-incl'`)
+	return owner, clerk, excl, incl
+}
+
+type taxedOrder struct {
+	Tax   int64  `db:"tax_minor"`
+	Total int64  `db:"total_minor"`
+	Lines string `db:"lines"`
+	Event string `db:"event"`
+}
+
+func taxOf(t *testing.T, owner *db.DB, number string) taxedOrder {
+	t.Helper()
+	var got taxedOrder
+	mustGet(t, owner, &got, `
+		SELECT o.tax_minor, o.total_minor,
+		       (SELECT string_agg(l.tax_minor || ' @ ' || l.tax_rate_ppm, ', ' ORDER BY l.line_no)
+		          FROM order_lines l WHERE l.order_id = o.id) AS lines,
+		       (SELECT message FROM events e WHERE e.order_id = o.id AND e.kind = 'order.created') AS event
+		  FROM orders o WHERE o.number = $1`, number)
+	return got
+}
+
+// A manual order to a consumer in the seller's own country carries the standard rate's tax on
+// each line and in its totals from the start: added to the total when the channel's prices
+// exclude tax, inside it when they include it.
+func TestAManualOrderToADomesticConsumerCarriesTax(t *testing.T) {
+	owner, clerk, excl, incl := taxDesk(t)
+	ctx := context.Background()
+	lines := []orders.ManualLine{{SKU: "TEE-1", Qty: 2, UnitMinor: 1500}, {SKU: "MUG-1", Qty: 1, UnitMinor: 1200}}
+	number, err := clerk.CreateManualOrder(ctx, "manual-tax-0001", phoneOrder(excl, lines...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 21% of 30.00 and of 12.00, added to 42.00.
+	want := taxedOrder{Tax: 882, Total: 5082, Lines: "630 @ 210000, 252 @ 210000",
+		Event: "entered by hand: 2 lines, 50.82 EUR including 8.82 EUR tax"}
+	if got := taxOf(t, owner, number); got != want {
+		t.Errorf("exclusive prices: stored %+v, want %+v", got, want)
+	}
+	number, err = clerk.CreateManualOrder(ctx, "manual-tax-0002", phoneOrder(incl, lines...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 30.00 × 21/121 = 5.2066 → 5.21, 12.00 × 21/121 = 2.0826 → 2.08; the total stays 42.00.
+	want = taxedOrder{Tax: 729, Total: 4200, Lines: "521 @ 210000, 208 @ 210000",
+		Event: "entered by hand: 2 lines, 42.00 EUR including 7.29 EUR tax"}
+	if got := taxOf(t, owner, number); got != want {
+		t.Errorf("inclusive prices: stored %+v, want %+v", got, want)
+	}
+	checkClean(t, owner)
+}
+
+// A manual order to a business in another EU country with a valid VAT number is reverse
+// charged: no tax, and it is saved. A line whose category has no tax rate for the destination
+// refuses the order with FindTaxRate's sentence, and nothing is saved.
+func TestAManualOrderToAnEUBusinessIsNotTaxed(t *testing.T) {
+	owner, clerk, excl, _ := taxDesk(t)
+	ctx := context.Background()
+	var cust int64
+	mustGet(t, owner, &cust, `INSERT INTO customers (name, email, country, currency, vat_number)
+		VALUES ('Müller GmbH', 'einkauf@mueller.example', 'DE', 'EUR', 'DE123456789') RETURNING id`)
+	m := phoneOrder(excl, orders.ManualLine{SKU: "TEE-1", Qty: 2, UnitMinor: 1500})
+	m.Customer, m.NewCustomer = cust, model.IncomingCustomer{}
+	m.ShipTo = model.Address{Name: "Müller GmbH", Line1: "Hauptstraße 1", City: "Köln", PostalCode: "50667", Country: "DE"}
+	number, err := clerk.CreateManualOrder(ctx, "manual-tax-0003", m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := taxedOrder{Tax: 0, Total: 3000, Lines: "0 @ 0", Event: "entered by hand: 1 line, 30.00 EUR"}
+	if got := taxOf(t, owner, number); got != want {
+		t.Errorf("stored %+v, want %+v", got, want)
+	}
+
+	mustExec(t, owner, `INSERT INTO products (sku, name, tax_category) VALUES ('BOOK-1', 'Book', 'reduced')`)
+	m = phoneOrder(excl, orders.ManualLine{SKU: "TEE-1", Qty: 1, UnitMinor: 1500}, orders.ManualLine{SKU: "BOOK-1", Qty: 1, UnitMinor: 2000})
+	_, err = clerk.CreateManualOrder(ctx, "manual-tax-0004", m)
+	if !errors.Is(err, orders.ErrManualOrder) ||
+		!strings.Contains(err.Error(), `cannot be saved: line 2 (BOOK-1): no tax rate: no "reduced" tax rate for country NL valid on `) {
+		t.Errorf("a reduced-rate book without an NL reduced rate: %v", err)
+	}
+	var n int
+	mustGet(t, owner, &n, `SELECT count(*) FROM orders`)
+	if n != 1 {
+		t.Errorf("%d orders; the refused one was saved", n)
+	}
+	checkClean(t, owner)
 }
