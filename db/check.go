@@ -459,8 +459,7 @@ func checkImportedTax(ctx context.Context, q queryer, limit int, rep *CheckRepor
 		}
 		t, err := model.DecideTaxTreatment(
 			model.TaxSeller{Country: o.seller, VATNumber: o.sellerVAT, OSSRegistered: o.oss, OverDistanceSaleThreshold: o.over},
-			model.TaxBuyer{Country: o.billCountry, Region: o.billRegion, VATNumber: o.customerVAT,
-				Business: o.customerVAT != "" || strings.TrimSpace(o.billCompany) != ""},
+			model.NewTaxBuyer(o.billCountry, o.billRegion, o.customerVAT, o.billCompany),
 			model.Address{Country: o.shipCountry, Region: o.shipRegion})
 		if err != nil {
 			continue

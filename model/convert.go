@@ -83,26 +83,7 @@ func (r Rate) String() string {
 // rounding the exact result to to's minor unit with mode. Exponents are honoured:
 // 12.30 EUR at 160.5 is 1974.15 JPY, which rounds to 1974 JPY.
 func Convert(m Money, to Currency, r Rate, mode RoundingMode) (Money, error) {
-	fromExp, err := m.Currency.Exponent()
-	if err != nil {
-		return Money{}, fmt.Errorf("convert %s: %w", m, err)
-	}
-	toExp, err := to.Exponent()
-	if err != nil {
-		return Money{}, fmt.Errorf("convert %s: %w", m, err)
-	}
-	if r.numerator <= 0 {
-		return Money{}, fmt.Errorf("convert %s to %s: no exchange rate given", m, to)
-	}
-	// to minor units = m.Minor / 10^fromExp × numerator / 10^scale × 10^toExp
-	num := new(big.Int).Mul(big.NewInt(m.Minor), big.NewInt(r.numerator))
-	num.Mul(num, pow10(toExp))
-	den := pow10(r.scale + fromExp)
-	minor, err := divRound(num, den, mode)
-	if err != nil {
-		return Money{}, fmt.Errorf("convert %s to %s at %s: %w", m, to, r, err)
-	}
-	return Money{Minor: minor, Currency: to}, nil
+	return ConvertAt(m, to, FXRateOf(r), mode)
 }
 
 // ppm is one million: tax rates are stored in parts per million (20 % = 200000).

@@ -494,6 +494,13 @@ type TaxBuyer struct {
 	VATNumber string // of a business customer; "" for consumers
 }
 
+// NewTaxBuyer is the buyer as an order states it: a customer with a VAT number or a company
+// name on the billing address buys as a business, everyone else as a consumer.
+func NewTaxBuyer(country, region, vatNumber, company string) TaxBuyer {
+	return TaxBuyer{Country: country, Region: region, VATNumber: vatNumber,
+		Business: vatNumber != "" || strings.TrimSpace(company) != ""}
+}
+
 // TaxTreatment is which tax a sale carries, with whose rates and why.
 type TaxTreatment struct {
 	Kind TaxKind

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -46,8 +45,7 @@ type taxItem struct {
 func manualTax(ctx context.Context, tx *sqlx.Tx, h orderHead, day time.Time, items []taxItem) (model.DocumentTax, model.TaxTreatment, error) {
 	treatment, err := model.DecideTaxTreatment(
 		model.TaxSeller{Country: h.SellerCountry, VATNumber: h.SellerVAT, OSSRegistered: h.OSS, OverDistanceSaleThreshold: h.OverThreshold},
-		model.TaxBuyer{Country: h.BillCountry, Region: h.BillRegion, VATNumber: h.CustomerVAT,
-			Business: h.CustomerVAT != "" || strings.TrimSpace(h.BillCompany) != ""},
+		model.NewTaxBuyer(h.BillCountry, h.BillRegion, h.CustomerVAT, h.BillCompany),
 		model.Address{Country: h.ShipCountry, Region: h.ShipRegion})
 	if err != nil {
 		return model.DocumentTax{}, model.TaxTreatment{}, fmt.Errorf("order %s: %w", h.Number, err)
