@@ -94,7 +94,7 @@ var (
 	adminMayCall = []string{"oms_staff_add", "oms_staff_add_key", "oms_staff_disable", "oms_staff_remove_key",
 		"oms_staff_set_jobs"}
 	// backofficeMayCall is the intake's (migration 00017) and the order history (00021); the supervisor holds the job.
-	backofficeMayCall = []string{"oms_intake_events", "oms_lock_free_bins", "oms_order_event", "oms_order_events", "oms_sell_at_store", "oms_take_numbers"}
+	backofficeMayCall = []string{"oms_intake_events", "oms_lock_free_bins", "oms_order_event", "oms_order_events", "oms_sell_at_store", "oms_take_numbers", "oms_try_lock_free_bins"}
 	// storeMayCall is the hand-over at a store's counter (00023); the supervisor holds the job.
 	storeMayCall = []string{"oms_hand_over"}
 )

@@ -121,7 +121,7 @@ const BatchSize = 128
 // Allocate routes one order's unallocated units and reserves them in one transaction, as
 // AllocateMany does for many. A dry run decides and rolls back.
 func (s *Store) Allocate(ctx context.Context, orderID int64, dryRun bool) (Result, error) {
-	rs, err := s.allocateInTx(ctx, []int64{orderID}, dryRun)
+	rs, _, err := s.allocateInTx(ctx, []int64{orderID}, dryRun, false)
 	if err != nil {
 		return Result{}, err
 	}
@@ -140,12 +140,21 @@ func (s *Store) Allocate(ctx context.Context, orderID int64, dryRun bool) (Resul
 // is rerun order by order, so that one order's refusal names that order and holds back no
 // other; the first such error is returned beside the results of the rest.
 func (s *Store) AllocateMany(ctx context.Context, ids []int64, dryRun bool) ([]Result, error) {
-	ids = once(ids)
-	out := make([]Result, 0, len(ids))
-	for batch := range slices.Chunk(ids, BatchSize) {
-		rs, err := s.allocateInTx(ctx, batch, dryRun)
+	queue := once(ids)
+	out := make([]Result, 0, len(queue))
+	putAside := map[int64]int{}
+	for len(queue) > 0 {
+		batch := queue[:min(BatchSize, len(queue))]
+		queue = queue[len(batch):]
+		// An order put aside twice waits for its bins: the batch takes its locks in turn.
+		mayPutAside := !slices.ContainsFunc(batch, func(id int64) bool { return putAside[id] >= 2 })
+		rs, aside, err := s.allocateInTx(ctx, batch, dryRun, mayPutAside)
 		if err == nil {
 			out = append(out, rs...)
+			for _, id := range aside {
+				putAside[id]++
+			}
+			queue = append(aside, queue...)
 			continue
 		}
 		var busy *db.BusyError
@@ -173,11 +182,15 @@ func (s *Store) AllocateMany(ctx context.Context, ids []int64, dryRun bool) ([]R
 	return out, nil
 }
 
-func (s *Store) allocateInTx(ctx context.Context, ids []int64, dryRun bool) ([]Result, error) {
+// allocateInTx allocates the orders in one transaction. With mayPutAside, orders whose free
+// bins another allocator has locked may be left for a later batch (see reserve); they are
+// returned, in the order given, and have no result.
+func (s *Store) allocateInTx(ctx context.Context, ids []int64, dryRun, mayPutAside bool) ([]Result, []int64, error) {
 	var rs []Result
+	var aside []int64
 	err := s.d.InTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
-		rs, err = allocateBatch(txq{ctx, s.d, tx}, ids)
+		rs, aside, err = allocateBatch(txq{ctx, s.d, tx}, ids, mayPutAside)
 		if err == nil && dryRun {
 			return errDryRun
 		}
@@ -186,7 +199,7 @@ func (s *Store) allocateInTx(ctx context.Context, ids []int64, dryRun bool) ([]R
 	if errors.Is(err, errDryRun) {
 		err = nil
 	}
-	return rs, err
+	return rs, aside, err
 }
 
 type orderFacts struct {
@@ -228,7 +241,7 @@ type decision struct {
 
 // allocate allocates one order in the caller's transaction.
 func allocate(q txq, orderID int64) (Result, error) {
-	rs, err := allocateBatch(q, []int64{orderID})
+	rs, _, err := allocateBatch(q, []int64{orderID}, false)
 	if err != nil {
 		return Result{}, err
 	}
@@ -236,12 +249,12 @@ func allocate(q txq, orderID int64) (Result, error) {
 }
 
 // allocateBatch allocates the orders in the caller's transaction, in the order given; see
-// AllocateMany.
-func allocateBatch(q txq, ids []int64) ([]Result, error) {
+// AllocateMany. With mayPutAside it may leave some for later and returns those.
+func allocateBatch(q txq, ids []int64, mayPutAside bool) ([]Result, []int64, error) {
 	ids = once(ids)
 	var facts []orderFacts
 	if err := q.sel(&facts, orderFactsSQL+` WHERE o.id = ANY($1)`, pq.Array(ids)); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	byID := make(map[int64]*decision, len(facts))
 	for _, f := range facts {
@@ -253,7 +266,7 @@ func allocateBatch(q txq, ids []int64) ([]Result, error) {
 		d := byID[id]
 		switch {
 		case d == nil:
-			return nil, fmt.Errorf("order %d: %w", id, db.ErrNotFound)
+			return nil, nil, fmt.Errorf("order %d: %w", id, db.ErrNotFound)
 		case d.facts.Cancelled:
 			d.res.Sentence = "cancelled"
 		case d.facts.OnHold:
@@ -269,12 +282,12 @@ func allocateBatch(q txq, ids []int64) ([]Result, error) {
 	}
 	products, err := lockOpenLines(q, eligible, byID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var warehouses []model.RouteWarehouse
 	if len(products) > 0 {
 		if warehouses, err = freeStock(q, products); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	var plans []orderPlan
@@ -286,16 +299,16 @@ func allocateBatch(q txq, ids []int64) ([]Result, error) {
 		}
 		d.plan = model.Route(d.route, candidates(d, warehouses))
 		takeFree(warehouses, d.plan, d.route.Lines)
-		plans = append(plans, orderPlan{plan: d.plan, lines: d.route.Lines})
+		plans = append(plans, orderPlan{order: id, plan: d.plan, lines: d.route.Lines})
 	}
-	reserved, err := reserve(q, plans)
+	reserved, aside, err := reserve(q, plans, mayPutAside)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var moved []int64 // order, warehouse pairs
 	for _, id := range eligible {
 		d := byID[id]
-		if len(d.route.Lines) == 0 {
+		if len(d.route.Lines) == 0 || aside[id] {
 			continue
 		}
 		conclude(d, reserved, warehouses)
@@ -304,13 +317,18 @@ func allocateBatch(q txq, ids []int64) ([]Result, error) {
 		}
 	}
 	if err := routeOrders(q, moved); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	out := make([]Result, len(ids))
-	for i, id := range ids {
-		out[i] = byID[id].res
+	out := make([]Result, 0, len(ids))
+	var later []int64
+	for _, id := range ids {
+		if aside[id] {
+			later = append(later, id)
+		} else {
+			out = append(out, byID[id].res)
+		}
 	}
-	return out, history(q, out)
+	return out, later, history(q, out)
 }
 
 // once is ids with each id at its first place only: an order listed twice is allocated once.
@@ -486,14 +504,16 @@ type bin struct {
 
 // orderPlan is one order's routing and the lines it routed.
 type orderPlan struct {
+	order int64
 	plan  model.Plan
 	lines []model.RouteLine
 }
 
 // reserve locks the bins the plans take from, in lock order, and reserves from them by pick
 // sequence (earliest expiry first for lots), plan by plan in the order given. It returns the
-// units reserved per order line.
-func reserve(q txq, plans []orderPlan) (map[int64]int64, error) {
+// units reserved per order line. With mayPutAside, the orders whose bins another allocator
+// holds are put aside, when they are few (see lockBins), and returned.
+func reserve(q txq, plans []orderPlan, mayPutAside bool) (map[int64]int64, map[int64]bool, error) {
 	product := map[int64]int64{}
 	var whs, prods []int64
 	for _, p := range plans {
@@ -506,19 +526,18 @@ func reserve(q txq, plans []orderPlan) (map[int64]int64, error) {
 	}
 	allocated := map[int64]int64{}
 	if len(whs) == 0 {
-		return allocated, nil
+		return allocated, nil, nil
 	}
-	var bins []bin
-	// Locked in (product, location, lot) order, the ledger's lock order; chosen in pick order.
-	err := q.sel(&bins, `
-		SELECT location_id, warehouse_id, product_id, lot_id, free FROM oms_lock_free_bins($1, $2)
-		 WHERE free > 0 ORDER BY expires_on NULLS LAST, pick_seq, location_id`, pq.Array(whs), pq.Array(prods))
+	bins, aside, err := lockBins(q, whs, prods, plans, product, mayPutAside)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var rl, rloc, rprod, rqty []int64
 	var rlot []sql.NullInt64
 	for _, p := range plans {
+		if aside[p.order] {
+			continue
+		}
 		for _, t := range p.plan.Takes {
 			want := t.Qty
 			for i := range bins {
@@ -539,7 +558,7 @@ func reserve(q txq, plans []orderPlan) (map[int64]int64, error) {
 		}
 	}
 	if len(rl) == 0 {
-		return allocated, nil
+		return allocated, aside, nil
 	}
 	var ids, qtys []int64
 	for id, q := range allocated {
@@ -554,12 +573,78 @@ func reserve(q txq, plans []orderPlan) (map[int64]int64, error) {
 		 GROUP BY 1, 2, 3, 4 ORDER BY 3, 2, 4
 		ON CONFLICT (order_line_id, location_id, lot_id) DO UPDATE SET qty = r.qty + EXCLUDED.qty`,
 		pq.Array(rl), pq.Array(rloc), pq.Array(rprod), pq.Array(nullInts(rlot)), pq.Array(rqty)); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	err = q.exec(`
 		UPDATE order_lines l SET qty_allocated = l.qty_allocated + x.q
 		  FROM unnest($1::bigint[], $2::bigint[]) AS x(id, q) WHERE l.id = x.id`, pq.Array(ids), pq.Array(qtys))
-	return allocated, err
+	return allocated, aside, err
+}
+
+// lockBins locks the free bins of the (warehouse, product) pairs, in the ledger's lock order,
+// and returns them in the order to take from. A batch that waits for one pair keeps every pair
+// it has locked from the batches behind it, and sixteen allocators of orders for many products
+// then run one after the other (migration 00030). So with mayPutAside it first locks what it
+// can without waiting; if the orders needing a bin it could not lock are at most a quarter of
+// the plans, they are put aside for a later batch and the rest go on; otherwise (a hot product
+// every batch wants) it gives those locks back and waits for all in lock order.
+func lockBins(q txq, whs, prods []int64, plans []orderPlan, product map[int64]int64, mayPutAside bool) ([]bin, map[int64]bool, error) {
+	if mayPutAside {
+		bins, aside, err := tryLockBins(q, whs, prods, plans, product)
+		if err != nil || aside != nil {
+			return bins, aside, err
+		}
+	}
+	var bins []bin
+	// Locked in (product, location, lot) order, the ledger's lock order; chosen in pick order.
+	err := q.sel(&bins, `
+		SELECT location_id, warehouse_id, product_id, lot_id, free FROM oms_lock_free_bins($1, $2)
+		 WHERE free > 0 ORDER BY expires_on NULLS LAST, pick_seq, location_id`, pq.Array(whs), pq.Array(prods))
+	return bins, nil, err
+}
+
+// tryLockBins is lockBins without waiting: the bins it locked and the orders put aside (an
+// empty, non-nil map when none is), or nil bins and nil orders when too many would be and
+// nothing stays locked.
+func tryLockBins(q txq, whs, prods []int64, plans []orderPlan, product map[int64]int64) ([]bin, map[int64]bool, error) {
+	if _, err := q.tx.ExecContext(q.ctx, `SAVEPOINT free_bins`); err != nil {
+		return nil, nil, err
+	}
+	var rows []struct {
+		bin
+		Locked bool `db:"locked"`
+	}
+	if err := q.sel(&rows, `
+		SELECT location_id, warehouse_id, product_id, lot_id, free, locked FROM oms_try_lock_free_bins($1, $2)
+		 WHERE free > 0 ORDER BY expires_on NULLS LAST, pick_seq, location_id`, pq.Array(whs), pq.Array(prods)); err != nil {
+		return nil, nil, err
+	}
+	type pair struct{ warehouse, product int64 }
+	held := map[pair]bool{} // by another allocator
+	var bins []bin
+	for _, r := range rows {
+		if r.Locked {
+			bins = append(bins, r.bin)
+		} else {
+			held[pair{r.Warehouse, r.Product}] = true
+		}
+	}
+	aside := map[int64]bool{}
+	for _, p := range plans {
+		for _, t := range p.plan.Takes {
+			if held[pair{t.Warehouse, product[t.Line]}] {
+				aside[p.order] = true
+			}
+		}
+	}
+	if len(aside)*4 > len(plans) {
+		bins, aside = nil, nil
+		if _, err := q.tx.ExecContext(q.ctx, `ROLLBACK TO SAVEPOINT free_bins`); err != nil {
+			return nil, nil, err
+		}
+	}
+	_, err := q.tx.ExecContext(q.ctx, `RELEASE SAVEPOINT free_bins`)
+	return bins, aside, err
 }
 
 func nullInts(v []sql.NullInt64) []sql.NullString {

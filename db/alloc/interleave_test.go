@@ -441,3 +441,47 @@ func TestTwoAllocatorsOnTwoHotSKUsInOppositeLineOrder(t *testing.T) {
 		})
 	}
 }
+
+// TestABinAnotherAllocatorHoldsPutsOnlyItsOrdersAside: another allocator (the gate) holds the
+// mugs' bin. A batch of five orders, one of them for a mug, does not wait for it with the other
+// four's bins locked (the convoy that ran sixteen allocators one after the other): the four are
+// allocated and committed while the mug order, put aside, waits for its bin alone; when the bin
+// is free it is allocated too, last.
+func TestABinAnotherAllocatorHoldsPutsOnlyItsOrdersAside(t *testing.T) {
+	owner, clerk := business(t, map[string]int{"TEE-1": 10, "MUG-1": 2, "CAP-1": 10})
+	mug := order(t, clerk, "P0", map[string]int64{"MUG-1": 1})
+	others := []int64{
+		order(t, clerk, "P1", map[string]int64{"TEE-1": 1}),
+		order(t, clerk, "P2", map[string]int64{"CAP-1": 1}),
+		order(t, clerk, "P3", map[string]int64{"TEE-1": 2}),
+		order(t, clerk, "P4", map[string]int64{"TEE-1": 1, "CAP-1": 1}),
+	}
+	held := gate(t, owner, `SELECT * FROM oms_lock_free_bins(
+		ARRAY(SELECT id FROM warehouses WHERE code = 'RTM1'), ARRAY(SELECT id FROM products WHERE sku = 'MUG-1'))`)
+	run := async(func() ([]Result, error) {
+		return New(clerk).AllocateMany(context.Background(), append([]int64{mug}, others...), false)
+	})
+	lockWaits(t, owner, 1)
+	for _, id := range others {
+		if s := status(t, owner, id); s != "allocated" {
+			t.Errorf("order %d is %s while the mug order waits for its bin; want allocated and committed", id, s)
+		}
+	}
+	if s := status(t, owner, mug); s != "pending" {
+		t.Errorf("the mug order is %s while its bin is held; want pending", s)
+	}
+	if err := held.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	got := <-run
+	if got.err != nil || len(got.v) != 5 {
+		t.Fatalf("AllocateMany: %+v %v", got.v, got.err)
+	}
+	for i, r := range got.v {
+		want := append(others, mug)[i]
+		if r.OrderID != want || r.Outcome != Allocated {
+			t.Errorf("result %d: %+v; want order %d allocated", i, r, want)
+		}
+	}
+	invariants(t, owner)
+}

@@ -273,7 +273,7 @@ func reroute(q txq, orderID, warehouse int64) (Result, error) {
 			plan.Takes = append(plan.Takes, model.Take{Line: l.ID, Warehouse: warehouse, Qty: n})
 		}
 	}
-	took, err := reserve(q, []orderPlan{{plan: plan, lines: route}})
+	took, _, err := reserve(q, []orderPlan{{order: orderID, plan: plan, lines: route}}, false)
 	if err != nil {
 		return Result{}, err
 	}
