@@ -44,12 +44,16 @@ const (
 	// OrderExceptions is orders a channel changed after work started on them: recorded by an
 	// import, resolved by the back office (migration 00019).
 	OrderExceptions
-	lastTable = OrderExceptions
+	// Invoices is issued documents: invoices and credit notes, each stamped by the transaction
+	// that issues and numbers it (00018). Documents never change once issued, so a stamp means
+	// a new document.
+	Invoices
+	lastTable = Invoices
 )
 
 var tableNames = [...]string{Orders: "orders", OrderLines: "order lines", PickTasks: "pick tasks",
 	Stock: "stock", RMAs: "RMAs", Counts: "counts", OpenOrders: "open orders", Products: "products",
-	Imports: "imports", OrderExceptions: "order exceptions"}
+	Imports: "imports", OrderExceptions: "order exceptions", Invoices: "invoices"}
 
 func (t Table) String() string {
 	if t >= 1 && t <= lastTable {
@@ -90,6 +94,9 @@ var changeChecks = [...][]string{
 	Imports: {`SELECT 1 FROM import_runs WHERE ` + unseen("change_xid"),
 		`SELECT 1 FROM import_rejects WHERE ` + unseen("change_xid")},
 	OrderExceptions: {`SELECT 1 FROM order_exceptions WHERE ` + unseen("change_xid")},
+	// A document's lines and tax lines are written in the transaction that writes the document,
+	// so its own stamp says enough; invoices_changes (00018) finds it.
+	Invoices: {`SELECT 1 FROM invoices WHERE ` + unseen("change_xid")},
 }
 
 // TableSet is a set of Tables (bit i = Table i).

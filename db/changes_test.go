@@ -4,13 +4,15 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"oms/db"
+	"oms/db/invoicing"
 	"oms/model"
 )
 
 var allTables = []db.Table{db.Orders, db.OrderLines, db.PickTasks, db.Stock, db.RMAs, db.Counts, db.OpenOrders, db.Products,
-	db.Imports, db.OrderExceptions}
+	db.Imports, db.OrderExceptions, db.Invoices}
 
 // baseline is a snapshot to ask the feed with: taken after every write so far has committed.
 func baseline(t *testing.T, d *db.DB) db.Snapshot {
@@ -233,5 +235,63 @@ func TestOpenStatusesInTheDatabaseMatchModel(t *testing.T) {
 		if open != st.Open() {
 			t.Errorf("oms_order_is_open(%s) = %v, model says %v", st, open, st.Open())
 		}
+	}
+}
+
+// TestChangeFeedReportsIssuedDocuments: an invoice issued from an order (as `oms invoice issue
+// --shipped` does) and a credit note each wake the Invoices screen's watchers and no other
+// table's; a poll after them reports nothing more.
+func TestChangeFeedReportsIssuedDocuments(t *testing.T) {
+	d := seeded(t)
+	ctx := context.Background()
+	store := invoicing.New(d)
+	all := db.SetOf(allTables...)
+	due, err := store.ShippedUninvoiced(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(due) == 0 {
+		t.Fatal("the seeded data has no shipped order left to invoice")
+	}
+	snap := baseline(t, d)
+	inv, err := store.IssueForOrder(ctx, "feed-invoice", due[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, got, err := d.ChangesSince(ctx, snap, all)
+	if err != nil || got != db.SetOf(db.Invoices) {
+		t.Fatalf("after %s was issued: %v changed (%v), want invoices", inv.Number, got, err)
+	}
+	if _, changed, err := d.ChangedSince(ctx, snap, db.Invoices); err != nil || !changed {
+		t.Fatalf("a watcher of invoices alone missed %s: %v (%v)", inv.Number, changed, err)
+	}
+	if _, got, err := d.ChangesSince(ctx, next, all); err != nil || got != 0 {
+		t.Fatalf("polled again after %s: %v changed (%v), want none", inv.Number, got, err)
+	}
+
+	// A credit note of one minor unit against the invoice just issued.
+	var head struct {
+		ID     int64  `db:"id"`
+		Order  int64  `db:"order_id"`
+		Cur    string `db:"currency"`
+		Base   string `db:"base_currency"`
+		Rate   string `db:"fx_rate"`
+		FXDate string `db:"fx_date"`
+	}
+	mustGet(t, d, &head, `SELECT id, order_id, currency, base_currency, fx_rate::text, fx_date::text
+		FROM invoices WHERE number = $1`, inv.Number)
+	day, err := time.Parse(time.DateOnly, head.FXDate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cn, err := store.Issue(ctx, "feed-credit", invoicing.Document{Kind: invoicing.CreditNote, Series: "credit_note",
+		Order: head.Order, Credits: head.ID, Currency: model.Currency(head.Cur), BaseCurrency: model.Currency(head.Base),
+		FXRate: head.Rate, FXDate: day, Lines: []invoicing.Line{{Description: "goodwill",
+			InvoiceLine: model.InvoiceLine{Qty: 1, UnitMinor: 1}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, got, err := d.ChangesSince(ctx, next, all); err != nil || got != db.SetOf(db.Invoices) {
+		t.Fatalf("after credit note %s: %v changed (%v), want invoices", cn.Number, got, err)
 	}
 }
