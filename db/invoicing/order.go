@@ -91,6 +91,7 @@ type orderHead struct {
 	Currency         string `db:"currency"`
 	PricesIncludeTax bool   `db:"prices_include_tax"`
 	ShippingMinor    int64  `db:"shipping_minor"`
+	DiscountMinor    int64  `db:"discount_minor"` // the order's whole discount, its lines' included
 	TaxMinor         int64  `db:"tax_minor"`
 	ShipService      string `db:"ship_service"`
 	CustomerVAT      string `db:"customer_vat"`
@@ -110,7 +111,8 @@ type orderHead struct {
 }
 
 const orderHeadSQL = `
-	SELECT o.id, o.number, c.kind AS channel_kind, o.currency, o.prices_include_tax, o.shipping_minor, o.tax_minor,
+	SELECT o.id, o.number, c.kind AS channel_kind, o.currency, o.prices_include_tax, o.shipping_minor, o.discount_minor,
+	       o.tax_minor,
 	       o.ship_service, cu.vat_number AS customer_vat,
 	       coalesce(b.country, cu.country) AS bill_country, coalesce(b.region, '') AS bill_region,
 	       coalesce(b.company, '') AS bill_company, st.country AS ship_country, st.region AS ship_region,
@@ -161,6 +163,40 @@ const orderLinesSQL = `
 func lockLines(ctx context.Context, tx *sqlx.Tx, order int64) error {
 	_, err := tx.ExecContext(ctx, `SELECT 1 FROM order_lines WHERE order_id = $1 ORDER BY id FOR NO KEY UPDATE`, order)
 	return err
+}
+
+// spreadOrderDiscount gives each line its share of the order's own discount: what
+// orders.discount_minor holds beyond its lines' discounts (a voucher on the whole basket,
+// Amazon's shipping promotion). Channels state the order's discount whole (channels.IncomingOrder:
+// total = subtotal − discount + shipping + tax), so without this an invoice would bill more than
+// the customer paid. The lines share it pro rata to their amounts after their own discounts (net,
+// or gross where prices include tax), by largest remainder (model.Money.Allocate), so the shares
+// add up to it exactly; each share is added to its line's discount, which every invoice then
+// bills unit by unit (part) and every credit note gives back with the units it credits. What the
+// lines cannot absorb (a discount beyond the goods) is returned, for the shipping.
+func spreadOrderDiscount(h orderHead, lines []orderLine) (shipping int64, err error) {
+	extra := h.DiscountMinor
+	weights := make([]int64, len(lines))
+	var goods int64
+	for i, l := range lines {
+		extra -= l.Discount
+		weights[i] = max(l.Amount-l.Discount, 0)
+		goods += weights[i]
+	}
+	if extra <= 0 {
+		return 0, nil
+	}
+	spread := min(extra, goods)
+	if spread > 0 {
+		parts, err := model.Money{Minor: spread, Currency: model.Currency(h.Currency)}.Allocate(weights)
+		if err != nil {
+			return 0, fmt.Errorf("order %s: spreading its discount: %w", h.Number, err)
+		}
+		for i := range lines {
+			lines[i].Discount += parts[i].Minor
+		}
+	}
+	return min(extra-spread, h.ShippingMinor), nil
 }
 
 // share is x's part for units 0…k of q, rounded half up: the part of units k0+1…k1 is
@@ -410,6 +446,10 @@ func (s *Store) invoiceOf(ctx context.Context, tx *sqlx.Tx, orderID int64) (writ
 	if err := tx.SelectContext(ctx, &lines, orderLinesSQL, orderID); err != nil {
 		return written{}, err
 	}
+	shipDisc, err := spreadOrderDiscount(h, lines)
+	if err != nil {
+		return written{}, err
+	}
 	day, err := time.Parse(time.DateOnly, h.Today)
 	if err != nil {
 		return written{}, err
@@ -463,7 +503,8 @@ func (s *Store) invoiceOf(ctx context.Context, tx *sqlx.Tx, orderID int64) (writ
 		}
 		if shipping {
 			t := max(h.TaxMinor-lineTax, 0)
-			net := h.ShippingMinor
+			charged := h.ShippingMinor - shipDisc
+			net := charged
 			if h.PricesIncludeTax {
 				net -= t
 			}
@@ -475,7 +516,7 @@ func (s *Store) invoiceOf(ctx context.Context, tx *sqlx.Tx, orderID int64) (writ
 				rate = givenRate(rate, t, net)
 			}
 			if net >= 0 {
-				doc.Lines = append(doc.Lines, docLine(0, shipDesc, 1, net, net, t, rate))
+				doc.Lines = append(doc.Lines, docLine(0, shipDesc, 1, listNetOf(net, charged, shipDisc, h.PricesIncludeTax), net, t, rate))
 			}
 		}
 	} else {
@@ -484,7 +525,7 @@ func (s *Store) invoiceOf(ctx context.Context, tx *sqlx.Tx, orderID int64) (writ
 			items = append(items, taxItem{amount: b.amount - b.disc, category: b.l.Category, what: lineWhat(b.l)})
 		}
 		if shipping {
-			items = append(items, taxItem{amount: h.ShippingMinor, category: model.TaxCategoryStandard, what: "shipping"})
+			items = append(items, taxItem{amount: h.ShippingMinor - shipDisc, category: model.TaxCategoryStandard, what: "shipping"})
 		}
 		taxed, treatment, err := manualTax(ctx, tx, h, day, items)
 		if err != nil {
@@ -497,7 +538,8 @@ func (s *Store) invoiceOf(ctx context.Context, tx *sqlx.Tx, orderID int64) (writ
 		}
 		if shipping {
 			tl := taxed.Lines[len(bills)]
-			doc.Lines = append(doc.Lines, docLine(0, shipDesc, 1, tl.NetMinor, tl.NetMinor, tl.TaxMinor, tl.RatePPM))
+			doc.Lines = append(doc.Lines, docLine(0, shipDesc, 1, listNetOf(tl.NetMinor, h.ShippingMinor-shipDisc, shipDisc, h.PricesIncludeTax),
+				tl.NetMinor, tl.TaxMinor, tl.RatePPM))
 		}
 		doc.notes = treatment.Note
 	}

@@ -106,6 +106,7 @@ type orderSpec struct {
 	inclusive bool
 	shipping  int64
 	shipTax   int64
+	discount  int64 // the order's own discount, on top of its lines'
 	lines     []line
 }
 
@@ -126,7 +127,8 @@ func (w *shop) order(t *testing.T, o orderSpec) (id int64, number string, lines 
 		strings.ToLower(number)+"@example.com", o.buyer.Country, cur, o.buyer.VAT)
 	mustGet(t, d, &addr, `INSERT INTO addresses (customer_id, name, company, line1, city, postal_code, country)
 		VALUES ($1, $2, $3, 'Hauptstraße 1', 'Somewhere', '12345', $4) RETURNING id`, cust, o.buyer.Name, o.buyer.Company, o.buyer.Country)
-	var subtotal, discount, tax int64
+	var subtotal, tax int64
+	discount := o.discount
 	for _, l := range o.lines {
 		subtotal += l.amount
 		discount += l.discount

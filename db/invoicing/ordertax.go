@@ -92,7 +92,8 @@ type OrderTaxResult struct {
 
 // OrderTax works out, inside tx, the tax of the stored order orderID on day as its invoice
 // would charge it for an order entered by hand (see IssueForOrder): every line's amount after
-// its discount in its product's tax category, and the shipping at the standard rate, taxed by
+// its discount and its share of the order's own discount (spreadOrderDiscount) in its product's
+// tax category, and the shipping at the standard rate, taxed by
 // manualTax. A rate missing for the destination and category is an error wrapping
 // model.ErrNoTaxRate and naming the order and line; no company is ErrNoCompany.
 func OrderTax(ctx context.Context, tx *sqlx.Tx, orderID int64, day time.Time) (OrderTaxResult, error) {
@@ -112,12 +113,16 @@ func OrderTax(ctx context.Context, tx *sqlx.Tx, orderID int64, day time.Time) (O
 	if err := tx.SelectContext(ctx, &lines, orderLinesSQL, orderID); err != nil {
 		return OrderTaxResult{}, err
 	}
+	shipDisc, err := spreadOrderDiscount(h, lines)
+	if err != nil {
+		return OrderTaxResult{}, err
+	}
 	items := make([]taxItem, 0, len(lines)+1)
 	for _, l := range lines {
 		items = append(items, taxItem{amount: l.Amount - l.Discount, category: l.Category, what: lineWhat(l)})
 	}
 	if h.ShippingMinor > 0 {
-		items = append(items, taxItem{amount: h.ShippingMinor, category: model.TaxCategoryStandard, what: "shipping"})
+		items = append(items, taxItem{amount: h.ShippingMinor - shipDisc, category: model.TaxCategoryStandard, what: "shipping"})
 	}
 	taxed, treatment, err := manualTax(ctx, tx, h, day, items)
 	if err != nil {
