@@ -1,6 +1,7 @@
 // Package model is the domain of oms in pure Go: money and currencies, exchange-rate
 // conversion and tax rounding, the order status state machine and the line quantities it is
-// derived from, and GS1 GTIN check digits.
+// derived from, GS1 GTIN check digits and GS1 element strings (the scans of a handheld: SSCC,
+// GTIN, lot, dates, counts, weights; the caller says what "today" is for two-digit years).
 //
 // It owns the rules that every other package must agree on — which statuses exist and which
 // changes between them are legal, how an amount is parsed, rounded and split — so that the

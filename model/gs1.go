@@ -124,12 +124,6 @@ func (e *GS1Error) Error() string {
 	}
 }
 
-// ParseGS1 parses a scan as GS1 element strings, resolving two-digit years against today's
-// date on this machine's clock. Use ParseGS1At where the date must be fixed (tests, replays).
-func ParseGS1(scan string) (GS1, error) {
-	return ParseGS1At(scan, time.Now())
-}
-
 // ParseGS1At parses a scan in either form — the raw scanner burst, optionally led by a GS1
 // symbology identifier and/or FNC1, or the bracketed form — and checks every field: lengths,
 // characters, check digits and dates. today fixes the century of YYMMDD dates (GenSpecs 7.12).
