@@ -39,6 +39,7 @@ carrier_services    S       S       S        S      S           S      S        
 carriers            S       S       S        S      S           S      S           S
 channels            S       S       S        S      SIU         S      SIU         S
 company             S       S       S        S      S           S      S           SIu
+count_flags         S       S       S        Su     S           S      Su          S
 currencies          S       S       S        S      S           S      S           S
 customers           s       s       S        S      SIU         s      SIU         S
 events              S       S       S        S      S           S      S           S
@@ -63,6 +64,7 @@ orders              S       S       S        S      SIU         S      SIU      
 package_lines       S       SIUD    S        S      S           S      SIUD        S
 packages            S       SIUD    S        S      S           S      SIUD        S
 pick_batches        SU      S       S        S      S           S      SIU         S
+pick_scans          S       S       S        S      S           S      S           S
 pick_tasks          SU      S       S        S      S           S      SIU         S
 product_barcodes    S       S       S        SI     SIUD        S      SIUD        S
 product_prices      S       S       S        S      SIUD        S      SIUD        S
@@ -93,8 +95,10 @@ var (
 		"oms_movement_job", "oms_order_is_open", "oms_phone_key", "oms_postcode_key", "oms_search_fold"}
 	adminMayCall = []string{"oms_staff_add", "oms_staff_add_key", "oms_staff_disable", "oms_staff_remove_key",
 		"oms_staff_set_jobs"}
-	// backofficeMayCall is the intake's (migration 00017) and the order history (00021); the supervisor holds the job.
-	backofficeMayCall = []string{"oms_intake_events", "oms_lock_free_bins", "oms_order_event", "oms_order_events", "oms_sell_at_store", "oms_take_numbers", "oms_try_lock_free_bins"}
+	// backofficeMayCall is the intake's (migration 00017), the order history (00021) and releasing pick work (00031); the supervisor holds the job.
+	backofficeMayCall = []string{"oms_intake_events", "oms_lock_free_bins", "oms_order_event", "oms_order_events", "oms_sell_at_store", "oms_pick_release", "oms_take_numbers", "oms_try_lock_free_bins"}
+	// pickerMayCall is picking's (00031): claim, confirm and short; the supervisor holds the job.
+	pickerMayCall = []string{"oms_pick_claim", "oms_pick_confirm", "oms_pick_short"}
 	// storeMayCall is the hand-over at a store's counter (00023); the supervisor holds the job.
 	storeMayCall = []string{"oms_hand_over"}
 )
@@ -183,7 +187,8 @@ func TestEveryJobMayDoWhatTheDesignSaysAndNothingElse(t *testing.T) {
 	for _, c := range calls {
 		want := slices.Contains(everyoneMayCall, c.Fn) || (c.Job == "admin" && slices.Contains(adminMayCall, c.Fn)) ||
 			((c.Job == "backoffice" || c.Job == "supervisor") && slices.Contains(backofficeMayCall, c.Fn)) ||
-			((c.Job == "store" || c.Job == "supervisor") && slices.Contains(storeMayCall, c.Fn))
+			((c.Job == "store" || c.Job == "supervisor") && slices.Contains(storeMayCall, c.Fn)) ||
+			((c.Job == "picker" || c.Job == "supervisor") && slices.Contains(pickerMayCall, c.Fn))
 		if c.Execute != want {
 			t.Errorf("%s may call %s: %v; the design says %v", c.Job, c.Fn, c.Execute, want)
 		}
