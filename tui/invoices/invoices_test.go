@@ -1,7 +1,9 @@
 package invoices
 
 import (
+	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -257,5 +259,40 @@ func TestDocumentThatDoesNotExistSaysSo(t *testing.T) {
 	_, drv := page(t, tuitest.DemoDB(t), "INV-1999-0000001", 40, 16)
 	if !strings.Contains(drv.Frame(), "INV-1999-0000001: no such document") {
 		t.Fatalf("frame:\n%s", drv.Frame())
+	}
+}
+
+// countingData counts page queries.
+type countingData struct {
+	Data
+	pages atomic.Int64
+}
+
+func (c *countingData) DocumentPage(ctx context.Context, r invoicing.PageRequest) ([]invoicing.PageRow, error) {
+	c.pages.Add(1)
+	return c.Data.DocumentPage(ctx, r)
+}
+
+// A burst of change notices while a refetch is unanswered costs one query in flight and one
+// more for the latest wish, as on the queue.
+func TestChangeNoticesNeverRunTwoRefetchesAtOnce(t *testing.T) {
+	d := tuitest.DemoDB(t)
+	c := tuitest.NewContext()
+	data := &countingData{Data: invoicing.New(d)}
+	s := New(c, data)
+	drv := tuitest.New(t, s, *c.Keys, 80, 24)
+	calls := data.pages.Load()
+	drv.Hold = func(msg tea.Msg) bool { _, ok := msg.(ui.Result); return ok }
+	drv.Send(ui.ChangedMsg{}, ui.ChangedMsg{}, ui.ChangedMsg{})
+	drv.Press(keymaps.ScopeInvoices, "refresh")
+	if n := data.pages.Load() - calls; n != 1 {
+		t.Fatalf("%d page queries started while the first was unanswered, want 1", n)
+	}
+	drv.Release()
+	if n := data.pages.Load() - calls; n != 2 {
+		t.Fatalf("%d page queries in all, want 2 (the one in flight and the latest wish)", n)
+	}
+	if s.stale || len(s.rows) == 0 {
+		t.Fatalf("after the burst:\n%s", drv.Frame())
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"oms/db"
 	"oms/db/invoicing"
 	"oms/keymaps"
 	"oms/model"
@@ -123,6 +124,10 @@ func (s *Screen) Title() string     { return "Invoices" }
 
 // Capturing is true while the order field has the keys.
 func (s *Screen) Capturing() bool { return s.order.Focused() }
+
+// Watches: issued documents, so an invoice or credit note issued in another terminal or by
+// `oms invoice issue` appears at the next poll.
+func (s *Screen) Watches() db.TableSet { return db.SetOf(db.Invoices) }
 
 func (s *Screen) Init() tea.Cmd {
 	return tea.Batch(s.seriesGet.Want(struct{}{}), s.pages.Want(fetchFirst))
@@ -381,7 +386,8 @@ func (s *Screen) ShortHelp() []key.Binding {
 		return []key.Binding{withHelp(in.Submit, "apply"), withHelp(in.Cancel, "leave"), in.Clear}
 	}
 	k := &s.ctx.Keys.Invoices
-	return []key.Binding{s.ctx.Keys.List.Open, k.FindOrder, k.Refresh, k.Series, k.Dates, k.ClearFilter}
+	// The change feed keeps the list current, so refresh comes after the filters.
+	return []key.Binding{s.ctx.Keys.List.Open, k.FindOrder, k.Dates, k.Series, k.Refresh, k.ClearFilter}
 }
 
 func withHelp(b key.Binding, desc string) key.Binding {
