@@ -209,6 +209,16 @@ var checkQueries = []checkQuery{
 	    OR (l.net, l.tax) IS DISTINCT FROM (t.net, t.tax)
 	    OR (i.subtotal_base_minor, i.tax_base_minor) IS DISTINCT FROM (t.net_base, t.tax_base)
 	 ORDER BY i.id`},
+	{"invoiced_units", "each order line's invoiced units equal its units on invoices", `
+	WITH billed AS (SELECT il.order_line_id, sum(il.qty) AS qty
+	                  FROM invoice_lines il JOIN invoices i ON i.id = il.invoice_id AND i.kind = 'invoice'
+	                 WHERE il.order_line_id IS NOT NULL GROUP BY 1)
+	SELECT format('Order %s line %s (%s) says %s invoiced, but its invoices bill %s',
+	              o.number, ol.line_no, p.sku, ol.qty_invoiced, coalesce(b.qty, 0))
+	  FROM order_lines ol JOIN orders o ON o.id = ol.order_id JOIN products p ON p.id = ol.product_id
+	  LEFT JOIN billed b ON b.order_line_id = ol.id
+	 WHERE ol.qty_invoiced <> coalesce(b.qty, 0)
+	 ORDER BY ol.id`},
 	{"credits", "credit notes never exceed their invoice, and refunds never exceed their order", `
 	SELECT format('Invoice %s (order %s) is for %s, but its credit notes add up to %s',
 	              i.number, o.number, oms_money(i.total_minor, i.currency), oms_money(c.credited, i.currency))

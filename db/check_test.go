@@ -49,8 +49,8 @@ func TestCheckPassesOnSeededData(t *testing.T) {
 	if !rep.OK() {
 		t.Fatalf("violations on freshly seeded data: %v", rep.Violations)
 	}
-	if len(rep.Rules) != 16 {
-		t.Fatalf("%d rules checked, want 16", len(rep.Rules))
+	if len(rep.Rules) != 17 {
+		t.Fatalf("%d rules checked, want 17", len(rep.Rules))
 	}
 
 }

@@ -34,7 +34,7 @@ func newBatch() *batch {
 		lines: newTable("order_lines", "id", "order_id", "line_no", "external_line_id", "product_id",
 			"description", "unit_price_minor", "discount_minor", "tax_minor", "tax_rate_ppm",
 			"qty_ordered", "qty_cancelled", "qty_allocated", "qty_picked", "qty_packed", "qty_shipped",
-			"qty_returned", "qty_refunded", "amount_minor", "updated_at", "change_xid"),
+			"qty_returned", "qty_refunded", "qty_invoiced", "amount_minor", "updated_at", "change_xid"),
 		reservations: newTable("reservations", "id", "order_line_id", "location_id", "product_id",
 			"lot_id", "qty", "created_at"),
 		movements: newTable("stock_movements", movementCols...),
@@ -352,9 +352,14 @@ func (g *renderer) orderRows(r *rng, o *orderCtx, b *batch) {
 		g.w.txNow, g.w.xid)
 	for _, l := range o.lines {
 		q := l.q
+		// What invoice (documents.go) will bill of the line, as the database's trigger keeps it.
+		var invoiced int64
+		if fullyShipped(p.status) {
+			invoiced = q.Shipped
+		}
 		b.lines.add(l.id, o.id, l.no, l.ext, l.product.id, l.product.name, l.unit, l.discount, l.tax,
 			l.ratePP, q.Ordered, q.Cancelled, q.Allocated, q.Picked, q.Packed, q.Shipped, q.Returned, q.Refunded,
-			l.unit*q.Ordered, g.w.txNow, g.w.xid)
+			invoiced, l.unit*q.Ordered, g.w.txNow, g.w.xid)
 	}
 }
 
