@@ -107,7 +107,7 @@ func (g *renderer) document(o *orderCtx, b *batch, credited int64, issued time.T
 	}
 	b.invoices.add(id, series.code, int64(year), seq, number, kind, o.id, nullable(credited), o.cur,
 		subtotal, tax, subtotal+tax, issued, baseCurrency, rate, fxDate, subtotalBase, taxBase,
-		subtotalBase+taxBase)
+		subtotalBase+taxBase, o.taxNote)
 	return id, number, subtotal + tax, nil
 }
 

@@ -45,7 +45,7 @@ func newBatch() *batch {
 		packageLines: newTable("package_lines", "package_id", "order_id", "order_line_id", "qty"),
 		invoices: newTable("invoices", "id", "series", "year", "seq", "number", "kind", "order_id",
 			"credited_invoice_id", "currency", "subtotal_minor", "tax_minor", "total_minor", "issued_at",
-			"base_currency", "fx_rate", "fx_date", "subtotal_base_minor", "tax_base_minor", "total_base_minor"),
+			"base_currency", "fx_rate", "fx_date", "subtotal_base_minor", "tax_base_minor", "total_base_minor", "notes"),
 		invoiceLines: newTable("invoice_lines", "invoice_id", "line_no", "order_line_id", "description",
 			"qty", "unit_price_minor", "tax_rate_ppm", "discount_minor", "tax_minor", "total_minor"),
 		invoiceTaxLines: newTable("invoice_tax_lines", "invoice_id", "tax_rate_ppm", "taxable_minor",
@@ -128,6 +128,7 @@ type orderCtx struct {
 	tracking           string
 	invoiceNumber      string
 	invoiceID          int64
+	taxNote            string // what the invoice must say of its tax (export, reverse charge), or ""
 	rma                *rmaCtx
 	weightG            int64
 }
@@ -233,13 +234,40 @@ func (w *world) pickService(r *rng, wh *warehouse, dest string, weightG int64) *
 	return cands[r.weighted(weights)]
 }
 
-// price sets unit prices, discounts and tax per line and the order's shipping charge.
+// price sets unit prices, discounts and tax per line and the order's shipping charge. The tax
+// is what oms itself would charge (and what oms check expects of an imported order): the
+// treatment model.DecideTaxTreatment gives the demo company (the seller) for the customer (bill-
+// to) and the ship-to address, the seeded tax_rates of the order's day (TaxTreatment.Rate) and
+// model.ComputeDocumentTax, per line, on net prices (the seeded channels state prices without
+// tax, channels.prices_include_tax false). So web-eu's sales to Germany or France carry their
+// destination's VAT (the company declares them through the One Stop Shop), US orders their
+// state's sales tax, and sales leaving the EU (the UK, Japan, Canada) are zero-rated exports
+// whose invoices say so.
 func (g *renderer) price(r *rng, o *orderCtx) error {
 	w := g.w
 	ci := w.curIndex[o.cur]
-	ch, co := o.p.cust.ch, o.p.cust.country.code
-	region := o.p.cust.city.region
+	ch := o.p.cust.ch
+	shipTo := o.c.addr
+	if o.c.addr2ID != 0 && o.shipTo == o.c.addr2ID {
+		shipTo = o.c.addr2
+	}
+	treatment, err := model.DecideTaxTreatment(w.seller,
+		model.NewTaxBuyer(o.c.country.code, o.c.addr.city.region, "", o.c.addr.company),
+		model.Address{Country: o.c.country.code, Region: shipTo.city.region})
+	if err != nil {
+		return fmt.Errorf("seed: order %s: %w", o.number, err)
+	}
+	day := o.p.orderedAt.UTC()
+	rate := func(category string) (int64, error) {
+		tr, err := treatment.Rate(w.taxRates, category, day)
+		if err != nil {
+			return 0, fmt.Errorf("seed: order %s: %w", o.number, err)
+		}
+		return tr.PPM, nil
+	}
+	o.taxNote = treatment.Note
 	promo := (ch.kind == "webshop" && r.chance(120)) || (ch.kind == "manual" && r.chance(50))
+	taxable := make([]model.TaxableLine, 0, len(o.p.lines)+1)
 	for i := range o.p.lines {
 		lp := &o.p.lines[i]
 		l := lineCtx{linePlan: lp, no: int64(i + 1), unit: lp.product.prices[ci]}
@@ -250,25 +278,28 @@ func (g *renderer) price(r *rng, o *orderCtx) error {
 		if promo {
 			l.discount = l.gross / 10
 		}
-		l.ratePP = w.tax.rate(co, region, lp.product.cat.taxCat)
-		tax, err := model.TaxOf(model.Money{Minor: l.gross - l.discount, Currency: model.Currency(o.cur)}, l.ratePP, model.TaxRounding)
-		if err != nil {
+		if l.ratePP, err = rate(lp.product.cat.taxCat); err != nil {
 			return err
 		}
-		l.tax = tax.Minor
+		taxable = append(taxable, model.TaxableLine{AmountMinor: l.gross - l.discount, RatePPM: l.ratePP})
 		o.subtotal += l.gross
 		o.discount += l.discount
-		o.tax += l.tax
 		o.lines = append(o.lines, l)
 	}
 	o.shipping = shippingCharge(r, ch, o.cur, o.subtotal-o.discount)
-	o.shipRate = w.tax.rate(co, region, "standard")
-	shipTax, err := model.TaxOf(model.Money{Minor: o.shipping, Currency: model.Currency(o.cur)}, o.shipRate, model.TaxRounding)
-	if err != nil {
+	if o.shipRate, err = rate(model.TaxCategoryStandard); err != nil {
 		return err
 	}
-	o.shipTax = shipTax.Minor
-	o.tax += o.shipTax
+	taxable = append(taxable, model.TaxableLine{AmountMinor: o.shipping, RatePPM: o.shipRate})
+	taxed, err := model.ComputeDocumentTax(taxable, model.TaxExclusive, model.RoundTaxPerLine)
+	if err != nil {
+		return fmt.Errorf("seed: order %s: %w", o.number, err)
+	}
+	for i := range o.lines {
+		o.lines[i].tax = taxed.Lines[i].TaxMinor
+	}
+	o.shipTax = taxed.Lines[len(o.lines)].TaxMinor
+	o.tax = taxed.TaxMinor
 	return nil
 }
 

@@ -146,27 +146,6 @@ var taxRates = []taxRate{
 	{"CA", "QC", "standard", "GST + QST (Québec)", 149_750, "2013-01-01", ""},
 }
 
-// taxTable is the rate in force now per (country, region, category); regions fall back to the
-// country-wide rate.
-type taxTable map[string]int64
-
-func newTaxTable() taxTable {
-	t := taxTable{}
-	for _, tr := range taxRates {
-		if tr.to == "" {
-			t[tr.country+"|"+tr.region+"|"+tr.cat] = tr.ppm
-		}
-	}
-	return t
-}
-
-func (t taxTable) rate(country, region, cat string) int64 {
-	if ppm, ok := t[country+"|"+region+"|"+cat]; ok {
-		return ppm
-	}
-	return t[country+"||"+cat]
-}
-
 // carrier and service mirror carriers / carrier_services; a service lists where it ships from
 // and whether it crosses borders.
 type carrier struct {

@@ -181,7 +181,11 @@ func (s *seeder) prepare(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.w, s.ref, err = buildWorld(s.opts, ids, next, virt)
+	seller, err := demoCompany(ctx, tx)
+	if err != nil {
+		return err
+	}
+	s.w, s.ref, err = buildWorld(s.opts, ids, next, virt, seller)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"oms/db"
+	"oms/model"
 )
 
 // idTable is a table whose ids the seed assigns, with the idBase field it feeds.
@@ -69,6 +70,24 @@ func readSeries(ctx context.Context, tx *sql.Tx) (series, error) {
 		return s, fmt.Errorf("number_series lacks one of order, invoice, credit_note, rma: is the schema complete?")
 	}
 	return s, nil
+}
+
+// demoCompany records the demo business, unless the database has its company already (`oms
+// init`), and returns the seller's tax settings the orders are taxed with. The demo business is
+// a Dutch web shop keeping its books in euros that sells to consumers across the EU and so
+// declares its distance sales through the One Stop Shop (destination VAT from the first euro),
+// with a Dutch VAT number and its address, as `oms init` and `oms company set` would record them.
+func demoCompany(ctx context.Context, tx *sql.Tx) (model.TaxSeller, error) {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO company (name, country, currency, vat_number, oss_registered,
+		line1, postal_code, city)
+		VALUES ('Demo Trading B.V.', 'NL', 'EUR', 'NL859123456B01', true, 'Westblaak 180', '3012 KN', 'Rotterdam')
+		ON CONFLICT (id) DO NOTHING`); err != nil {
+		return model.TaxSeller{}, fmt.Errorf("recording the demo company: %w", err)
+	}
+	var seller model.TaxSeller
+	err := tx.QueryRowContext(ctx, `SELECT country, vat_number, oss_registered, over_distance_threshold FROM company`).
+		Scan(&seller.Country, &seller.VATNumber, &seller.OSSRegistered, &seller.OverDistanceSaleThreshold)
+	return seller, err
 }
 
 // readCounters reads the last document number taken per series and year (invoice_counters),
@@ -275,12 +294,6 @@ func (s *seeder) write(ctx context.Context, b *batch) error {
 // proves the foreign keys of everything loaded without row checks, folds the queue counts, moves
 // the sequences past the ids written and advances the order and RMA number series.
 func (s *seeder) finish(ctx context.Context) error {
-	// The demo business is a Dutch company keeping its books in euros, as `oms init` would
-	// record it; a database someone already set up keeps its own.
-	if _, err := s.tx.ExecContext(ctx, `INSERT INTO company (name, country, currency)
-		VALUES ('Demo Trading B.V.', 'NL', 'EUR') ON CONFLICT (id) DO NOTHING`); err != nil {
-		return fmt.Errorf("recording the demo company: %w", err)
-	}
 	if err := s.load.exec(ctx, "stock_balances", balancesSQL); err != nil {
 		return fmt.Errorf("computing stock balances from the ledger: %w", err)
 	}

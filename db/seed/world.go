@@ -44,7 +44,8 @@ type world struct {
 	channels      []*channel
 	channelShares []int
 	carriers      []*carrier
-	tax           taxTable
+	taxRates      []model.TaxRate // the seeded tax_rates, for model.TaxTreatment.Rate
+	seller        model.TaxSeller // the company's tax settings (demoCompany, or what oms init recorded)
 	fx            fxTable
 	currencies    []string // currencies products are priced in; index into product.prices
 	curIndex      map[string]int
@@ -92,13 +93,15 @@ func (ref *reference) all() []*table {
 }
 
 // buildWorld generates every non-order entity and the rows that describe it.
-func buildWorld(opts Options, ids idBase, next series, virt map[string]int64) (*world, *reference, error) {
-	w := &world{opts: opts, now: opts.Now, ids: ids, next: next, virt: virt,
-		whByCode: map[string]*warehouse{}, tax: newTaxTable(), curIndex: map[string]int{}}
+func buildWorld(opts Options, ids idBase, next series, virt map[string]int64, seller model.TaxSeller) (*world, *reference, error) {
+	w := &world{opts: opts, now: opts.Now, ids: ids, next: next, virt: virt, seller: seller,
+		whByCode: map[string]*warehouse{}, curIndex: map[string]int{}}
 	ref := newReference()
 	r := newRNG()
 	w.fx = fxRates(opts.Seed, w.now, ref.fx)
-	w.taxRows(ref)
+	if err := w.taxRows(ref); err != nil {
+		return nil, nil, err
+	}
 	w.buildWarehouses(ref)
 	w.buildChannels(ref)
 	var err error
@@ -122,11 +125,23 @@ func buildWorld(opts Options, ids idBase, next series, virt map[string]int64) (*
 	return w, ref, nil
 }
 
-func (w *world) taxRows(ref *reference) {
+func (w *world) taxRows(ref *reference) error {
 	for i, tr := range taxRates {
+		mr := model.TaxRate{Country: tr.country, Region: tr.region, Category: tr.cat, Name: tr.name, PPM: tr.ppm}
+		var err error
+		if mr.ValidFrom, err = time.Parse(time.DateOnly, tr.from); err != nil {
+			return err
+		}
+		if tr.to != "" {
+			if mr.ValidTo, err = time.Parse(time.DateOnly, tr.to); err != nil {
+				return err
+			}
+		}
+		w.taxRates = append(w.taxRates, mr)
 		ref.tax.add(w.ids.taxRates+int64(i)+1, tr.country, tr.region, tr.cat, tr.name, tr.ppm,
 			tr.from, nullStr(tr.to))
 	}
+	return nil
 }
 
 func (w *world) buildWarehouses(ref *reference) {
