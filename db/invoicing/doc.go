@@ -11,4 +11,10 @@
 // its inverse — and takes its number from the series of its year as the last step before
 // commit, so numbers have no gaps and the series is locked only for the commit itself. Issued
 // documents never change.
+//
+// An order's own discount (orders.discount_minor beyond its lines' discounts) is shared by its
+// lines pro rata, to the cent, so its invoices add up to what the customer paid, however many
+// shipments bill it, and credit notes give back each returned unit's share. What an order line
+// has been invoiced is order_lines.qty_invoiced, which the database keeps from the invoice
+// lines (00033); ShippedUninvoiced finds the work of a run through its partial index.
 package invoicing
