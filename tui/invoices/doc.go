@@ -1,7 +1,8 @@
 // Package invoices is the Invoices screen (issue 12): the issued invoices and credit notes,
 // newest first, paged by keyset on (issue time, id), filtered by order number, series and issue
-// day, and a document's page with its parties, lines, tax summary, totals in its currency and
-// the base currency, and its notes. The list is live: it watches db.Invoices, so a document
+// days (any day, today, this month, or a range typed in a prompt: the dates key after this
+// month), and a document's page with its parties, lines, tax summary, totals in its currency
+// and the base currency, and its notes. The list is live: it watches db.Invoices, so a document
 // issued in another terminal or by `oms invoice issue` appears at the next poll of the change
 // feed (its window refetched in place, the selection kept); the refresh key refetches at once.
 package invoices

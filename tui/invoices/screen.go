@@ -67,15 +67,16 @@ const (
 	anyDay period = iota
 	today
 	thisMonth
-	periods
+	custom // a range typed in the dates prompt
 )
 
 // filter is what narrows the list: an order number, a series (0 all, else series[n-1]) and a
-// period.
+// period, with its days when it is a typed range.
 type filter struct {
 	order  string
 	series int
 	period period
+	days   dayRange
 }
 
 // Screen is the list of issued documents.
@@ -91,6 +92,12 @@ type Screen struct {
 	f      filter
 	series []invoicing.SeriesRow
 
+	// dates is the prompt of a typed range; dateErr what was wrong with the last one entered
+	// (the prompt keeps the text); typed the range typed last, which the prompt offers again.
+	dates   textinput.Model
+	dateErr *rangeError
+	typed   dayRange
+
 	width, height  int
 	rows           []invoicing.PageRow
 	cursor, offset int
@@ -105,7 +112,12 @@ func New(c *ui.Context, data Data) *Screen {
 	ti.Placeholder = "order number"
 	ti.CharLimit = 32
 	ti.Cursor.SetMode(cursor.CursorStatic)
-	s := &Screen{ctx: c, id: ui.NewInstanceID(), data: data, order: ti}
+	di := textinput.New()
+	di.Prompt = "dates "
+	di.Placeholder = "YYYY-MM-DD..YYYY-MM-DD"
+	di.CharLimit = 40
+	di.Cursor.SetMode(cursor.CursorStatic)
+	s := &Screen{ctx: c, id: ui.NewInstanceID(), data: data, order: ti, dates: di}
 	s.pages = ui.NewFetcher(c, s.id, "invoices page", func(kind fetchKind) ui.Query[pagePayload] {
 		w := s.pageWant(kind)
 		return func(ctx context.Context) (pagePayload, error) {
@@ -122,8 +134,8 @@ func New(c *ui.Context, data Data) *Screen {
 func (s *Screen) ID() ui.InstanceID { return s.id }
 func (s *Screen) Title() string     { return "Invoices" }
 
-// Capturing is true while the order field has the keys.
-func (s *Screen) Capturing() bool { return s.order.Focused() }
+// Capturing is true while the order field or the dates prompt has the keys.
+func (s *Screen) Capturing() bool { return s.order.Focused() || s.dates.Focused() }
 
 // Watches: issued documents, so an invoice or credit note issued in another terminal or by
 // `oms invoice issue` appears at the next poll.
@@ -136,8 +148,8 @@ func (s *Screen) Init() tea.Cmd {
 func (s *Screen) visibleRows() int { return max(s.height-s.chromeLines(), 1) }
 
 func (s *Screen) chromeLines() int {
-	if s.width >= 40 {
-		return 2 // filters, column titles
+	if s.width >= 40 || s.dates.Focused() {
+		return 2 // filters, column titles (or the prompt's hint or error)
 	}
 	return 1
 }
@@ -159,6 +171,8 @@ func (s *Screen) listFilter(f filter) invoicing.ListFilter {
 	case thisMonth:
 		lf.From = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
 		lf.To = lf.From.AddDate(0, 1, -1)
+	case custom:
+		lf.From, lf.To = parseDay(f.days.from), parseDay(f.days.to)
 	}
 	return lf
 }
@@ -301,6 +315,9 @@ func (s *Screen) key(msg tea.KeyMsg) tea.Cmd {
 	if s.order.Focused() {
 		return s.orderKey(msg)
 	}
+	if s.dates.Focused() {
+		return s.datesKey(msg)
+	}
 	l, k := &s.ctx.Keys.List, &s.ctx.Keys.Invoices
 	switch {
 	case key.Matches(msg, l.Down):
@@ -330,7 +347,14 @@ func (s *Screen) key(msg tea.KeyMsg) tea.Cmd {
 		s.f.series = (s.f.series + 1) % (len(s.series) + 1)
 		return s.refilter()
 	case key.Matches(msg, k.Dates):
-		s.f.period = (s.f.period + 1) % periods
+		switch s.f.period {
+		case thisMonth:
+			return s.openDates() // the filter changes when the range is entered
+		case custom:
+			s.f.period, s.f.days = anyDay, dayRange{}
+		default:
+			s.f.period++
+		}
 		return s.refilter()
 	case key.Matches(msg, k.ClearFilter):
 		s.f = filter{}
@@ -368,6 +392,60 @@ func (s *Screen) orderKey(msg tea.KeyMsg) tea.Cmd {
 	return cmd
 }
 
+// openDates focuses the dates prompt with the range typed last, or this month.
+func (s *Screen) openDates() tea.Cmd {
+	r := s.typed
+	if r == (dayRange{}) {
+		r.from, r.to, _ = bounds("month", s.ctx.Now().UTC())
+	}
+	s.dates.SetValue(r.text())
+	s.dates.CursorEnd()
+	s.dateErr = nil
+	cmd := s.dates.Focus()
+	s.clampOffset()
+	return cmd
+}
+
+// datesKey edits the typed range: enter applies it (nothing: any day) or says what is wrong and
+// keeps the text; esc leaves the dates as they were.
+func (s *Screen) datesKey(msg tea.KeyMsg) tea.Cmd {
+	in := &s.ctx.Keys.Input
+	switch {
+	case key.Matches(msg, in.Submit):
+		r, p, err := parseRange(s.dates.Value(), s.ctx.Now().UTC())
+		if err != nil {
+			s.dateErr = err.(*rangeError)
+			return nil
+		}
+		s.dates.Blur()
+		s.dateErr = nil
+		s.clampOffset()
+		if p == custom {
+			s.typed = r
+		}
+		f := s.f
+		f.period, f.days = p, r
+		if f == s.f {
+			return nil
+		}
+		s.f = f
+		return s.refilter()
+	case key.Matches(msg, in.Cancel):
+		s.dates.Blur()
+		s.dateErr = nil
+		s.clampOffset()
+		return nil
+	case key.Matches(msg, in.Clear):
+		s.dates.SetValue("")
+		s.dateErr = nil
+		return nil
+	}
+	s.dateErr = nil // what was wrong is being fixed
+	var cmd tea.Cmd
+	s.dates, cmd = s.dates.Update(msg)
+	return cmd
+}
+
 // DocRoute opens one document's page; its Arg is a DocRef.
 const DocRoute ui.Route = "invoice"
 
@@ -381,7 +459,7 @@ func Open(number string) tea.Cmd {
 
 // ShortHelp is the footer, most important first.
 func (s *Screen) ShortHelp() []key.Binding {
-	if s.order.Focused() {
+	if s.order.Focused() || s.dates.Focused() {
 		in := &s.ctx.Keys.Input
 		return []key.Binding{withHelp(in.Submit, "apply"), withHelp(in.Cancel, "leave"), in.Clear}
 	}
@@ -400,6 +478,8 @@ func (s *Screen) FullHelp() [][]key.Binding {
 	marks := []key.Binding{
 		key.NewBinding(key.WithKeys("→"), key.WithHelp("→ INV-…", "the invoice a credit note corrects")),
 		key.NewBinding(key.WithKeys("IN"), key.WithHelp("inv IN / CN", "invoice / credit note")),
+		key.NewBinding(key.WithKeys("dates"), key.WithHelp("d after this month",
+			"type a range: "+rangeHint)),
 	}
 	return append(append(s.ctx.Keys.List.FullHelp(), s.ctx.Keys.Invoices.FullHelp()...), marks)
 }
@@ -407,6 +487,12 @@ func (s *Screen) FullHelp() [][]key.Binding {
 func (s *Screen) SetSize(w, h int) {
 	s.width, s.height = w, h
 	s.order.Width = max(min(w-4, 20), 4)
+	// Handhelds give the whole line to the dates; the line below names the field.
+	s.dates.Prompt = "dates "
+	if w < 40 {
+		s.dates.Prompt = ""
+	}
+	s.dates.Width = max(min(w-len(s.dates.Prompt)-2, 24), 4)
 	s.clampOffset()
 }
 
@@ -444,6 +530,8 @@ func (s *Screen) periodName(short bool) string {
 			return now.Format("Jan")
 		}
 		return now.Format("January 2006")
+	case custom:
+		return s.f.days.name(short)
 	}
 	if short {
 		return "any day"
@@ -460,6 +548,8 @@ func (s *Screen) filterLine() string {
 	rest := s.seriesName(short) + " · " + s.periodName(short)
 	var line string
 	switch {
+	case s.dates.Focused():
+		line = s.dates.View()
 	case w < 40 && s.order.Focused():
 		line = field
 	case w < 40:
@@ -482,7 +572,10 @@ func (s *Screen) View() string {
 	st := s.ctx.Styles
 	var b strings.Builder
 	b.WriteString(s.filterLine())
-	if s.width >= 40 {
+	switch {
+	case s.dates.Focused():
+		b.WriteString("\n" + s.datesHint())
+	case s.width >= 40:
 		b.WriteString("\n" + st.TableHeader.Render(ui.Fit(s.titles(), s.width)))
 	}
 	switch {
@@ -502,6 +595,31 @@ func (s *Screen) View() string {
 		}
 	}
 	return ui.Clamp(b.String(), s.width, s.height)
+}
+
+// datesHint is the line under the dates prompt: what is wrong with the range entered, or what
+// the prompt takes.
+func (s *Screen) datesHint() string {
+	st := s.ctx.Styles
+	w := s.width
+	if e := s.dateErr; e != nil {
+		msg := e.long // the sentence and what the prompt takes
+		switch {
+		case w < 40:
+			msg = e.short
+		case w < 60:
+			msg, _, _ = strings.Cut(e.long, ": ") // the sentence
+		}
+		return st.Error.Render(ui.Fit(msg, w))
+	}
+	hint := rangeHint
+	switch {
+	case w < 40:
+		hint = "dates: from..to"
+	case w < 60:
+		hint = "YYYY-MM-DD or from..to"
+	}
+	return st.Muted.Render(ui.Fit(hint, w))
 }
 
 const (
