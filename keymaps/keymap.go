@@ -15,6 +15,7 @@ const (
 	ScopeProducts = "products"
 	ScopeNewOrder = "newOrder"
 	ScopeInvoices = "invoices"
+	ScopePicking  = "picking"
 	ScopeInput    = "input"
 	ScopeDialog   = "dialog"
 )
@@ -29,6 +30,7 @@ type KeyMap struct {
 	Products ProductsKeys
 	NewOrder NewOrderKeys
 	Invoices InvoicesKeys
+	Picking  PickingKeys
 	Input    InputKeys
 	Dialog   DialogKeys
 }
@@ -176,6 +178,19 @@ type DialogKeys struct {
 	Confirm key.Binding
 	Cancel  key.Binding
 }
+
+// PickingKeys are the picking screen's own actions, beside its scan field: ctrl keys the field
+// does not use for editing, so a picker never has to leave the field.
+type PickingKeys struct {
+	Short key.Binding
+	Where key.Binding
+}
+
+// ShortHelp implements help.KeyMap.
+func (p PickingKeys) ShortHelp() []key.Binding { return []key.Binding{p.Short, p.Where} }
+
+// FullHelp implements help.KeyMap.
+func (p PickingKeys) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
 
 // ShortHelp implements help.KeyMap.
 func (g GlobalKeys) ShortHelp() []key.Binding { return []key.Binding{g.Help, g.Menu} }
@@ -399,6 +414,15 @@ var registry = []scopeDef{
 			{"dates", []string{"d"}, "dates", "Show documents issued on any day, today, or this month (UTC)", func(k *KeyMap) *key.Binding { return &k.Invoices.Dates }},
 			{"clearFilter", []string{"x"}, "clear", "Clear the order, series and dates", func(k *KeyMap) *key.Binding { return &k.Invoices.ClearFilter }},
 			{"refresh", []string{"r"}, "refresh", "Refetch now (the change feed does not watch invoices)", func(k *KeyMap) *key.Binding { return &k.Invoices.Refresh }},
+		},
+	},
+	{
+		name:  ScopePicking,
+		title: "Picking",
+		about: "On the picking screen, beside its scan field (scans and typed counts go to the field).",
+		actions: []actionDef{
+			{"short", []string{"ctrl+s"}, "short", "Short pick: the bin has fewer than the task asks; choose why", func(k *KeyMap) *key.Binding { return &k.Picking.Short }},
+			{"where", []string{"ctrl+l"}, "where is it", "Where is it? The next scan shows what a bin, item or tote holds instead of picking", func(k *KeyMap) *key.Binding { return &k.Picking.Where }},
 		},
 	},
 	{

@@ -328,6 +328,12 @@ func (m *Model) isGlobal(msg tea.KeyMsg) bool {
 			return true
 		}
 	}
+	// A hidden screen's key too: it says whose screen that is, even from a scan field.
+	for _, def := range m.hidden {
+		if def.Key != nil && key.Matches(msg, def.Key(m.keys)) {
+			return true
+		}
+	}
 	return false
 }
 

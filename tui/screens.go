@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"context"
+
 	"github.com/charmbracelet/bubbles/key"
 
 	"oms/db"
@@ -8,12 +10,14 @@ import (
 	"oms/db/catalog"
 	"oms/db/invoicing"
 	"oms/db/orders"
+	dbpicking "oms/db/picking"
 	"oms/keymaps"
 	"oms/tui/handover"
 	"oms/tui/intake"
 	"oms/tui/invoices"
 	"oms/tui/neworder"
 	"oms/tui/order"
+	"oms/tui/picking"
 	"oms/tui/products"
 	"oms/tui/queue"
 	"oms/tui/ui"
@@ -28,9 +32,7 @@ func Routes(d *db.DB) []ui.Def {
 	cat := catalog.New(d)
 	return []ui.Def{
 		queue.Def(ord),
-		placeholder("picking", "Picking", "Pick", func(k *keymaps.KeyMap) key.Binding { return k.Global.Picking },
-			"Claim a pick batch, walk the pick path bin by bin, scan bin and item, confirm quantities, report short picks with a reason.",
-			"picker", "supervisor"),
+		picking.Def(pickData{Store: dbpicking.New(d), orders: ord}),
 		placeholder("packing", "Packing", "Pack", func(k *keymaps.KeyMap) key.Binding { return k.Global.Packing },
 			"Scan a tote or order, verify every item by scan, choose a box, weigh, rate-shop a carrier and print the label.",
 			"packer", "supervisor"),
@@ -51,4 +53,14 @@ func Routes(d *db.DB) []ui.Def {
 		neworder.Def(ord, cat),
 		products.DetailDef(cat),
 	}
+}
+
+// pickData is what the picking screen needs: the picking commands and the short-pick reasons.
+type pickData struct {
+	*dbpicking.Store
+	orders *orders.Store
+}
+
+func (p pickData) ShortReasons(ctx context.Context) ([]orders.Reason, error) {
+	return p.orders.Reasons(ctx, "short_pick")
 }
