@@ -2,6 +2,7 @@ package picking_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -224,4 +225,16 @@ func wantErr(t *testing.T, err error, says string) {
 	if err == nil || !strings.Contains(err.Error(), says) {
 		t.Errorf("got %v, want an error saying %q", err, says)
 	}
+}
+
+func jsonUnmarshal(raw []byte, v any) error { return json.Unmarshal(raw, v) }
+
+// dbtestWait returns once n sessions of the shop's database wait for a lock.
+func dbtestWait(t *testing.T, s *shop, n int) { dbtest.WaitForLockWaits(t, s.owner, n) }
+
+func orderNumber(t *testing.T, s *shop, id int64) string {
+	t.Helper()
+	var n string
+	mustGet(t, s.owner, &n, `SELECT number FROM orders WHERE id = $1`, id)
+	return n
 }
