@@ -211,6 +211,7 @@ database server, run: oms demo`,
 	root.AddCommand(newFXCmd(g), newTaxCmd(g), newInvoiceCmd(g))
 	root.AddCommand(newExportCmd(g))
 	root.AddCommand(newCompanyCmd(g), newCustomersCmd(g))
+	root.AddCommand(newWavesCmd(g))
 	return root
 }
 
