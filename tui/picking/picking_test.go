@@ -217,3 +217,49 @@ func TestAPickerWalksABatchByScans(t *testing.T) {
 		})
 	}
 }
+
+// Where is it? answers for an item and a bin without leaving the task; in a warehouse whose
+// rule for bins only warns, a scan of another bin is taken with a warning, and the database
+// records the bin as scanned and says so too.
+func TestWhereIsItAndABinRuleThatOnlyWarns(t *testing.T) {
+	owner := floor(t)
+	mustExec(t, owner, `UPDATE warehouses SET verify_bin = 'warn' WHERE code = 'RTM1'`)
+	_, url := dbtest.NewLogin(t, owner, dbtest.Staff{Jobs: []string{"picker"}, Warehouse: "RTM1"})
+	d := dbtest.Open(t, url)
+	c := tuitest.NewContext()
+	c.Jobs, c.User.Warehouse = []string{"picker"}, "RTM1"
+	s := Def(&handheld{Store: dbpicking.New(d), orders: orders.New(d)}).Build(c, nil).(*Screen)
+	drv := tuitest.New(t, s, *c.Keys, 40, 16)
+	scan := func(text string) {
+		drv.Type(text)
+		drv.Press(keymaps.ScopeInput, "submit")
+	}
+	scan("")
+	drv.Press(keymaps.ScopePicking, "where")
+	scan("CAP-1")
+	if f := flat(drv.Frame()); !strings.Contains(f, "CAP-1 Baseball cap, navy: A-02 2, B-01 3") {
+		t.Fatalf("where is CAP-1:\n%s", drv.Frame())
+	}
+	scan("A-01")
+	if f := flat(drv.Frame()); !strings.Contains(f, "A-01: 5 × TEE-1 (2 reserved)") {
+		t.Fatalf("what is in A-01:\n%s", drv.Frame())
+	}
+	tuitest.Golden(t, "picking-where-40x16", drv.Frame())
+	drv.Press(keymaps.ScopeInput, "cancel")
+	if s.where || s.step != stepBin {
+		t.Fatalf("esc should leave where-is-it for the task's bin prompt")
+	}
+	scan("A-02")
+	if f := flat(drv.Frame()); s.step != stepItem || !strings.Contains(f, "! A-02 is not A-01") {
+		t.Fatalf("a bin rule that warns:\n%s", drv.Frame())
+	}
+	scan("TEE-1")
+	if f := flat(drv.Frame()); !strings.Contains(f, "✓ 1 × TEE-1 picked") {
+		t.Fatalf("the pick after a warned bin:\n%s", drv.Frame())
+	}
+	var bin string
+	mustGet(t, owner, &bin, `SELECT bin_scan FROM pick_scans ORDER BY id DESC LIMIT 1`)
+	if bin != "A-02" {
+		t.Errorf("the scan is recorded with bin %q, want A-02 as scanned", bin)
+	}
+}

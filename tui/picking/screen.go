@@ -27,6 +27,13 @@ type Data interface {
 	Short(ctx context.Context, key string, taskID int64, reason string) (picking.ShortResult, error)
 	ShortReasons(ctx context.Context) ([]orders.Reason, error)
 	Where(ctx context.Context, warehouse, scan string) ([]string, error)
+	RulesOf(ctx context.Context, warehouse string) (picking.Rules, error)
+}
+
+// claimed is a batch and its warehouse's verification rules, read together.
+type claimed struct {
+	batch picking.Batch
+	rules picking.Rules
 }
 
 // Route names the screen.
@@ -68,6 +75,7 @@ type Screen struct {
 	batch     *picking.Batch
 	task      int    // index in batch.Tasks of the task being picked
 	lastItem  string // the item scanned for this task (a typed count repeats it)
+	binScan   string // the bin scanned for this task, as scanned (the database records it)
 	reasons   []orders.Reason
 	reason    int  // cursor in reasons
 	where     bool // the next scan asks where it is
@@ -83,7 +91,8 @@ type Screen struct {
 	// it again (after a time-out, say) retries the same command, which applies at most once.
 	pending confirmReq
 
-	claim   *ui.Fetcher[string, picking.Batch]
+	rules   picking.Rules
+	claim   *ui.Fetcher[string, claimed]
 	confirm *ui.Fetcher[confirmReq, picking.TaskState]
 	short   *ui.Fetcher[shortReq, picking.ShortResult]
 	reasonF *ui.Fetcher[struct{}, []orders.Reason]
@@ -113,8 +122,15 @@ func New(c *ui.Context, data Data) *Screen {
 	if s.warehouse == "" {
 		s.step = stepWarehouse
 	}
-	s.claim = ui.NewFetcher(c, s.id, "pick claim", func(tote string) ui.Query[picking.Batch] {
-		return func(ctx context.Context) (picking.Batch, error) { return data.Claim(ctx, "", s.warehouse, tote) }
+	s.claim = ui.NewFetcher(c, s.id, "pick claim", func(tote string) ui.Query[claimed] {
+		return func(ctx context.Context) (claimed, error) {
+			b, err := data.Claim(ctx, "", s.warehouse, tote)
+			if err != nil {
+				return claimed{}, err
+			}
+			r, err := data.RulesOf(ctx, b.Warehouse)
+			return claimed{b, r}, err
+		}
 	})
 	s.confirm = ui.NewFetcher(c, s.id, "pick confirm", func(r confirmReq) ui.Query[picking.TaskState] {
 		return func(ctx context.Context) (picking.TaskState, error) { return data.Confirm(ctx, r.key, r.pick) }
@@ -182,7 +198,7 @@ func (s *Screen) Update(msg tea.Msg) tea.Cmd {
 func (s *Screen) onResult(msg ui.Result) tea.Cmd {
 	if a, mine, ok, next := s.claim.Take(msg); mine {
 		if ok {
-			s.claimed(a.Value, a.Err)
+			s.claimed(a.Value.batch, a.Value.rules, a.Err)
 		}
 		return next
 	}
@@ -326,17 +342,25 @@ func (s *Screen) submit(text string) tea.Cmd {
 	return nil
 }
 
-// scanBin checks the scanned bin against the task's: its code or its barcode.
+// scanBin checks the scanned bin against the task's, its code or its barcode, as the
+// warehouse's rule for bins says: refuse, warn, or not check.
 func (s *Screen) scanBin(text string) tea.Cmd {
 	if text == "" {
 		return nil
 	}
 	t := s.current()
+	s.note, s.bad = "", false
 	if !strings.EqualFold(text, t.Bin) && (t.BinBarcode == "" || text != t.BinBarcode) {
-		s.refuse(fmt.Sprintf("Wrong bin: %s, go to %s", text, t.Bin))
-		return nil
+		switch s.rules.Bin {
+		case "none":
+		case "warn":
+			s.note = fmt.Sprintf("! %s is not %s: picking from %s as told", text, t.Bin, t.Bin)
+		default:
+			s.refuse(fmt.Sprintf("Wrong bin: %s, go to %s", text, t.Bin))
+			return nil
+		}
 	}
-	s.step, s.note, s.bad, s.misses = stepItem, "", false, 0
+	s.step, s.misses, s.binScan = stepItem, 0, text
 	s.scan.SetValue("")
 	s.prompt()
 	return nil
@@ -349,7 +373,7 @@ func (s *Screen) scanItem(text string) tea.Cmd {
 		return nil
 	}
 	t := s.current()
-	pick := picking.Pick{Task: t.ID, Bin: t.Bin, Item: text, Qty: 1}
+	pick := picking.Pick{Task: t.ID, Bin: s.binScan, Item: text, Qty: 1}
 	if n, err := strconv.Atoi(text); err == nil && len(text) <= 4 && s.lastItem != "" {
 		if n <= 0 {
 			s.refuse("a count is at least 1")
@@ -388,7 +412,7 @@ func firstOf(vs ...string) string {
 	return ""
 }
 
-func (s *Screen) claimed(b picking.Batch, err error) {
+func (s *Screen) claimed(b picking.Batch, rules picking.Rules, err error) {
 	s.busy = false
 	switch {
 	case errors.Is(err, picking.ErrNoWork):
@@ -403,7 +427,7 @@ func (s *Screen) claimed(b picking.Batch, err error) {
 		return
 	}
 	fresh := s.batch == nil || s.batch.ID != b.ID
-	s.batch, s.misses = &b, 0
+	s.batch, s.rules, s.misses = &b, rules, 0
 	if fresh {
 		s.note, s.bad = "", false
 	}
