@@ -137,7 +137,16 @@ BEGIN
             to_char(b.lease_expires_at AT TIME ZONE 'UTC', 'HH24:MI:SS')
             USING ERRCODE = 'insufficient_privilege', CONSTRAINT = 'pick_batches_held';
     END IF;
-    IF t.status <> 'ready' THEN
+    IF t.status = 'ready' THEN
+        SELECT ord.number, r.description AS why INTO o
+          FROM orders ord LEFT JOIN reason_codes r ON r.code = ord.hold_reason
+         WHERE ord.id = (SELECT order_id FROM order_lines WHERE id = t.order_line_id) AND ord.on_hold;
+        IF FOUND THEN
+            RAISE EXCEPTION 'order % is held (%): leave its units in the bin and go on with the next task',
+                o.number, coalesce(o.why, 'no reason given')
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'pick_tasks_order_held';
+        END IF;
+    ELSE
         SELECT ord.number, ord.cancelled_at IS NOT NULL AS cancelled, ol.line_no, p.sku, l.code AS bin INTO o
           FROM order_lines ol JOIN orders ord ON ord.id = ol.order_id JOIN products p ON p.id = t.product_id
           JOIN locations l ON l.id = t.location_id WHERE ol.id = t.order_line_id;

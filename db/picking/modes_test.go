@@ -1,0 +1,75 @@
+package picking_test
+
+import (
+	"context"
+	"testing"
+
+	"oms/db/dbtest"
+	"oms/db/orders"
+	"oms/db/picking"
+)
+
+// In cluster mode each order of a batch has its own slot, so its own tote on the cart.
+func TestClusterModeGivesEachOrderItsTote(t *testing.T) {
+	s := newShop(t, map[string]map[string]int{"A-01": {"TEE-1": 10}, "A-02": {"MUG-1": 10}})
+	mustExec(t, s.owner, `UPDATE warehouses SET pick_mode = 'cluster' WHERE code = 'RTM1'`)
+	ids := s.orders(t, map[string]int64{"TEE-1": 1, "MUG-1": 1}, map[string]int64{"TEE-1": 2})
+	bs := s.release(t, "release-0001", 0)
+	if len(bs) != 1 || bs[0].Mode != "cluster" || bs[0].Orders != 2 {
+		t.Fatalf("released %+v", bs)
+	}
+	_, p, _ := s.picker(t)
+	b, err := p.Claim(context.Background(), "", "RTM1", "CART4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	totes := map[string]string{}
+	for _, task := range b.Tasks {
+		totes[task.Order+" "+task.SKU] = b.ToteOf(task)
+	}
+	first, second := orderNumber(t, s, ids[0]), orderNumber(t, s, ids[1])
+	want := map[string]string{first + " TEE-1": "CART4-1", first + " MUG-1": "CART4-1", second + " TEE-1": "CART4-2"}
+	for k, v := range want {
+		if totes[k] != v {
+			t.Errorf("%s goes into %q, want %q", k, totes[k], v)
+		}
+	}
+	if done, total := b.Progress(); done != 0 || total != 3 {
+		t.Errorf("progress %d/%d", done, total)
+	}
+}
+
+// Releasing is the back office's and the supervisor's; claiming, confirming and shorting the
+// pickers'. A held order's task is refused until the hold is lifted.
+func TestWhoMayReleaseAndPickAndHeldOrders(t *testing.T) {
+	s := newShop(t, map[string]map[string]int{"A-01": {"TEE-1": 10}})
+	ids := s.orders(t, map[string]int64{"TEE-1": 1})
+	ctx := context.Background()
+	_, p, _ := s.picker(t)
+	_, err := p.Release(ctx, "release-0001", picking.ReleaseOptions{Warehouse: "RTM1"})
+	wantErr(t, err, "permission denied for function oms_pick_release")
+	supervisor := picking.New(dbtest.LoginAs(t, s.owner, "supervisor"))
+	if bs, err := supervisor.Release(ctx, "release-0002", picking.ReleaseOptions{Warehouse: "RTM1"}); err != nil || len(bs) != 1 {
+		t.Fatalf("the supervisor releases: %v, %v", bs, err)
+	}
+	_, err = s.rel.Claim(ctx, "", "RTM1", "")
+	wantErr(t, err, "permission denied for function oms_pick_claim")
+
+	b, err := p.Claim(ctx, "", "RTM1", "T1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	task := b.Tasks[0]
+	if err := orders.New(s.clerk).Hold(ctx, "hold-0001", ids[0], "HOLD_ADDRESS"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.Confirm(ctx, "scan-0001", picking.Pick{Task: task.ID, Bin: "A-01", Item: "TEE-1", Qty: 1})
+	wantErr(t, err, "is held (Address needs checking): leave its units in the bin")
+	if err := orders.New(s.clerk).Release(ctx, "unhold-0001", ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := p.Confirm(ctx, "scan-0002", picking.Pick{Task: task.ID, Bin: "A-01", Item: "TEE-1", Qty: 1}); err != nil || !st.BatchDone() {
+		t.Errorf("after the hold is lifted: %+v, %v", st, err)
+	}
+	checkClean(t, s.owner)
+}
