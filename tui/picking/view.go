@@ -40,7 +40,7 @@ func (s *Screen) View() string {
 		if s.where {
 			add(" " + s.ctx.Styles.Title.Render("Where is it? Scan a bin, item or tote"))
 		} else if label := s.label(); label != "" {
-			add(" " + s.ctx.Styles.Title.Render(label))
+			add(" " + s.ctx.Styles.Title.Render(label) + s.narrowHint(label))
 		}
 		field := s.scan
 		field.Width = max(w-4, 1)
@@ -101,7 +101,7 @@ func (s *Screen) taskLines() []string {
 func (s *Screen) bigBin(code string) []string {
 	st := s.ctx.Styles
 	inner := max(s.w-2, 1)
-	if ui.Width(code)+2 > inner || s.h < 16 {
+	if ui.Width(code)+2 > inner || s.h < 12 {
 		return []string{" " + st.Selected.Render(" "+code+" ")}
 	}
 	pad := (inner - ui.Width(code)) / 2
@@ -135,6 +135,22 @@ func (s *Screen) label() string {
 		return "Warehouse"
 	}
 	return ""
+}
+
+// narrowHint is the short-pick key beside the prompt where the footer is too narrow to show it.
+func (s *Screen) narrowHint(label string) string {
+	if s.w >= 40 || (s.step != stepBin && s.step != stepItem) {
+		return ""
+	}
+	keys := s.ctx.Keys.Picking.Short.Keys()
+	if len(keys) == 0 {
+		return ""
+	}
+	hint := " " + strings.Replace(keys[0], "ctrl+", "^", 1) + " short"
+	if 1+ui.Width(label)+ui.Width(hint) > s.w {
+		return ""
+	}
+	return s.ctx.Styles.Muted.Render(hint)
 }
 
 func (s *Screen) toteText() string {
