@@ -15,7 +15,9 @@ import (
 
 	"oms/db"
 	"oms/db/alloc"
+	"oms/db/catalog"
 	"oms/db/pgcluster"
+	"oms/db/picking"
 	"oms/db/seed"
 )
 
@@ -131,6 +133,12 @@ func runDemo(cmd *cobra.Command, g *globals, opts seed.Options, noTUI bool) erro
 	// Backorders release by themselves: an allocator follows stock arrivals, as a business runs
 	// `oms allocate --follow` beside its server.
 	go func() { _ = followAllocation(ctx, alloc.New(pool), io.Discard, alloc.Filter{}) }()
+	// And allocated orders reach the floor by themselves: each DC releases pick batches every
+	// five minutes (oms waves auto), the first right away, so a picker finds work at once.
+	if err := demoAutoRelease(ctx, pool); err != nil {
+		return err
+	}
+	go func() { _ = followRelease(ctx, picking.New(pool), io.Discard, "") }()
 	printJoin(cmd.OutOrStdout(), url, file)
 	printDemoStaff(cmd.OutOrStdout(), people)
 	sshd.print(cmd.OutOrStdout())
@@ -219,4 +227,20 @@ func shellWord(s string) string {
 		}
 	}
 	return s
+}
+
+// demoAutoRelease puts every distribution centre of the demo on a five-minute release timer.
+func demoAutoRelease(ctx context.Context, d *db.DB) error {
+	whs, err := catalog.New(d).Warehouses(ctx)
+	if err != nil {
+		return err
+	}
+	for _, w := range whs {
+		if w.Kind == "dc" {
+			if err := picking.New(d).SetAutoRelease(ctx, w.Code, 5*time.Minute); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"oms/db/alloc"
 	"oms/db/dbtest"
 	"oms/db/orders"
+	"oms/db/picking"
 	"oms/model"
 )
 
@@ -66,6 +67,23 @@ func TestWavesRelease(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// A supervisor puts RTM1 on a timer: with no batch made yet it is due at once.
+	_, super := dbtest.NewLogin(t, owner, dbtest.Staff{Jobs: []string{"supervisor"}})
+	if out := omsOK(t, "waves", "auto", "--db", super, "--warehouse", "rtm1", "--every", "15m"); out != "RTM1 releases its allocated orders every 15m0s\n" {
+		t.Fatalf("oms waves auto printed %q", out)
+	}
+	due := func() []string {
+		t.Helper()
+		d, err := picking.New(owner).DueForRelease(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	if d := due(); len(d) != 1 || d[0] != "RTM1" {
+		t.Fatalf("due for release before any batch: %v", d)
+	}
+
 	out := omsOK(t, "waves", "release", "--db", bo, "--warehouse", "RTM1", "--max-orders", "2")
 	if out != "B-000001 RTM1 zone A: 2 orders, 4 lines\nB-000002 RTM1 zone A: 1 order, 2 lines\nreleased 2 batches, 6 lines\n" {
 		t.Fatalf("oms waves release printed %q", out)
@@ -73,7 +91,20 @@ func TestWavesRelease(t *testing.T) {
 	if out := omsOK(t, "waves", "release", "--db", bo, "--warehouse", "RTM1"); out != "released 0 batches, 0 lines\n" {
 		t.Fatalf("a second release printed %q", out)
 	}
+	if d := due(); len(d) != 0 {
+		t.Fatalf("due for release right after a batch: %v", d)
+	}
+	omsOK(t, "waves", "auto", "--db", super, "--warehouse", "RTM1", "--every", "off")
+	if d, err := picking.New(owner).DueForRelease(ctx, map[string]time.Time{}); err != nil || len(d) != 0 {
+		t.Fatalf("due for release with the timer off: %v %v", d, err)
+	}
+	if code, _, stderr := oms(t, "waves", "auto", "--db", super, "--warehouse", "RTM1", "--every", "10s"); code != 2 || !strings.Contains(stderr, "from 1m to 24h") {
+		t.Errorf("--every 10s: exit %d, %q", code, stderr)
+	}
 	_, picker := dbtest.NewLogin(t, owner, dbtest.Staff{Jobs: []string{"picker"}})
+	if code, _, stderr := oms(t, "waves", "auto", "--db", picker, "--warehouse", "RTM1", "--every", "5m"); code != 1 || stderr == "" {
+		t.Errorf("a picker setting the timer: exit %d, %q", code, stderr)
+	}
 	if code, _, stderr := oms(t, "waves", "release", "--db", picker, "--warehouse", "RTM1"); code != 1 || stderr == "" {
 		t.Errorf("a picker releasing: exit %d, %q", code, stderr)
 	}
