@@ -187,9 +187,10 @@ END $$;
 -- +goose StatementEnd
 
 -- The zone of a bin: its zone column, or else its code up to the first dash ("A-01-02" → "A").
+-- No search_path of its own, so that it is inlined: it names only pg_catalog's functions.
 -- +goose StatementBegin
 CREATE FUNCTION oms_pick_zone(zone text, code text) RETURNS text
-LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql IMMUTABLE AS $$
     SELECT coalesce(nullif(zone, ''), split_part(code, '-', 1))
 $$;
 -- +goose StatementEnd
@@ -310,11 +311,13 @@ END $$;
 
 -- ───────────────────────────── claim ─────────────────────────────
 
--- A batch and its tasks in pick order, as the handheld shows them.
+-- A batch and its tasks in pick order, as the handheld shows them. PL/pgSQL, not SQL: a SQL
+-- function that cannot be inlined is planned anew at every call, PL/pgSQL keeps its plan.
 -- +goose StatementBegin
 CREATE FUNCTION oms_pick_batch_json(batch bigint) RETURNS jsonb
-LANGUAGE sql STABLE SET search_path = pg_catalog, public, pg_temp AS $$
-    SELECT jsonb_build_object('id', b.id, 'code', b.code, 'warehouse', w.code, 'zone', b.zone, 'mode', b.mode,
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    RETURN (SELECT jsonb_build_object('id', b.id, 'code', b.code, 'warehouse', w.code, 'zone', b.zone, 'mode', b.mode,
                'status', b.status, 'tote', coalesce(b.tote, ''), 'picker', coalesce(s.login, ''),
                'lease_expires_at', b.lease_expires_at, 'orders', b.orders, 'lines', b.lines,
                'to_location', pl.code,
@@ -335,8 +338,8 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, public, pg_temp AS $$
       FROM pick_batches b JOIN warehouses w ON w.id = b.warehouse_id
       LEFT JOIN staff s ON s.id = b.claimed_by
       LEFT JOIN locations pl ON pl.id = b.to_location_id
-     WHERE b.id = batch
-$$;
+     WHERE b.id = batch);
+END $$;
 -- +goose StatementEnd
 
 -- Claims work for the calling picker in one call: their own batch if they hold one (its lease

@@ -30,7 +30,7 @@ type shop struct {
 	n            int
 }
 
-func newShop(t *testing.T, stock map[string]map[string]int) *shop {
+func newShop(t testing.TB, stock map[string]map[string]int) *shop {
 	t.Helper()
 	owner := dbtest.SmallBusiness(t)
 	for _, s := range []string{
@@ -54,21 +54,21 @@ func newShop(t *testing.T, stock map[string]map[string]int) *shop {
 		promise: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}
 }
 
-func mustExec(t *testing.T, d *db.DB, q string, args ...any) {
+func mustExec(t testing.TB, d *db.DB, q string, args ...any) {
 	t.Helper()
 	if _, err := d.Exec(q, args...); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 }
 
-func mustGet(t *testing.T, d *db.DB, dest any, q string, args ...any) {
+func mustGet(t testing.TB, d *db.DB, dest any, q string, args ...any) {
 	t.Helper()
 	if err := d.Get(dest, q, args...); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 }
 
-func receive(t *testing.T, owner *db.DB, sku, bin string, n int) {
+func receive(t testing.TB, owner *db.DB, sku, bin string, n int) {
 	t.Helper()
 	mustExec(t, owner, `
 		INSERT INTO stock_movements (product_id, from_location_id, to_location_id, qty, kind)
@@ -78,7 +78,7 @@ func receive(t *testing.T, owner *db.DB, sku, bin string, n int) {
 
 // orders imports orders of the web shop to the Netherlands, each ordered an hour after the one
 // before (so promised in that order), allocates them and returns their ids.
-func (s *shop) orders(t *testing.T, lines ...map[string]int64) []int64 {
+func (s *shop) orders(t testing.TB, lines ...map[string]int64) []int64 {
 	t.Helper()
 	ctx := context.Background()
 	st := orders.New(s.clerk)

@@ -20,6 +20,7 @@ import (
 // Two pickers claiming at once never get the same batch: while the first one's claim holds its
 // batch (not committed), the second skips it and gets the next, without waiting.
 func TestTwoPickersClaimingAtOnceNeverGetTheSameBatch(t *testing.T) {
+	t.Parallel()
 	s := newShop(t, map[string]map[string]int{"A-01": {"TEE-1": 10}})
 	s.orders(t, map[string]int64{"TEE-1": 1}, map[string]int64{"TEE-1": 1})
 	if bs := s.release(t, "release-0001", 1); len(bs) != 2 {
@@ -70,6 +71,7 @@ func TestTwoPickersClaimingAtOnceNeverGetTheSameBatch(t *testing.T) {
 // picked kept; the first picker's next scan is refused with a sentence naming who took it; the
 // second finishes the batch.
 func TestAnExpiredLeaseIsTakenOverKeepingWhatWasPicked(t *testing.T) {
+	t.Parallel()
 	s := newShop(t, map[string]map[string]int{"A-01": {"TEE-1": 10}, "A-02": {"MUG-1": 10}})
 	ids := s.orders(t, map[string]int64{"TEE-1": 2, "MUG-1": 1})
 	s.release(t, "release-0001", 0)
@@ -121,6 +123,7 @@ func TestAnExpiredLeaseIsTakenOverKeepingWhatWasPicked(t *testing.T) {
 // row it writes last); the picker's confirm waits for the line; once the cancel commits the
 // task is cancelled and the confirm is refused with a sentence. Nothing moved.
 func TestACancelFirstCancelsTheTasksAndRefusesThePick(t *testing.T) {
+	t.Parallel()
 	s := newShop(t, map[string]map[string]int{"A-01": {"TEE-1": 10}})
 	ids := s.orders(t, map[string]int64{"TEE-1": 2})
 	s.release(t, "release-0001", 0)
@@ -165,6 +168,7 @@ func TestACancelFirstCancelsTheTasksAndRefusesThePick(t *testing.T) {
 // Pick vs cancel, the pick first: the confirm holds the line (a gate holds the order row whose
 // status the pick moves); the cancel waits for the line and then refuses, since a unit is picked.
 func TestAPickFirstMakesTheCancelRefuse(t *testing.T) {
+	t.Parallel()
 	s := newShop(t, map[string]map[string]int{"A-01": {"TEE-1": 10}})
 	ids := s.orders(t, map[string]int64{"TEE-1": 2})
 	s.release(t, "release-0001", 0)
@@ -203,6 +207,7 @@ func TestAPickFirstMakesTheCancelRefuse(t *testing.T) {
 // store; the confirm waiting for the line is refused, the task cancelled. The other way round,
 // the re-route refuses once a unit is picked.
 func TestPickVersusReroute(t *testing.T) {
+	t.Parallel()
 	s := newShop(t, map[string]map[string]int{"A-01": {"TEE-1": 10}})
 	ids := s.orders(t, map[string]int64{"TEE-1": 2}, map[string]int64{"TEE-1": 1})
 	s.release(t, "release-0001", 1)

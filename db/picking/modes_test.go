@@ -11,6 +11,7 @@ import (
 
 // In cluster mode each order of a batch has its own slot, so its own tote on the cart.
 func TestClusterModeGivesEachOrderItsTote(t *testing.T) {
+	t.Parallel()
 	s := newShop(t, map[string]map[string]int{"A-01": {"TEE-1": 10}, "A-02": {"MUG-1": 10}})
 	mustExec(t, s.owner, `UPDATE warehouses SET pick_mode = 'cluster' WHERE code = 'RTM1'`)
 	ids := s.orders(t, map[string]int64{"TEE-1": 1, "MUG-1": 1}, map[string]int64{"TEE-1": 2})
@@ -42,6 +43,7 @@ func TestClusterModeGivesEachOrderItsTote(t *testing.T) {
 // Releasing is the back office's and the supervisor's; claiming, confirming and shorting the
 // pickers'. A held order's task is refused until the hold is lifted.
 func TestWhoMayReleaseAndPickAndHeldOrders(t *testing.T) {
+	t.Parallel()
 	s := newShop(t, map[string]map[string]int{"A-01": {"TEE-1": 10}})
 	ids := s.orders(t, map[string]int64{"TEE-1": 1})
 	ctx := context.Background()

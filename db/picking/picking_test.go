@@ -12,6 +12,7 @@ import (
 // Release groups allocated orders by zone, oldest promise first, within the order and line
 // limits, tasks in pick sequence; a second release finds nothing new.
 func TestReleaseMakesBatchesByZoneWithinLimitsInPickSequence(t *testing.T) {
+	t.Parallel()
 	s := newShop(t, map[string]map[string]int{
 		"A-01": {"TEE-1": 20}, "A-02": {"MUG-1": 20}, "A-03": {"CAP-1": 3}, "B-01": {"CAP-1": 20},
 	})
@@ -75,6 +76,7 @@ func TestReleaseMakesBatchesByZoneWithinLimitsInPickSequence(t *testing.T) {
 // The line limit closes a batch before the order limit does (2 lines: no two orders fit), an
 // order bigger than the limit gets a batch of its own; single mode puts one order in each batch.
 func TestReleaseHonoursTheLineLimitAndSingleMode(t *testing.T) {
+	t.Parallel()
 	s := newShop(t, map[string]map[string]int{"A-01": {"TEE-1": 20}, "A-02": {"MUG-1": 20}, "A-03": {"CAP-1": 20}})
 	mustExec(t, s.owner, `UPDATE warehouses SET pick_max_lines = 2 WHERE code = 'RTM1'`)
 	s.orders(t,
@@ -108,6 +110,7 @@ func TestReleaseHonoursTheLineLimitAndSingleMode(t *testing.T) {
 // A picker claims, confirms scan by scan; a replayed scan applies once and answers the same; a
 // wrong bin or item and an over-pick are refused; the last pick closes the batch.
 func TestConfirmAppliesAScanOnceAndRefusesOverPicks(t *testing.T) {
+	t.Parallel()
 	s := newShop(t, map[string]map[string]int{"A-01": {"TEE-1": 10}, "B-01": {"CAP-1": 10}})
 	ids := s.orders(t, map[string]int64{"TEE-1": 3})
 	s.release(t, "release-0001", 0)
@@ -187,6 +190,7 @@ func TestConfirmAppliesAScanOnceAndRefusesOverPicks(t *testing.T) {
 // Verification 'warn' records a mismatching scan and lets it through; a location's barcode and
 // a GTIN scan match; 'none' checks nothing.
 func TestVerificationSettings(t *testing.T) {
+	t.Parallel()
 	s := newShop(t, map[string]map[string]int{"B-01": {"CAP-1": 10}})
 	s.orders(t, map[string]int64{"CAP-1": 3})
 	s.release(t, "release-0001", 0)

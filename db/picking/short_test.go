@@ -10,6 +10,7 @@ import (
 // A short pick re-tasks the remainder to another bin with free stock, in the same batch, and
 // flags the bin for a count; the picker then picks it there.
 func TestAShortPickIsReTaskedToAnotherBinAndFlagsTheBin(t *testing.T) {
+	t.Parallel()
 	s := newShop(t, map[string]map[string]int{"A-01": {"TEE-1": 3}, "A-02": {"TEE-1": 5}})
 	ids := s.orders(t, map[string]int64{"TEE-1": 3})
 	s.release(t, "release-0001", 0)
@@ -67,6 +68,7 @@ func TestAShortPickIsReTaskedToAnotherBinAndFlagsTheBin(t *testing.T) {
 // With no other bin holding free stock, the remainder is de-allocated: the order is
 // backordered, the batch closes, the bin is flagged.
 func TestAShortPickWithoutStockElsewhereBackordersTheLine(t *testing.T) {
+	t.Parallel()
 	s := newShop(t, map[string]map[string]int{"A-01": {"TEE-1": 2, "MUG-1": 1}})
 	ids := s.orders(t, map[string]int64{"TEE-1": 2, "MUG-1": 1})
 	s.release(t, "release-0001", 0)

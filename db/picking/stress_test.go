@@ -20,6 +20,7 @@ import (
 // sentences a picker is meant to see; afterwards no task is open, no batch is held, oms check is
 // clean and no transaction deadlocked.
 func TestSixteenPickersWithShortsAndExpiredLeases(t *testing.T) {
+	t.Parallel()
 	s := newShop(t, map[string]map[string]int{
 		"A-01": {"TEE-1": 250}, "A-03": {"TEE-1": 40, "CAP-1": 60}, "A-02": {"MUG-1": 300},
 		"B-01": {"CAP-1": 250, "MUG-1": 30},
