@@ -4,5 +4,6 @@
 // month), and a document's page with its parties, lines, tax summary, totals in its currency
 // and the base currency, and its notes. The list is live: it watches db.Invoices, so a document
 // issued in another terminal or by `oms invoice issue` appears at the next poll of the change
-// feed (its window refetched in place, the selection kept); the refresh key refetches at once.
+// feed: its window is refetched in place, the cursor following the newest document when it was
+// on it and otherwise staying on its document; the refresh key refetches at once.
 package invoices

@@ -1,10 +1,12 @@
 package invoices_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"oms/db/invoicing"
+	"oms/keymaps"
 	"oms/tui"
 	"oms/tui/invoices"
 	"oms/tui/tuitest"
@@ -14,7 +16,7 @@ import (
 // TestIssuedInvoiceAppearsAfterThePoll runs the shell on the invoices screen with the live poll
 // driven by messages: an invoice issued elsewhere (as `oms invoice issue --shipped` does) is not
 // on screen before the next poll and is the newest row after it, with the dates key in the
-// footer.
+// footer. On the newest row the cursor follows the newest; on another it stays on its document.
 func TestIssuedInvoiceAppearsAfterThePoll(t *testing.T) {
 	d := tuitest.DemoDB(t)
 	store := invoicing.New(d)
@@ -26,23 +28,33 @@ func TestIssuedInvoiceAppearsAfterThePoll(t *testing.T) {
 		t.Fatalf("the invoices screen with its dates key in the footer:\n%s", f)
 	}
 	due, err := store.ShippedUninvoiced(t.Context())
-	if err != nil || len(due) == 0 {
-		t.Fatalf("the demo has no shipped order left to invoice (%v)", err)
+	if err != nil || len(due) < 2 {
+		t.Fatalf("the demo has %d shipped orders left to invoice, want 2 (%v)", len(due), err)
 	}
-	inv, err := store.IssueForOrder(t.Context(), "live-invoice", due[0].ID)
-	if err != nil {
-		t.Fatal(err)
+	rows := func() []string { return strings.Split(drv.Frame(), "\n")[3:] } // under the header, filters and titles
+	issue := func(i int) string {
+		t.Helper()
+		inv, err := store.IssueForOrder(t.Context(), fmt.Sprint("live-invoice-", i), due[i].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(drv.Frame(), inv.Number) {
+			t.Fatalf("%s shown before any poll", inv.Number)
+		}
+		drv.Send(tui.PollNow())
+		if !strings.Contains(rows()[0], inv.Number) {
+			t.Fatalf("%s issued elsewhere is not the newest row after a poll:\n%s", inv.Number, drv.Frame())
+		}
+		return inv.Number
 	}
-	if strings.Contains(drv.Frame(), inv.Number) {
-		t.Fatalf("%s shown before any poll", inv.Number)
+	first := issue(0)
+	if !strings.HasPrefix(rows()[0], ">") {
+		t.Fatalf("on the newest row, the cursor did not follow to %s:\n%s", first, drv.Frame())
 	}
-	drv.Send(tui.PollNow())
-	lines := strings.Split(drv.Frame(), "\n")
-	if len(lines) < 4 || !strings.Contains(lines[3], inv.Number) {
-		t.Fatalf("%s issued elsewhere is not the newest row after a poll:\n%s", inv.Number, drv.Frame())
-	}
-	// The selection stays on the document it was on.
-	if !strings.Contains(lines[4], ">") {
-		t.Fatalf("the selection moved to the new document:\n%s", drv.Frame())
+	drv.Press(keymaps.ScopeList, "down")
+	selected := rows()[1]
+	issue(1)
+	if rows()[2] != selected {
+		t.Fatalf("the cursor left its document for the new one: was %q\n%s", selected, drv.Frame())
 	}
 }

@@ -245,11 +245,15 @@ func (s *Screen) apply(p pagePayload) {
 		s.rows, s.atStart, s.atEnd = p.rows, true, !full
 		s.cursor, s.offset = 0, 0
 	case fetchRefresh:
+		// On the newest document of a window at the start, the cursor stays on the newest, so
+		// documents issued meanwhile show on top (as tail -f follows a log); anywhere else it
+		// stays on the document it was on.
+		follow := s.atStart && s.cursor == 0 && p.want.req.From == nil
 		s.rows, s.atEnd = p.rows, !full
 		s.atStart = s.atStart || p.want.req.From == nil
 		s.cursor = min(s.cursor, max(len(s.rows)-1, 0))
 		for i := range s.rows {
-			if s.rows[i].ID == selected {
+			if s.rows[i].ID == selected && !follow {
 				s.cursor = i
 			}
 		}
