@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"oms/db/alloc"
+	"oms/db/dbtest"
 	"oms/db/orders"
 	"oms/db/picking"
 )
@@ -267,5 +268,48 @@ func TestPickVersusReroute(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantErr(t, <-reroute, "cannot be re-routed once picking has started")
+	checkClean(t, s.owner)
+}
+
+// Two releases at once release each order once: the second waits for the first (one release
+// a warehouse at a time) and then finds nothing left to release.
+func TestTwoReleasesAtOnceReleaseEachOrderOnce(t *testing.T) {
+	t.Parallel()
+	s := newShop(t, map[string]map[string]int{"A-01": {"TEE-1": 10}})
+	s.orders(t, map[string]int64{"TEE-1": 1}, map[string]int64{"TEE-1": 2})
+	ctx := context.Background()
+	g := gate(t, s.owner, `SELECT pg_advisory_xact_lock(hashtext('oms_pick_release'), id::integer) FROM warehouses WHERE code = 'RTM1'`)
+	other := picking.New(dbtest.LoginAs(t, s.owner, "supervisor"))
+	got := make(chan []picking.BatchSummary, 2)
+	first := async(func() error {
+		bs, err := s.rel.Release(ctx, "release-0001", picking.ReleaseOptions{Warehouse: "RTM1"})
+		got <- bs
+		return err
+	})
+	dbtestWait(t, s, 1)
+	second := async(func() error {
+		bs, err := other.Release(ctx, "release-0002", picking.ReleaseOptions{Warehouse: "RTM1"})
+		got <- bs
+		return err
+	})
+	dbtestWait(t, s, 2)
+	if err := g.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-second; err != nil {
+		t.Fatal(err)
+	}
+	a, b := <-got, <-got
+	if len(a)+len(b) != 1 || len(a) > 0 && a[0].Orders != 2 || len(b) > 0 && b[0].Orders != 2 {
+		t.Errorf("the two releases made %v and %v; want one batch of both orders between them", a, b)
+	}
+	var tasks int
+	mustGet(t, s.owner, &tasks, `SELECT count(*) FROM pick_tasks`)
+	if tasks != 2 {
+		t.Errorf("%d tasks, want 2", tasks)
+	}
 	checkClean(t, s.owner)
 }
