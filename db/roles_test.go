@@ -84,7 +84,7 @@ stock_counts        S       S       S        SIU    S           S      SIU      
 stock_movements     SI      SI      SI       SI     S           S      SI          S
 tax_categories      S       S       S        S      S           S      S           S
 tax_rates           S       S       S        S      SIu         S      SIu         S
-warehouses          S       S       S        S      S           S      S           SIU
+warehouses          S       S       S        S      S           S      Su          SIU
 `
 
 // everyoneMayCall are the functions every client's queries, defaults and guards use; adminMayCall
