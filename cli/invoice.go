@@ -312,7 +312,8 @@ func pdfParty(p invoicing.Party) invoicepdf.Party {
 			addr = append(addr, s)
 		}
 	}
-	return invoicepdf.Party{Name: p.Name, Company: p.Company, Address: addr, Country: p.Country, VATNumber: p.VATNumber}
+	return invoicepdf.Party{Name: p.Name, Company: p.Company, Address: addr, Country: p.Country, VATNumber: p.VATNumber,
+		Phone: p.Phone, Email: p.Email}
 }
 
 // pdfDocument maps an issued document to what invoicepdf prints. The buyer is the bill-to

@@ -27,6 +27,7 @@ type Party struct {
 	Address       []string // street lines, "postcode city", region
 	Country       string   // ISO-2
 	VATNumber     string   // "" when none
+	Phone, Email  string   // "" when none; printed for the seller
 }
 
 // Line is one line of the document, amounts in minor units of the document's currency:
@@ -574,6 +575,11 @@ func (r *renderer) party(x, y, w float64, label string, p Party) float64 {
 	}
 	if v := strings.TrimSpace(p.VATNumber); v != "" {
 		rows = append(rows, row{"", r.vatLabel() + " " + v})
+	}
+	for _, c := range []string{p.Phone, p.Email} {
+		if c = strings.TrimSpace(c); c != "" {
+			rows = append(rows, row{"", c})
+		}
 	}
 	for _, rw := range rows {
 		size := 9.0

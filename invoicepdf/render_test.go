@@ -260,6 +260,7 @@ func expectText(t *testing.T, name, text string, want ...string) {
 
 func TestInvoiceReadsBack(t *testing.T) {
 	d := exampleInvoice(t)
+	d.Seller.Phone, d.Seller.Email = "+49 30 1234567", "rechnung@nordlicht.example"
 	r := open(t, render(t, d))
 	if n := r.NumPage(); n != 2 {
 		t.Errorf("the 40-line invoice has %d pages, want 2\n%s", n, allText(t, r))
@@ -274,6 +275,7 @@ func TestInvoiceReadsBack(t *testing.T) {
 		// parties: names in Windows-1252 come out exactly; Ł and ź are not in it and print as
 		// their base letters
 		"Nordlicht Handels GmbH", "Müllerstraße 12", "10115 Berlin", "VAT number DE123456789",
+		"+49 30 1234567", "rechnung@nordlicht.example",
 		"BILL TO", "Baltyk Import Sp. z o.o.", "Zoë Ångström", "90-001 Lódz", "VAT number PL5260250995",
 		"SHIP TO", "Jan Müller", "81-001 Gdynia",
 		// the table and two of its lines

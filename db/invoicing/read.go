@@ -26,7 +26,8 @@ func (m missing) Error() string { return m.sentence }
 func (m missing) Unwrap() error { return m.sentinel }
 
 // Party is the seller, the buyer or one of the buyer's addresses as a document prints it.
-// The seller's address is the company's (migration 00028) as it is when the document is read.
+// The seller and the buyer are as they were when the document was issued (migration 00035);
+// a document issued before that shows them as they are now.
 type Party struct {
 	Name       string `db:"name"`
 	Company    string `db:"company"`
@@ -37,6 +38,8 @@ type Party struct {
 	PostalCode string `db:"postal_code"`
 	Country    string `db:"country"`
 	VATNumber  string `db:"vat_number"`
+	Phone      string `db:"-"` // the seller's, as issued; "" for a buyer
+	Email      string `db:"-"`
 }
 
 // DocLine is one line of an issued document.
@@ -113,6 +116,8 @@ func (s *Store) Document(ctx context.Context, number string) (IssuedDocument, er
 		SellerPost   string        `db:"seller_postal_code"`
 		SellerCity   string        `db:"seller_city"`
 		SellerRegion string        `db:"seller_region"`
+		SellerPhone  string        `db:"seller_phone"`
+		SellerEmail  string        `db:"seller_email"`
 		Customer     string        `db:"customer"`
 		CustCtry     string        `db:"customer_country"`
 		CustVAT      string        `db:"customer_vat"`
@@ -125,10 +130,14 @@ func (s *Store) Document(ctx context.Context, number string) (IssuedDocument, er
 		       coalesce(c.number, '') AS credits, i.currency, i.base_currency, trim_scale(i.fx_rate)::text AS fx_rate,
 		       i.fx_inverse, to_char(i.fx_date, 'YYYY-MM-DD') AS fx_date, i.subtotal_minor, i.tax_minor, i.total_minor,
 		       i.subtotal_base_minor, i.tax_base_minor, i.total_base_minor, i.notes,
-		       co.name AS seller, co.country AS seller_country, co.vat_number AS seller_vat,
-		       co.line1 AS seller_line1, co.line2 AS seller_line2, co.postal_code AS seller_postal_code,
-		       co.city AS seller_city, co.region AS seller_region,
-		       cu.name AS customer, cu.country AS customer_country, cu.vat_number AS customer_vat,
+		       coalesce(i.seller->>'name', co.name) AS seller, coalesce(i.seller->>'country', co.country) AS seller_country,
+		       coalesce(i.seller->>'vat_number', co.vat_number) AS seller_vat,
+		       coalesce(i.seller->>'line1', co.line1) AS seller_line1, coalesce(i.seller->>'line2', co.line2) AS seller_line2,
+		       coalesce(i.seller->>'postal_code', co.postal_code) AS seller_postal_code,
+		       coalesce(i.seller->>'city', co.city) AS seller_city, coalesce(i.seller->>'region', co.region) AS seller_region,
+		       coalesce(i.seller->>'phone', co.phone) AS seller_phone, coalesce(i.seller->>'email', co.email) AS seller_email,
+		       coalesce(i.buyer->>'name', cu.name) AS customer, coalesce(i.buyer->>'country', cu.country) AS customer_country,
+		       coalesce(i.buyer->>'vat_number', cu.vat_number) AS customer_vat,
 		       o.ship_to_address_id AS ship_to, o.bill_to_address_id AS bill_to
 		  FROM invoices i
 		  JOIN orders o ON o.id = i.order_id
@@ -149,7 +158,8 @@ func (s *Store) Document(ctx context.Context, number string) (IssuedDocument, er
 	d := IssuedDocument{ID: h.ID, Number: h.Number, Kind: Kind(h.Kind), Series: h.Series, IssuedAt: h.IssuedAt,
 		OrderNumber: h.Order, OrderExternal: h.External, OrderedAt: h.OrderedAt, Credits: h.Credits,
 		Seller: Party{Name: h.Seller, Country: h.SellerCtry, VATNumber: h.SellerVAT, Line1: h.SellerLine1,
-			Line2: h.SellerLine2, PostalCode: h.SellerPost, City: h.SellerCity, Region: h.SellerRegion},
+			Line2: h.SellerLine2, PostalCode: h.SellerPost, City: h.SellerCity, Region: h.SellerRegion,
+			Phone: h.SellerPhone, Email: h.SellerEmail},
 		Buyer:    Party{Name: h.Customer, Country: h.CustCtry, VATNumber: h.CustVAT},
 		Currency: model.Currency(h.Currency), BaseCurrency: model.Currency(h.Base), FXRate: h.Rate, FXInverse: h.Inverse,
 		FXDate: fxDate, Subtotal: h.Subtotal, Tax: h.Tax, Total: h.Total, SubtotalBase: h.SubtotalBase,
