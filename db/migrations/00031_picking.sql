@@ -197,7 +197,8 @@ $$;
 
 -- ───────────────────────────── release ─────────────────────────────
 
--- Releases a warehouse's allocated orders (whole, not held or cancelled) into batches: by zone,
+-- Releases the orders holding stock in a warehouse's bins (allocated whole, not held or
+-- cancelled; of a split order, its part here) into batches: by zone,
 -- oldest promise first, at most max_orders orders (the warehouse's pick_max_orders when null; one
 -- in single mode) and pick_max_lines tasks a batch (an order bigger than that gets a batch of its
 -- own), tasks in the bins' pick sequence. Only reservations without an open task are released,
@@ -240,10 +241,14 @@ BEGIN
         END IF;
     END IF;
 
-    -- The candidates' lines, locked in id order as every command that touches reservations does.
+    -- The lines of the orders holding stock in the warehouse's bins (a split order's part here
+    -- too), locked in id order as every command that touches reservations does.
     PERFORM 1 FROM order_lines ol
       JOIN orders o ON o.id = ol.order_id
-     WHERE o.warehouse_id = w.id AND o.status IN ('allocated', 'picking') AND NOT o.on_hold AND o.cancelled_at IS NULL
+     WHERE o.id IN (SELECT x.order_id FROM reservations rs
+                      JOIN locations l ON l.id = rs.location_id AND l.kind = 'bin' AND l.warehouse_id = w.id
+                      JOIN order_lines x ON x.id = rs.order_line_id)
+       AND o.status IN ('allocated', 'picking') AND NOT o.on_hold AND o.cancelled_at IS NULL
      ORDER BY ol.id FOR NO KEY UPDATE OF ol;
 
     FOR r IN
@@ -253,7 +258,7 @@ BEGIN
           JOIN order_lines ol ON ol.order_id = o.id
           JOIN reservations rs ON rs.order_line_id = ol.id
           JOIN locations l ON l.id = rs.location_id AND l.kind = 'bin' AND l.warehouse_id = w.id
-         WHERE o.warehouse_id = w.id AND o.status IN ('allocated', 'picking') AND NOT o.on_hold AND o.cancelled_at IS NULL
+         WHERE o.status IN ('allocated', 'picking') AND NOT o.on_hold AND o.cancelled_at IS NULL
            AND NOT EXISTS (SELECT 1 FROM order_lines x WHERE x.order_id = o.id AND x.qty_allocated < x.qty_ordered - x.qty_cancelled)
            AND NOT EXISTS (SELECT 1 FROM pick_tasks t WHERE t.order_line_id = rs.order_line_id AND t.location_id = rs.location_id
                              AND coalesce(t.lot_id, 0) = coalesce(rs.lot_id, 0) AND t.status = 'ready')

@@ -7,6 +7,7 @@ import (
 	"oms/db/dbtest"
 	"oms/db/orders"
 	"oms/db/picking"
+	"oms/db/stock"
 )
 
 // In cluster mode each order of a batch has its own slot, so its own tote on the cart.
@@ -72,6 +73,41 @@ func TestWhoMayReleaseAndPickAndHeldOrders(t *testing.T) {
 	}
 	if st, err := p.Confirm(ctx, "scan-0002", picking.Pick{Task: task.ID, Bin: "A-01", Item: "TEE-1", Qty: 1}); err != nil || !st.BatchDone() {
 		t.Errorf("after the hold is lifted: %+v, %v", st, err)
+	}
+	checkClean(t, s.owner)
+}
+
+// A split order's part in another warehouse is released there, each part once.
+func TestASplitOrderIsReleasedInEachWarehouseItHoldsStockIn(t *testing.T) {
+	t.Parallel()
+	s := newShop(t, map[string]map[string]int{"A-01": {"TEE-1": 5}})
+	ids := s.orders(t, map[string]int64{"TEE-1": 1, "MUG-1": 1}) // MUG-1 waits: RTM1 has none
+	mustExec(t, s.owner, `
+		INSERT INTO stock_movements (product_id, from_location_id, to_location_id, qty, kind)
+		SELECT p.id, s.id, b.id, 3, 'receipt' FROM products p, locations s, locations b, warehouses w
+		 WHERE p.sku = 'MUG-1' AND s.kind = 'supplier' AND b.code = 'A-01' AND b.warehouse_id = w.id AND w.code = 'BER-M'`)
+	var r stock.Reservation
+	mustGet(t, s.owner, &r.OrderLine, `SELECT l.id FROM order_lines l JOIN products p ON p.id = l.product_id WHERE l.order_id = $1 AND p.sku = 'MUG-1'`, ids[0])
+	mustGet(t, s.owner, &r.Location, `SELECT l.id FROM locations l JOIN warehouses w ON w.id = l.warehouse_id WHERE w.code = 'BER-M' AND l.code = 'A-01'`)
+	mustGet(t, s.owner, &r.Product, `SELECT id FROM products WHERE sku = 'MUG-1'`)
+	r.Qty = 1
+	if err := stock.New(s.clerk).Reserve(context.Background(), "reserve-0001", r); err != nil {
+		t.Fatal(err)
+	}
+	if st := status(t, s.owner, ids[0]); st != "allocated" {
+		t.Fatalf("the order is %s", st)
+	}
+	here := s.release(t, "release-0001", 0)
+	there, err := s.rel.Release(context.Background(), "release-0002", picking.ReleaseOptions{Warehouse: "BER-M"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(here) != 1 || here[0].Line() != "B-000001 RTM1 zone A: 1 order, 1 line" ||
+		len(there) != 1 || there[0].Line() != "B-000002 BER-M zone A: 1 order, 1 line" {
+		t.Errorf("released %v in RTM1 and %v in BER-M", here, there)
+	}
+	if again := s.release(t, "release-0003", 0); len(again) != 0 {
+		t.Errorf("released again: %v", again)
 	}
 	checkClean(t, s.owner)
 }
