@@ -111,3 +111,36 @@ func TestASplitOrderIsReleasedInEachWarehouseItHoldsStockIn(t *testing.T) {
 	}
 	checkClean(t, s.owner)
 }
+
+// Through the SSH server (one pool acting for each person, db.DB.As) a picker claims and picks
+// as themselves: the batch and the scan name the person, not the pool.
+func TestAPickerThroughTheSSHServerPicksAsThemselves(t *testing.T) {
+	t.Parallel()
+	s := newShop(t, map[string]map[string]int{"A-01": {"TEE-1": 5}})
+	s.orders(t, map[string]int64{"TEE-1": 1})
+	s.release(t, "release-0001", 0)
+	login, _ := dbtest.NewLogin(t, s.owner, dbtest.Staff{Jobs: []string{"picker"}})
+	_, poolURL := dbtest.ServerLogin(t, s.owner)
+	p := picking.New(dbtest.Open(t, poolURL).As(login, "oms-ssh:test"))
+	ctx := context.Background()
+	b, err := p.Claim(ctx, login, "RTM1", "T3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Picker != login {
+		t.Errorf("the batch is %s's, want %s's", b.Picker, login)
+	}
+	task := b.Tasks[0]
+	if _, err := p.Confirm(ctx, "ssh-scan-0001", picking.Pick{Task: task.ID, Bin: task.Bin, Item: task.SKU, Qty: 1}); err != nil {
+		t.Fatal(err)
+	}
+	var who struct {
+		Actor    string `db:"actor"`
+		Terminal string `db:"terminal"`
+	}
+	mustGet(t, s.owner, &who, `SELECT actor, terminal FROM pick_scans WHERE command_key = 'ssh-scan-0001'`)
+	if who.Actor != login || who.Terminal != "oms-ssh:test" {
+		t.Errorf("the scan names %+v, want %s at oms-ssh:test", who, login)
+	}
+	checkClean(t, s.owner)
+}
