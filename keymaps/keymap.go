@@ -411,9 +411,9 @@ var registry = []scopeDef{
 		actions: []actionDef{
 			{"findOrder", []string{"/"}, "order", "Show only the documents of an order: type its number, enter applies it", func(k *KeyMap) *key.Binding { return &k.Invoices.FindOrder }},
 			{"series", []string{"s"}, "series", "Show every series, then invoices only, then credit notes only", func(k *KeyMap) *key.Binding { return &k.Invoices.Series }},
-			{"dates", []string{"d"}, "dates", "Show documents issued on any day, today, or this month (UTC)", func(k *KeyMap) *key.Binding { return &k.Invoices.Dates }},
+			{"dates", []string{"d"}, "dates", "Show documents issued on any day, today, this month (UTC), or a range you type (2026-11-01..2026-11-15)", func(k *KeyMap) *key.Binding { return &k.Invoices.Dates }},
 			{"clearFilter", []string{"x"}, "clear", "Clear the order, series and dates", func(k *KeyMap) *key.Binding { return &k.Invoices.ClearFilter }},
-			{"refresh", []string{"r"}, "refresh", "Refetch now (the change feed does not watch invoices)", func(k *KeyMap) *key.Binding { return &k.Invoices.Refresh }},
+			{"refresh", []string{"r"}, "refresh", "Refetch now (the list follows new documents by itself)", func(k *KeyMap) *key.Binding { return &k.Invoices.Refresh }},
 		},
 	},
 	{

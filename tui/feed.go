@@ -39,7 +39,7 @@ const feedHistory = 64
 
 // allTables is what a Feed polls: every table, so it can answer any session.
 var allTables = db.SetOf(db.Orders, db.OrderLines, db.PickTasks, db.Stock, db.RMAs, db.Counts, db.OpenOrders, db.Products,
-	db.Imports, db.OrderExceptions)
+	db.Imports, db.OrderExceptions, db.Invoices)
 
 // NewFeed makes a feed on d whose answers are at most fresh old (LiveEvery is a good value).
 func NewFeed(d *db.DB, fresh time.Duration) *Feed { return &Feed{d: d, fresh: fresh} }
