@@ -263,3 +263,37 @@ func TestWhereIsItAndABinRuleThatOnlyWarns(t *testing.T) {
 		t.Errorf("the scan is recorded with bin %q, want A-02 as scanned", bin)
 	}
 }
+
+// The back office cancels the order while its batch is on the picker's handheld: the next scan
+// is refused with the reason, and the screen reads the batch again instead of leaving the
+// picker at a task that is gone.
+func TestAnOrderCancelledUnderThePicker(t *testing.T) {
+	owner := floor(t)
+	_, url := dbtest.NewLogin(t, owner, dbtest.Staff{Jobs: []string{"picker"}, Warehouse: "RTM1"})
+	d := dbtest.Open(t, url)
+	c := tuitest.NewContext()
+	c.Jobs, c.User.Warehouse = []string{"picker"}, "RTM1"
+	s := Def(&handheld{Store: dbpicking.New(d), orders: orders.New(d)}).Build(c, nil).(*Screen)
+	drv := tuitest.New(t, s, *c.Keys, 40, 16)
+	scan := func(text string) {
+		drv.Type(text)
+		drv.Press(keymaps.ScopeInput, "submit")
+	}
+	scan("T7")
+	scan("A-01")
+	var order int64
+	mustGet(t, owner, &order, `SELECT id FROM orders WHERE external_id = 'P1'`)
+	if err := orders.New(dbtest.LoginAs(t, owner, "backoffice")).CancelOrder(context.Background(), "cancel-p1", order, "CANCEL_CUSTOMER"); err != nil {
+		t.Fatal(err)
+	}
+	scan("TEE-1")
+	frame := flat(drv.Frame())
+	if s.step != stepTote || !strings.Contains(frame, "✗") || !strings.Contains(frame, "Nothing else is ready to pick in RTM1") {
+		t.Fatalf("after the order was cancelled the screen should say why and offer the next batch:\n%s", drv.Frame())
+	}
+	var picked int
+	mustGet(t, owner, &picked, `SELECT coalesce(sum(qty_picked), 0) FROM order_lines WHERE order_id = $1`, order)
+	if picked != 0 {
+		t.Errorf("a cancelled order's unit was picked: %d", picked)
+	}
+}

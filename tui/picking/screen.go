@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"oms/db"
 	"oms/db/orders"
 	"oms/db/picking"
 	"oms/keymaps"
@@ -87,6 +88,8 @@ type Screen struct {
 	// After a refusal the field keeps the scan for the person to read; the next key typed or
 	// scanned replaces it rather than adding to it.
 	replace bool
+	// refresh: the batch is being read again after a refusal, not claimed anew.
+	refresh bool
 	// A confirmation that failed keeps its key for the same scan of the same task: submitting
 	// it again (after a time-out, say) retries the same command, which applies at most once.
 	pending confirmReq
@@ -204,7 +207,7 @@ func (s *Screen) onResult(msg ui.Result) tea.Cmd {
 	}
 	if a, mine, ok, next := s.confirm.Take(msg); mine {
 		if ok {
-			s.confirmed(a.Wish, a.Value, a.Err)
+			return tea.Batch(s.confirmed(a.Wish, a.Value, a.Err), next)
 		}
 		return next
 	}
@@ -414,7 +417,16 @@ func firstOf(vs ...string) string {
 
 func (s *Screen) claimed(b picking.Batch, rules picking.Rules, err error) {
 	s.busy = false
+	refresh := s.refresh
+	s.refresh = false
 	switch {
+	case errors.Is(err, picking.ErrNoWork) && refresh:
+		// The batch went away under the picker (its orders cancelled): the refusal says why.
+		s.note += ". Nothing else is ready to pick in " + s.warehouse
+		s.batch, s.step = nil, stepTote
+		s.scan.SetValue("")
+		s.prompt()
+		return
 	case errors.Is(err, picking.ErrNoWork):
 		s.refuse("No pick work is ready in " + s.warehouse)
 		s.step = stepTote
@@ -427,6 +439,20 @@ func (s *Screen) claimed(b picking.Batch, rules picking.Rules, err error) {
 		return
 	}
 	fresh := s.batch == nil || s.batch.ID != b.ID
+	if refresh && !fresh {
+		// Read again after a refusal: stay at the task while it is still to pick, keeping the
+		// scan and the refusal; go on to the next when it is not.
+		task := s.current().ID
+		s.batch, s.rules = &b, rules
+		for i, t := range b.Tasks {
+			if t.ID == task && t.Open() {
+				s.task = i
+				return
+			}
+		}
+		s.next()
+		return
+	}
 	s.batch, s.rules, s.misses = &b, rules, 0
 	if fresh {
 		s.note, s.bad = "", false
@@ -439,13 +465,19 @@ func (s *Screen) claimed(b picking.Batch, rules picking.Rules, err error) {
 	}
 }
 
-func (s *Screen) confirmed(req confirmReq, st picking.TaskState, err error) {
+func (s *Screen) confirmed(req confirmReq, st picking.TaskState, err error) tea.Cmd {
 	s.busy = false
 	if err != nil {
 		// The field keeps the scan; submitting it again retries the same command (s.pending),
-		// which the database applies at most once.
+		// which the database applies at most once. A refusal may mean the batch changed under
+		// the picker (the order cancelled or re-routed, the lease taken over): read it again.
 		s.refuse(ui.Explain(err))
-		return
+		var ce *db.ConstraintError
+		if errors.As(err, &ce) {
+			s.refresh = true
+			return s.claim.Want(s.tote)
+		}
+		return nil
 	}
 	s.scan.SetValue("")
 	s.misses, s.bad, s.pending = 0, false, confirmReq{}
@@ -458,11 +490,12 @@ func (s *Screen) confirmed(req confirmReq, st picking.TaskState, err error) {
 	}
 	if st.BatchDone() {
 		s.finish()
-		return
+		return nil
 	}
 	if !t.Open() {
 		s.next()
 	}
+	return nil
 }
 
 func (s *Screen) shorted(r picking.ShortResult, err error) tea.Cmd {
