@@ -450,7 +450,7 @@ func routeOrders(q txq, pairs []int64) error {
 }
 
 // freeStock is every active warehouse with the free units (on hand − reserved in active bins,
-// lots not expired) of the products.
+// lots not expired, bins not waiting for a count after a short pick) of the products.
 func freeStock(q txq, products []int64) ([]model.RouteWarehouse, error) {
 	var rows []struct {
 		ID      int64           `db:"id"`
@@ -471,6 +471,8 @@ func freeStock(q txq, products []int64) ([]model.RouteWarehouse, error) {
 		               LEFT JOIN lots lt ON lt.id = b.lot_id
 		              WHERE b.product_id = ANY($1) AND b.on_hand > b.reserved
 		                AND (lt.expires_on IS NULL OR lt.expires_on >= current_date)
+		                AND NOT EXISTS (SELECT 1 FROM count_flags f WHERE f.location_id = b.location_id
+		                                   AND f.product_id = b.product_id AND f.resolved_at IS NULL)
 		              GROUP BY 1, 2) s ON s.warehouse_id = w.id
 		 WHERE w.active ORDER BY w.code`, pq.Array(products))
 	if err != nil {

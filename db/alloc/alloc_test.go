@@ -381,3 +381,28 @@ func TestOneBatchAllocatesInTheOrderGiven(t *testing.T) {
 	}
 	checkClean(t, owner)
 }
+
+// TestABinWaitingForACountIsNotAllocatedFrom: a short pick flagged the mugs' bin for a count
+// (it holds fewer than the books say), so a new order for a mug waits rather than be sent to the
+// same empty bin; once the count resolves the flag, it is allocated there.
+func TestABinWaitingForACountIsNotAllocatedFrom(t *testing.T) {
+	owner, clerk := business(t, map[string]int{"MUG-1": 5})
+	if _, err := owner.Exec(`INSERT INTO count_flags (location_id, product_id, reason_code)
+		SELECT l.id, p.id, 'SHORT_EMPTY' FROM locations l, products p WHERE l.code = 'B-02' AND p.sku = 'MUG-1'`); err != nil {
+		t.Fatal(err)
+	}
+	id := order(t, clerk, "F1", map[string]int64{"MUG-1": 1})
+	ctx := context.Background()
+	res, err := New(clerk).Allocate(ctx, id, false)
+	if err != nil || res.Outcome != Backordered || res.Reserved != 0 {
+		t.Fatalf("allocating from a bin waiting for its count: %+v %v", res, err)
+	}
+	if _, err := owner.Exec(`UPDATE count_flags SET resolved_at = now()`); err != nil {
+		t.Fatal(err)
+	}
+	after, err := New(clerk).AllocateMany(ctx, []int64{id}, false)
+	if err != nil || len(after) != 1 || after[0].Outcome != Allocated {
+		t.Fatalf("allocating after the count: %+v %v", after, err)
+	}
+	checkClean(t, owner)
+}
