@@ -77,7 +77,7 @@ func rateWords(d invoicing.IssuedDocument) string {
 }
 
 func newInvoiceIssueCmd(g *globals) *cobra.Command {
-	var shipped bool
+	var shipped, follow bool
 	cmd := &cobra.Command{
 		Use:   "issue [ORDER-NUMBER] [--shipped]",
 		Short: "Invoice what an order has shipped and is not invoiced yet",
@@ -86,8 +86,10 @@ the order's first invoice, and prints the invoice's number and totals. Orders of
 state their tax keep it as given; orders entered by hand are taxed by the seller's settings
 (VAT number, One Stop Shop, rounding per line or per invoice). With --shipped, invoices every
 order of a channel that invoices on shipment with shipped units not invoiced yet, one line per
-invoice, and last "issued N invoices". The back office's work.`,
-		Example: "  oms invoice issue SO-0000123\n  oms invoice issue --shipped",
+invoice, and last "issued N invoices". With --follow it keeps running and invoices shipped
+units within seconds of their shipment, saying each invoice and, once, each order it cannot
+invoice (a missing exchange or tax rate). The back office's work.`,
+		Example: "  oms invoice issue SO-0000123\n  oms invoice issue --shipped\n  oms invoice issue --shipped --follow",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch {
 			case shipped && len(args) > 0:
@@ -96,6 +98,8 @@ invoice, and last "issued N invoices". The back office's work.`,
 				return usageError{errors.New("oms invoice issue needs ORDER-NUMBER, or --shipped for every shipped order")}
 			case len(args) > 1:
 				return usageError{fmt.Errorf("oms invoice issue takes one order number, not also %q", args[1])}
+			case follow && !shipped:
+				return usageError{errors.New("--follow goes with --shipped: it invoices every order as it ships")}
 			}
 			return withInvoicing(cmd, g, "oms invoice issue", func(ctx context.Context, s *invoicing.Store) error {
 				out := cmd.OutOrStdout()
@@ -110,11 +114,15 @@ invoice, and last "issued N invoices". The back office's work.`,
 					}
 					return printDoc(ctx, s, out, iss.Number)
 				}
+				if follow {
+					return followInvoicing(ctx, s, out)
+				}
 				return issueShipped(ctx, s, out, cmd.ErrOrStderr())
 			})
 		},
 	}
 	cmd.Flags().BoolVar(&shipped, "shipped", false, "invoice every shipped order of the channels that invoice on shipment")
+	cmd.Flags().BoolVar(&follow, "follow", false, "with --shipped: keep running and invoice orders as they ship")
 	return cmd
 }
 
@@ -155,6 +163,53 @@ func issueShipped(ctx context.Context, s *invoicing.Store, out, errOut io.Writer
 	fmt.Fprintf(out, "issued %d %s\n", issued, plural(issued, "invoice", "invoices"))
 	if failed > 0 {
 		return fmt.Errorf("%d %s could not be invoiced (said above)", failed, plural(failed, "order", "orders"))
+	}
+	return nil
+}
+
+// followInvoicing invoices shipped units every few seconds until the context ends.
+func followInvoicing(ctx context.Context, s *invoicing.Store, out io.Writer) error {
+	fmt.Fprintln(out, "invoicing orders as they ship")
+	told := map[string]bool{}
+	tick := time.NewTicker(5 * time.Second)
+	defer tick.Stop()
+	for {
+		if err := invoiceRound(ctx, s, out, told); err != nil && ctx.Err() == nil {
+			// A follower outlives a dropped connection: say so and try again next round.
+			fmt.Fprintf(out, "invoicing paused: %v\n", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+	}
+}
+
+// invoiceRound invoices what has shipped and is not invoiced, each order in its own
+// transaction, printing each invoice, and each order it cannot invoice once per shipped amount
+// (told remembers which).
+func invoiceRound(ctx context.Context, s *invoicing.Store, out io.Writer, told map[string]bool) error {
+	todo, err := s.ShippedUninvoiced(ctx)
+	if err != nil {
+		return err
+	}
+	for _, o := range todo {
+		key := fmt.Sprintf("invoice-shipped:%d:%d", o.ID, o.Shipped)
+		iss, err := s.IssueForOrder(ctx, key, o.ID)
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case err != nil:
+			if !told[key] {
+				told[key] = true
+				fmt.Fprintf(out, "order %s not invoiced: %v\n", o.Number, err)
+			}
+		default:
+			if err := printDoc(ctx, s, out, iss.Number); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

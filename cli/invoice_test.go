@@ -13,6 +13,7 @@ import (
 	"oms/db"
 	"oms/db/company"
 	"oms/db/dbtest"
+	"oms/db/invoicing"
 	"oms/db/orders"
 	"oms/db/stock"
 	"oms/model"
@@ -202,5 +203,31 @@ func mustGet(t *testing.T, d *db.DB, dest any, q string, args ...any) {
 	t.Helper()
 	if err := d.Get(dest, q, args...); err != nil {
 		t.Fatalf("%s: %v", q, err)
+	}
+}
+
+// TestInvoicingAsOrdersShip: a round of oms invoice issue --shipped --follow invoices the
+// shipped orders of the channel that invoices on shipment (not the wholesale one, invoiced on
+// demand), and the next round finds nothing to do.
+func TestInvoicingAsOrdersShip(t *testing.T) {
+	_, bo, _, _, _ := invoiceWorld(t)
+	ctx := context.Background()
+	s := invoicing.New(dbtest.Open(t, bo))
+	var out strings.Builder
+	told := map[string]bool{}
+	if err := invoiceRound(ctx, s, &out, told); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	if !strings.Contains(got, "order SO-0001") || !strings.Contains(got, "order SO-0002") || strings.Contains(got, "SO-0003") ||
+		strings.Count(got, "\n") != 2 {
+		t.Fatalf("the first round printed %q", got)
+	}
+	out.Reset()
+	if err := invoiceRound(ctx, s, &out, told); err != nil || out.String() != "" {
+		t.Fatalf("the second round printed %q (%v)", out.String(), err)
+	}
+	if code, _, stderr := oms(t, "invoice", "issue", "SO-0001", "--follow", "--db", bo); code != 2 || !strings.Contains(stderr, "--follow goes with --shipped") {
+		t.Errorf("--follow without --shipped: exit %d, %q", code, stderr)
 	}
 }
