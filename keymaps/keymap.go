@@ -182,12 +182,13 @@ type DialogKeys struct {
 // PickingKeys are the picking screen's own actions, beside its scan field: ctrl keys the field
 // does not use for editing, so a picker never has to leave the field.
 type PickingKeys struct {
-	Short key.Binding
-	Where key.Binding
+	Short   key.Binding
+	Where   key.Binding
+	Release key.Binding
 }
 
 // ShortHelp implements help.KeyMap.
-func (p PickingKeys) ShortHelp() []key.Binding { return []key.Binding{p.Short, p.Where} }
+func (p PickingKeys) ShortHelp() []key.Binding { return []key.Binding{p.Short, p.Where, p.Release} }
 
 // FullHelp implements help.KeyMap.
 func (p PickingKeys) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
@@ -423,6 +424,7 @@ var registry = []scopeDef{
 		actions: []actionDef{
 			{"short", []string{"ctrl+s"}, "short", "Short pick: the bin has fewer than the task asks; choose why", func(k *KeyMap) *key.Binding { return &k.Picking.Short }},
 			{"where", []string{"ctrl+l"}, "where is it", "Where is it? The next scan shows what a bin, item or tote holds instead of picking", func(k *KeyMap) *key.Binding { return &k.Picking.Where }},
+			{"release", []string{"ctrl+r"}, "release", "Release the warehouse's allocated orders as pick batches (supervisors, between batches)", func(k *KeyMap) *key.Binding { return &k.Picking.Release }},
 		},
 	},
 	{

@@ -26,6 +26,17 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 // order SO-… for 2 × TEE-1 and 1 × CAP-1 (reserved in A-01 and A-02).
 func floor(t *testing.T) *db.DB {
 	t.Helper()
+	owner := allocatedFloor(t)
+	if _, err := dbpicking.New(dbtest.LoginAs(t, owner, "backoffice")).Release(context.Background(), "release-1",
+		dbpicking.ReleaseOptions{Warehouse: "RTM1"}); err != nil {
+		t.Fatal(err)
+	}
+	return owner
+}
+
+// allocatedFloor is floor with its order allocated and not released yet.
+func allocatedFloor(t *testing.T) *db.DB {
+	t.Helper()
 	owner := dbtest.SmallBusiness(t)
 	for _, s := range []string{
 		`INSERT INTO products (sku, name, tax_category, gtin) VALUES ('CAP-1', 'Baseball cap, navy', 'standard', '4006381333931')`,
@@ -69,9 +80,6 @@ func floor(t *testing.T) *db.DB {
 	var id int64
 	mustGet(t, owner, &id, `SELECT id FROM orders WHERE external_id = 'P1'`)
 	if _, err := alloc.New(clerk).AllocateMany(ctx, []int64{id}, false); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := dbpicking.New(clerk).Release(ctx, "release-1", dbpicking.ReleaseOptions{Warehouse: "RTM1"}); err != nil {
 		t.Fatal(err)
 	}
 	return owner
@@ -295,5 +303,37 @@ func TestAnOrderCancelledUnderThePicker(t *testing.T) {
 	mustGet(t, owner, &picked, `SELECT coalesce(sum(qty_picked), 0) FROM order_lines WHERE order_id = $1`, order)
 	if picked != 0 {
 		t.Errorf("a cancelled order's unit was picked: %d", picked)
+	}
+}
+
+// A supervisor on the picking screen releases the warehouse's allocated orders with one key
+// and claims the batch; a picker's key does nothing (and the database would refuse them). A
+// scanner that sends its burst as a paste is read like typed keys.
+func TestASupervisorReleasesFromThePickingScreen(t *testing.T) {
+	owner := allocatedFloor(t)
+	open := func(job string) (*Screen, *tuitest.Driver) {
+		_, url := dbtest.NewLogin(t, owner, dbtest.Staff{Jobs: []string{job}, Warehouse: "RTM1"})
+		d := dbtest.Open(t, url)
+		c := tuitest.NewContext()
+		c.Jobs, c.User.Warehouse = []string{job}, "RTM1"
+		s := Def(&handheld{Store: dbpicking.New(d), orders: orders.New(d)}).Build(c, nil).(*Screen)
+		return s, tuitest.New(t, s, *c.Keys, 40, 16)
+	}
+	_, picker := open("picker")
+	picker.Press(keymaps.ScopePicking, "release")
+	if f := flat(picker.Frame()); strings.Contains(f, "released") {
+		t.Fatalf("a picker released work:\n%s", picker.Frame())
+	}
+	s, drv := open("supervisor")
+	drv.Press(keymaps.ScopePicking, "release")
+	if f := flat(drv.Frame()); !strings.Contains(f, "released 1 batch, 2 lines") || !strings.Contains(f, "B-000001 RTM1 zone A: 1 order, 2 lines") {
+		t.Fatalf("the supervisor's release:\n%s", drv.Frame())
+	}
+	tuitest.Golden(t, "picking-release-40x16", drv.Frame())
+	drv.Press(keymaps.ScopeInput, "submit")
+	drv.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("A-01"), Paste: true})
+	drv.Press(keymaps.ScopeInput, "submit")
+	if s.step != stepItem {
+		t.Fatalf("a pasted bin scan was not taken:\n%s", drv.Frame())
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,6 +30,7 @@ type Data interface {
 	ShortReasons(ctx context.Context) ([]orders.Reason, error)
 	Where(ctx context.Context, warehouse, scan string) ([]string, error)
 	RulesOf(ctx context.Context, warehouse string) (picking.Rules, error)
+	Release(ctx context.Context, key string, opts picking.ReleaseOptions) ([]picking.BatchSummary, error)
 }
 
 // claimed is a batch and its warehouse's verification rules, read together.
@@ -100,6 +102,7 @@ type Screen struct {
 	short   *ui.Fetcher[shortReq, picking.ShortResult]
 	reasonF *ui.Fetcher[struct{}, []orders.Reason]
 	whereF  *ui.Fetcher[string, []string]
+	release *ui.Fetcher[string, []picking.BatchSummary]
 }
 
 type confirmReq struct {
@@ -149,8 +152,18 @@ func New(c *ui.Context, data Data) *Screen {
 	s.whereF = ui.NewFetcher(c, s.id, "where is it", func(scan string) ui.Query[[]string] {
 		return func(ctx context.Context) ([]string, error) { return data.Where(ctx, s.warehouse, scan) }
 	})
+	s.release = ui.NewFetcher(c, s.id, "pick release", func(key string) ui.Query[[]picking.BatchSummary] {
+		return func(ctx context.Context) ([]picking.BatchSummary, error) {
+			return data.Release(ctx, key, picking.ReleaseOptions{Warehouse: s.warehouse})
+		}
+	})
 	s.prompt()
 	return s
+}
+
+// supervises reports whether the person may release work (the database decides in the end).
+func (s *Screen) supervises() bool {
+	return len(s.ctx.Jobs) == 0 || slices.Contains(s.ctx.Jobs, "supervisor") || slices.Contains(s.ctx.Jobs, "backoffice")
 }
 
 func (s *Screen) ID() ui.InstanceID         { return s.id }
@@ -178,6 +191,9 @@ func (s *Screen) ShortHelp() []key.Binding {
 	case stepReason:
 		return []key.Binding{in.Submit, in.Cancel}
 	default:
+		if s.supervises() {
+			return []key.Binding{in.Submit, pk.Release, pk.Where, in.Clear}
+		}
 		return []key.Binding{in.Submit, pk.Where, in.Clear}
 	}
 }
@@ -230,6 +246,20 @@ func (s *Screen) onResult(msg ui.Result) tea.Cmd {
 		}
 		return next
 	}
+	if a, mine, ok, next := s.release.Take(msg); mine {
+		if ok {
+			s.busy = false
+			if a.Err != nil {
+				s.refuse(ui.Explain(a.Err))
+			} else {
+				s.note, s.bad, s.answer = picking.Released(a.Value), false, nil
+				for _, b := range a.Value {
+					s.answer = append(s.answer, b.Line())
+				}
+			}
+		}
+		return next
+	}
 	if a, mine, ok, next := s.whereF.Take(msg); mine {
 		if ok {
 			s.busy = false
@@ -277,6 +307,12 @@ func (s *Screen) onKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		s.busy = true
 		return s.reasonF.Want(struct{}{})
+	case key.Matches(msg, pk.Release):
+		if (s.step != stepTote && s.step != stepDone) || !s.supervises() {
+			return nil
+		}
+		s.busy = true
+		return s.release.Want(ui.NewCommandKey("waves-release"))
 	}
 	if s.replace && (msg.Type == tea.KeyRunes || msg.Paste) {
 		s.scan.SetValue("")
