@@ -55,6 +55,19 @@ than N on either side after two imports prints FAIL and makes the command exit 1
 NAME is a suite (` + suiteList() + `) or one of their cases; none runs everything. The cases:
   ` + caseList() + `
 
+picking (BM4, BM5) runs as pickers: staff logins bench_claim_NNN and bench_scan_NNN with the
+picker job, each transaction run as its picker the way oms serve runs a handheld (the bench's role
+must be able to act as people, as for ssh-idle; on a --db server the logins stay for the next
+run). pick-claim: 200,000 ready batches of 5 tasks (1M ready tasks), the same with --quick (the
+case cannot see it); each operation is one claim of the next batch (the batch and its tasks come
+back); each client rotates over 4 pickers and the harness closes claimed batches between their
+turns, so a picker never holds two. Its baseline is one SKIP LOCKED claim UPDATE through a
+partial index on 1M ready rows. It also prints FAIL when the OMS path's second half claims less
+than half as fast as its first (dead rows). scan-confirm: 6,000 allocated orders of 2 lines × 10
+units released into batches of 40 tasks; each operation confirms one unit under a fresh
+idempotency key (task, scan, line, ledger movement); its baseline is pgbench's -N transaction on
+100,000 accounts. A sample of keys is replayed after each point and must change nothing.
+
 stress is not a speed figure but a proof: --workers goroutines (32) each run --ops mixed operations
 (2,000; --quick 500) — movements, reservations, picks, packs, shipments, invoices, credit notes —
 on 5 SKUs and 3 bins, through oms's commands; then oms check must find nothing and no deadlock may
