@@ -14,9 +14,6 @@ import (
 // picked within ordered, oms check) finds nothing. Speed is not asserted, nor is the decay of
 // halves a fraction of a second long.
 func TestPickingCasesRunClean(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds two fixtures and measures them")
-	}
 	saved := []int{claimBatches, claimRawRows, scanOrders}
 	savedDecay := decayTarget
 	claimBatches, claimRawRows, scanOrders, decayTarget = 2_000, 50_000, 1_200, 0
