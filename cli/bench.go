@@ -62,8 +62,8 @@ run). pick-claim: 200,000 ready batches of 5 tasks (1M ready tasks), the same wi
 case cannot see it); each operation is one claim of the next batch (the batch and its tasks come
 back); each client rotates over 4 pickers and the harness closes claimed batches between their
 turns, so a picker never holds two. Its baseline is one SKIP LOCKED claim UPDATE through a
-partial index on 1M ready rows. It also prints FAIL when the OMS path's second half claims less
-than half as fast as its first (dead rows). scan-confirm: 6,000 allocated orders of 2 lines × 10
+partial index on 1M ready rows. Its line adds decay= (the OMS path's second half against its
+first) and raw_decay= (the baseline's), and prints FAIL when decay is below 0.5 (dead rows). scan-confirm: 6,000 allocated orders of 2 lines × 10
 units released into batches of 40 tasks; each operation confirms one unit under a fresh
 idempotency key (task, scan, line, ledger movement); its baseline is pgbench's -N transaction on
 100,000 accounts. A sample of keys is replayed after each point and must change nothing.
@@ -380,8 +380,12 @@ func benchLine(r bench.Result) string {
 	if r.OK {
 		verdict = "ok"
 	}
-	return fmt.Sprintf("%s clients=%d oms=%.0f/s raw=%.0f/s ratio=%.2f target=%.2f %s deadlocks=%d",
-		r.Name, r.Clients, r.OMS, r.Raw, r.Ratio, r.Target, verdict, r.Deadlocks)
+	figures := ""
+	for _, f := range r.Figures {
+		figures += " " + f
+	}
+	return fmt.Sprintf("%s clients=%d oms=%.0f/s raw=%.0f/s ratio=%.2f target=%.2f%s %s deadlocks=%d",
+		r.Name, r.Clients, r.OMS, r.Raw, r.Ratio, r.Target, figures, verdict, r.Deadlocks)
 }
 
 func writeBenchJSON(w io.Writer, r bench.Result) { writeJSON(w, r) }

@@ -45,6 +45,9 @@ type Workload struct {
 	// Check audits both paths' invariants after a measurement and returns every violation as a
 	// sentence; an error means the audit itself could not run.
 	Check func(ctx context.Context) ([]string, error)
+	// Figures, when set, are further measurements the case made, read after Check and printed
+	// after the ratio as name=value ("decay=0.81").
+	Figures func() []string
 }
 
 // Client is one concurrent client of a measurement; each runs in its own goroutine and has its

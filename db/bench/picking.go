@@ -348,8 +348,10 @@ func pickClaimSetup(ctx context.Context, env Env) (*Workload, error) {
 
 	var seen, rawSeen sync.Map
 	var omsClaims, rawClaims atomic.Int64
-	var h, rh halves // the OMS path's halves and the baseline's
+	var h, rh halves     // the OMS path's halves and the baseline's
+	var figures []string // the last point's decays, set by Check
 	return &Workload{
+		Figures: func() []string { return figures },
 		OMS: func(ctx context.Context, c *Client) (err error) {
 			if e := finishErr.Load(); e != nil {
 				return *e
@@ -410,6 +412,11 @@ func pickClaimSetup(ctx context.Context, env Env) (*Workload, error) {
 			if rawOK && rawFirst > 0 {
 				rawDecay = fmt.Sprintf("%.2f", rawLast/rawFirst)
 			}
+			figures = nil
+			if ok && first > 0 {
+				figures = append(figures, fmt.Sprintf("decay=%.2f", last/first))
+			}
+			figures = append(figures, "raw_decay="+rawDecay)
 			if ok && first > 0 && last < decayTarget*first {
 				out = append(out, fmt.Sprintf("pick-claim: the second half claimed %.0f batches/s, decay=%.2f of the first half's %.0f/s (target %.2f; the baseline's decay=%s): dead rows slow the claim down",
 					last, last/first, first, decayTarget, rawDecay))

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,6 +38,10 @@ func TestPickingCasesRunClean(t *testing.T) {
 		if r.Broken() || r.OMSTxns == 0 || r.RawTxns == 0 {
 			t.Errorf("%s: oms %d txns, raw %d txns, errors %d, lock timeouts %d, deadlocks %d, violations %v, messages %v",
 				r.Name, r.OMSTxns, r.RawTxns, r.Errors, r.LockTimeouts, r.Deadlocks, r.Violations, r.Messages)
+		}
+		if r.Name == "pick-claim" && (len(r.Figures) != 2 || !strings.HasPrefix(r.Figures[0], "decay=") ||
+			!strings.HasPrefix(r.Figures[1], "raw_decay=")) {
+			t.Errorf("pick-claim's line should carry its decays: %v", r.Figures)
 		}
 	}
 }

@@ -51,6 +51,7 @@ type Result struct {
 	LockTimeouts         int64    `json:"lock_timeouts"`
 	Errors               int64    `json:"errors"` // other failed transactions, both paths
 	Violations           []string `json:"violations,omitempty"`
+	Figures              []string `json:"figures,omitempty"`  // the case's own, name=value (Workload.Figures)
 	Messages             []string `json:"messages,omitempty"` // the first distinct error messages
 	OMSTxns              int64    `json:"oms_txns"`
 	OMSUnits             int64    `json:"oms_units"` // effects of those transactions
@@ -167,6 +168,9 @@ func measure(ctx context.Context, d *db.DB, c Case, w *Workload, clients int, du
 	r.Violations = append(append(r.Violations, omsT.violations()...), rawT.violations()...)
 	r.Violations = append(r.Violations, violations...)
 	r.Messages = append(omsT.messages(), rawT.messages()...)
+	if w.Figures != nil {
+		r.Figures = w.Figures()
+	}
 	r.OK = !r.Broken() && r.Ratio >= r.Target
 	return r, nil
 }
