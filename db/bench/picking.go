@@ -197,6 +197,19 @@ func (h *halves) take() (first, last float64, ok bool) {
 	return rate(segs[0]), rate(segs[len(segs)-1]), true
 }
 
+// buyerSteps make a fixture's channel (named after the warehouse code wh) with its one customer
+// and address, whom the fixture's orders are for.
+func buyerSteps(wh, channelName string) []step {
+	return []step{
+		{`INSERT INTO channels (code, name, kind, currency) VALUES (lower($1), $2 || ' ' || $1, 'webshop', 'EUR')`, []any{wh, channelName}},
+		{`INSERT INTO customers (channel_id, external_id, name, country, currency)
+		  SELECT id, 'bench', 'Bench Customer', 'NL', 'EUR' FROM channels WHERE code = lower($1)`, []any{wh}},
+		{`INSERT INTO addresses (customer_id, name, line1, city, country)
+		  SELECT cu.id, 'Bench Customer', 'Coolsingel 1', 'Rotterdam', 'NL'
+		    FROM customers cu JOIN channels c ON c.id = cu.channel_id WHERE c.code = lower($1)`, []any{wh}},
+	}
+}
+
 type held struct {
 	client, slot int
 	batch        int64
@@ -206,7 +219,7 @@ func pickClaimSetup(ctx context.Context, env Env) (*Workload, error) {
 	d, tag := env.DB, env.Tag
 	wh := tag + "P"
 	raw := `oms_bench.claim_` + tag
-	if err := execAll(ctx, d, "pick-claim", []step{
+	if err := execAll(ctx, d, "pick-claim", append(buyerSteps(wh, "Bench picking"), []step{
 		{`INSERT INTO warehouses (code, name, kind, country, time_zone, currency, latitude, longitude)
 		  VALUES ($1, 'Bench picking ' || $1, 'dc', 'NL', 'Europe/Amsterdam', 'EUR', 51.92, 4.48)`, []any{wh}},
 		{`INSERT INTO products (sku, name, tax_category) VALUES ($1 || '-PK', 'Bench pick item', 'standard')`, []any{tag}},
@@ -214,12 +227,6 @@ func pickClaimSetup(ctx context.Context, env Env) (*Workload, error) {
 		  SELECT w.id, 'P-' || lpad(i::text, 3, '0'), 'bin', i FROM warehouses w, generate_series(1, $2) i WHERE w.code = $1`,
 			[]any{wh, claimBins}},
 		{`INSERT INTO locations (warehouse_id, code, kind) SELECT id, 'PACK', 'packing' FROM warehouses WHERE code = $1`, []any{wh}},
-		{`INSERT INTO channels (code, name, kind, currency) VALUES (lower($1), 'Bench picking ' || $1, 'webshop', 'EUR')`, []any{wh}},
-		{`INSERT INTO customers (channel_id, external_id, name, country, currency)
-		  SELECT id, 'bench', 'Bench Customer', 'NL', 'EUR' FROM channels WHERE code = lower($1)`, []any{wh}},
-		{`INSERT INTO addresses (customer_id, name, line1, city, country)
-		  SELECT cu.id, 'Bench Customer', 'Coolsingel 1', 'Rotterdam', 'NL'
-		    FROM customers cu JOIN channels c ON c.id = cu.channel_id WHERE c.code = lower($1)`, []any{wh}},
 		{`INSERT INTO orders (number, channel_id, external_id, customer_id, customer_name, ship_to_address_id, currency,
 		                     subtotal_minor, total_minor, ordered_at, promised_at, warehouse_id)
 		  SELECT $1 || '-' || lpad(i::text, 6, '0'), c.id, 'k' || i, cu.id, 'Bench Customer', a.id, 'EUR', 100, 100,
@@ -235,7 +242,7 @@ func pickClaimSetup(ctx context.Context, env Env) (*Workload, error) {
 		{`INSERT INTO ` + raw + ` (warehouse_id) SELECT 1 FROM generate_series(1, $1)`, []any{claimRawRows}},
 		{`CREATE INDEX ON ` + raw + ` (warehouse_id, id) WHERE status = 'ready'`, nil},
 		{`VACUUM ANALYZE ` + raw, nil},
-	}); err != nil {
+	}...)); err != nil {
 		return nil, err
 	}
 	// The batches as oms_pick_release leaves them, each with claimTasks open tasks: task k of
@@ -507,7 +514,7 @@ func scanConfirmSetup(ctx context.Context, env Env) (*Workload, error) {
 	d, tag := env.DB, env.Tag
 	wh := tag + "S"
 	accounts, history := `oms_bench.pgbench_accounts_`+tag, `oms_bench.pgbench_history_`+tag
-	if err := execAll(ctx, d, "scan-confirm", []step{
+	if err := execAll(ctx, d, "scan-confirm", append(buyerSteps(wh, "Bench scanning"), []step{
 		{`SELECT setseed(0.45)`, nil},
 		{`INSERT INTO warehouses (code, name, kind, country, time_zone, currency, latitude, longitude, pick_max_orders, pick_max_lines)
 		  VALUES ($1, 'Bench scanning ' || $1, 'dc', 'NL', 'Europe/Amsterdam', 'EUR', 51.92, 4.48, $2, 2 * $2)`, []any{wh, scanMaxOrders}},
@@ -522,12 +529,6 @@ func scanConfirmSetup(ctx context.Context, env Env) (*Workload, error) {
 		    FROM products p JOIN warehouses w ON w.code = $1
 		    JOIN locations l ON l.warehouse_id = w.id AND l.code = 'S-' || right(p.sku, 4)
 		   WHERE p.sku LIKE $1 || '-%' ORDER BY p.id, l.id`, []any{wh}},
-		{`INSERT INTO channels (code, name, kind, currency) VALUES (lower($1), 'Bench scanning ' || $1, 'webshop', 'EUR')`, []any{wh}},
-		{`INSERT INTO customers (channel_id, external_id, name, country, currency)
-		  SELECT id, 'bench', 'Bench Customer', 'NL', 'EUR' FROM channels WHERE code = lower($1)`, []any{wh}},
-		{`INSERT INTO addresses (customer_id, name, line1, city, country)
-		  SELECT cu.id, 'Bench Customer', 'Coolsingel 1', 'Rotterdam', 'NL'
-		    FROM customers cu JOIN channels c ON c.id = cu.channel_id WHERE c.code = lower($1)`, []any{wh}},
 		{`INSERT INTO orders (number, channel_id, external_id, customer_id, customer_name, ship_to_address_id, currency,
 		                     subtotal_minor, total_minor, ordered_at, promised_at)
 		  SELECT $1 || '-' || lpad(i::text, 6, '0'), c.id, 's' || i, cu.id, 'Bench Customer', a.id, 'EUR', 2000, 2000,
@@ -545,7 +546,7 @@ func scanConfirmSetup(ctx context.Context, env Env) (*Workload, error) {
 		{`INSERT INTO ` + accounts + ` SELECT i, 1, 0, '' FROM generate_series(1, $1) i`, []any{pgbenchAccount}},
 		{`CREATE TABLE ` + history + ` (tid integer, bid integer, aid integer, delta integer, mtime timestamp, filler char(22))`, nil},
 		{`ANALYZE`, nil},
-	}); err != nil {
+	}...)); err != nil {
 		return nil, err
 	}
 	var orderIDs []int64

@@ -25,7 +25,9 @@ func (s *Store) SetAutoRelease(ctx context.Context, warehouse string, every time
 	return nil
 }
 
-// DueForRelease lists the warehouses (codes) that release on a timer and whose last batch, or
+// DueForRelease lists the warehouses (codes) that release on a timer and whose last batch (the
+// newest by id, read from the end of the primary key: a few rows back while the warehouse is
+// releasing), or
 // the last attempt the caller made (tried, by code), is at least their interval old.
 func (s *Store) DueForRelease(ctx context.Context, tried map[string]time.Time) ([]string, error) {
 	var rows []struct {
@@ -35,7 +37,8 @@ func (s *Store) DueForRelease(ctx context.Context, tried map[string]time.Time) (
 		Now   time.Time `db:"now"`
 	}
 	err := s.d.SelectContext(ctx, &rows, `
-		SELECT w.code, coalesce((SELECT max(b.created_at) FROM pick_batches b WHERE b.warehouse_id = w.id), 'epoch'::timestamptz) AS since,
+		SELECT w.code, coalesce((SELECT b.created_at FROM pick_batches b WHERE b.warehouse_id = w.id
+		                          ORDER BY b.id DESC LIMIT 1), 'epoch'::timestamptz) AS since,
 		       extract(epoch FROM w.pick_release_every)::float8 AS every, now() AS now
 		  FROM warehouses w WHERE w.active AND w.pick_release_every IS NOT NULL ORDER BY w.code`)
 	if err != nil {

@@ -74,25 +74,37 @@ func plural(n int, word string) string {
 // order and line limits a batch, tasks in pick sequence. An order already released is not
 // released again. The back office's and the supervisor's work.
 func (s *Store) Release(ctx context.Context, key string, opts ReleaseOptions) ([]BatchSummary, error) {
-	var out []BatchSummary
-	err := s.d.InTx(ctx, func(tx *sqlx.Tx) error {
-		out = nil
+	return keyed[[]BatchSummary](ctx, s.d, key, "picking.release", opts, func(tx *sqlx.Tx) ([]byte, error) {
+		var maxOrders sql.NullInt64
+		if opts.MaxOrders != 0 {
+			maxOrders = sql.NullInt64{Int64: int64(opts.MaxOrders), Valid: true}
+		}
 		var raw []byte
-		done, err := db.ClaimKey(ctx, tx, key, "picking.release", opts)
+		err := tx.GetContext(ctx, &raw, `SELECT oms_pick_release($1, $2)`, opts.Warehouse, maxOrders)
+		if err == nil && key != "" {
+			// oms_pick_release does not know the key (confirm and short store their own answer).
+			_, err = tx.ExecContext(ctx, `UPDATE idempotency_keys SET result = $2 WHERE key = $1`, key, raw)
+		}
+		return raw, err
+	})
+}
+
+// keyed runs one picking command in one transaction under its idempotency key: the first run
+// calls do and decodes the JSON answer it gives; a replay of the key applies nothing and decodes
+// the answer the first run stored.
+func keyed[T any](ctx context.Context, d *db.DB, key, command string, req any, do func(tx *sqlx.Tx) ([]byte, error)) (T, error) {
+	var out T
+	err := d.InTx(ctx, func(tx *sqlx.Tx) error {
+		out = *new(T)
+		done, err := db.ClaimKey(ctx, tx, key, command, req)
 		if err != nil {
 			return err
 		}
+		var raw []byte
 		if done {
 			raw, err = result(ctx, tx, key)
 		} else {
-			var maxOrders sql.NullInt64
-			if opts.MaxOrders != 0 {
-				maxOrders = sql.NullInt64{Int64: int64(opts.MaxOrders), Valid: true}
-			}
-			err = tx.GetContext(ctx, &raw, `SELECT oms_pick_release($1, $2)`, opts.Warehouse, maxOrders)
-			if err == nil && key != "" {
-				_, err = tx.ExecContext(ctx, `UPDATE idempotency_keys SET result = $2 WHERE key = $1`, key, raw)
-			}
+			raw, err = do(tx)
 		}
 		if err != nil {
 			return err
@@ -245,26 +257,12 @@ func (s TaskState) BatchDone() bool { return s.BatchStatus == "done" }
 // bert took it"), a cancelled task, a wrong bin, item or lot where the warehouse says error, more
 // units than the task asks for.
 func (s *Store) Confirm(ctx context.Context, key string, p Pick) (TaskState, error) {
-	var st TaskState
-	err := s.d.InTx(ctx, func(tx *sqlx.Tx) error {
-		st = TaskState{}
-		done, err := db.ClaimKey(ctx, tx, key, "picking.confirm", p)
-		if err != nil {
-			return err
-		}
+	return keyed[TaskState](ctx, s.d, key, "picking.confirm", p, func(tx *sqlx.Tx) ([]byte, error) {
 		var raw []byte
-		if done {
-			raw, err = result(ctx, tx, key)
-		} else {
-			err = tx.GetContext(ctx, &raw, `SELECT oms_pick_confirm($1, $2, $3, $4, $5, $6)`,
-				p.Task, p.Bin, p.Item, p.Lot, p.Qty, key)
-		}
-		if err != nil {
-			return err
-		}
-		return json.Unmarshal(raw, &st)
+		err := tx.GetContext(ctx, &raw, `SELECT oms_pick_confirm($1, $2, $3, $4, $5, $6)`,
+			p.Task, p.Bin, p.Item, p.Lot, p.Qty, key)
+		return raw, err
 	})
-	return st, err
 }
 
 // ShortResult is what a short pick did with the task's remainder.
@@ -283,27 +281,13 @@ type ShortResult struct {
 // reserved in other bins of the warehouse with free stock (new tasks in the same batch), and
 // what none has is de-allocated, so the order is backordered. The caller must hold the batch.
 func (s *Store) Short(ctx context.Context, key string, taskID int64, reason string) (ShortResult, error) {
-	var r ShortResult
-	err := s.d.InTx(ctx, func(tx *sqlx.Tx) error {
-		r = ShortResult{}
-		req := struct {
-			Task   int64
-			Reason string
-		}{taskID, reason}
-		done, err := db.ClaimKey(ctx, tx, key, "picking.short", req)
-		if err != nil {
-			return err
-		}
+	req := struct {
+		Task   int64
+		Reason string
+	}{taskID, reason}
+	return keyed[ShortResult](ctx, s.d, key, "picking.short", req, func(tx *sqlx.Tx) ([]byte, error) {
 		var raw []byte
-		if done {
-			raw, err = result(ctx, tx, key)
-		} else {
-			err = tx.GetContext(ctx, &raw, `SELECT oms_pick_short($1, $2, $3)`, taskID, reason, key)
-		}
-		if err != nil {
-			return err
-		}
-		return json.Unmarshal(raw, &r)
+		err := tx.GetContext(ctx, &raw, `SELECT oms_pick_short($1, $2, $3)`, taskID, reason, key)
+		return raw, err
 	})
-	return r, err
 }
