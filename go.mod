@@ -3,6 +3,7 @@ module oms
 go 1.26.8
 
 require (
+	github.com/boombuler/barcode v1.0.2
 	github.com/charmbracelet/bubbles v1.0.0
 	github.com/charmbracelet/bubbletea v1.3.10
 	github.com/charmbracelet/lipgloss v1.1.0

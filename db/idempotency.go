@@ -55,3 +55,38 @@ func ClaimKey(ctx context.Context, tx *sqlx.Tx, key, command string, request any
 	}
 	return true, nil
 }
+
+// Keyed runs a command once under key in one transaction: the key is claimed with the effect
+// (ClaimKey), the command's answer is stored with the key, and a retry of the same command finds
+// the key and returns the first answer without doing anything again. An empty key runs the
+// command without a key.
+func Keyed[T any](ctx context.Context, d *DB, key, command string, request any, do func(tx *sqlx.Tx) (T, error)) (T, error) {
+	var out T
+	err := d.InTx(ctx, func(tx *sqlx.Tx) error {
+		out = *new(T)
+		done, err := ClaimKey(ctx, tx, key, command, request)
+		if err != nil {
+			return err
+		}
+		if done {
+			var raw []byte
+			if err := tx.GetContext(ctx, &raw, `SELECT coalesce(result, 'null') FROM idempotency_keys WHERE key = $1`, key); err != nil {
+				return err
+			}
+			return json.Unmarshal(raw, &out)
+		}
+		if out, err = do(tx); err != nil || key == "" {
+			return err
+		}
+		raw, err := json.Marshal(out)
+		if err != nil {
+			return fmt.Errorf("storing the answer of %s: %w", command, err)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE idempotency_keys SET result = $2 WHERE key = $1`, key, raw)
+		return err
+	})
+	if err != nil {
+		return *new(T), MapError(err)
+	}
+	return out, nil
+}

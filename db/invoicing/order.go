@@ -402,33 +402,40 @@ func claimed(ctx context.Context, tx *sqlx.Tx, key string) ([]Issued, error) {
 func (s *Store) IssueForOrder(ctx context.Context, key string, orderID int64) (Issued, error) {
 	var out Issued
 	err := s.d.InTx(ctx, func(tx *sqlx.Tx) error {
-		out = Issued{}
-		done, err := db.ClaimKey(ctx, tx, key, "invoicing.issue_for_order", orderID)
-		if err != nil {
-			return err
-		}
-		if done {
-			got, err := claimed(ctx, tx, key)
-			if err != nil || len(got) == 0 {
-				return errors.Join(err, fmt.Errorf("command key %s issued nothing", key))
-			}
-			out = got[0]
-			return nil
-		}
 		if err := lockLines(ctx, tx, orderID); err != nil {
 			return err
 		}
-		doc, err := s.invoiceOf(ctx, tx, orderID)
-		if err != nil {
-			return err
-		}
-		out, err = writeDoc(ctx, tx, key, doc)
+		var err error
+		out, err = s.IssueWithin(ctx, tx, key, orderID)
 		return err
 	})
 	if err != nil {
 		return Issued{}, db.MapError(err)
 	}
 	return out, nil
+}
+
+// IssueWithin is IssueForOrder inside a transaction the caller holds, for a command whose
+// effect includes the invoice (a shipment of a channel that invoices on shipment). The caller
+// must hold the order's lines locked (ARCHITECTURE.md §3: lines first), so that two issues for
+// one order run one after the other; the key is claimed in tx like any command's.
+func (s *Store) IssueWithin(ctx context.Context, tx *sqlx.Tx, key string, orderID int64) (Issued, error) {
+	done, err := db.ClaimKey(ctx, tx, key, "invoicing.issue_for_order", orderID)
+	if err != nil {
+		return Issued{}, err
+	}
+	if done {
+		got, err := claimed(ctx, tx, key)
+		if err != nil || len(got) == 0 {
+			return Issued{}, errors.Join(err, fmt.Errorf("command key %s issued nothing", key))
+		}
+		return got[0], nil
+	}
+	doc, err := s.invoiceOf(ctx, tx, orderID)
+	if err != nil {
+		return Issued{}, err
+	}
+	return writeDoc(ctx, tx, key, doc)
 }
 
 func (s *Store) invoiceOf(ctx context.Context, tx *sqlx.Tx, orderID int64) (written, error) {
