@@ -101,13 +101,17 @@ type Form struct {
 //
 // unitsPerSDR is how many units of the value's currency one SDR (the IMF's special drawing
 // right, the unit of UPU limits) is worth on the day: about 1.17 for EUR. The caller supplies
-// it from its stored rates; the comparison is exact.
+// it from its stored rates; the comparison is exact. A parcel (not letter post) always takes a
+// CN23, so for one the rate is not read.
 func CustomsForm(c Consignment, unitsPerSDR model.Rate) (Form, error) {
-	belowLimit, err := valueBelowSDR(c.Value, CN22BelowSDR, unitsPerSDR)
-	if err != nil {
-		return Form{}, err
-	}
 	f := Form{Declaration: FormCN23}
+	belowLimit := false
+	if c.LetterPost && c.WeightG <= CN22MaxWeightG { // only then does the value decide
+		var err error
+		if belowLimit, err = valueBelowSDR(c.Value, CN22BelowSDR, unitsPerSDR); err != nil {
+			return Form{}, err
+		}
+	}
 	switch {
 	case !c.LetterPost:
 		f.Reason = "a parcel needs a CN23"

@@ -75,8 +75,12 @@ func TestCustomsForm(t *testing.T) {
 	if _, err := CustomsForm(Consignment{Value: eur(100), LetterPost: true}, model.Rate{}); err == nil {
 		t.Error("a form without an SDR rate was chosen")
 	}
-	if _, err := CustomsForm(Consignment{Value: model.Money{Minor: 100, Currency: "XYZ"}}, eurPerSDR); err == nil {
-		t.Error("a form for an unknown currency was chosen")
+	if _, err := CustomsForm(Consignment{Value: model.Money{Minor: 100, Currency: "XYZ"}, LetterPost: true}, eurPerSDR); err == nil {
+		t.Error("a letter-post form for an unknown currency was chosen")
+	}
+	// A parcel always takes a CN23, so its value needs no SDR rate (carriers' parcel services).
+	if f, err := CustomsForm(Consignment{Value: eur(100), WeightG: 800}, model.Rate{}); err != nil || f.Declaration != FormCN23 {
+		t.Errorf("a parcel without an SDR rate: %+v, %v; want a CN23", f, err)
 	}
 }
 

@@ -8,7 +8,7 @@ import (
 	"github.com/boombuler/barcode"
 	"github.com/boombuler/barcode/code128"
 
-	"oms/model"
+	"oms/shipping/label"
 )
 
 // bars is a linear barcode as the widths of its elements in modules, a bar first, then
@@ -49,26 +49,10 @@ func code128Bars(text string) (bars, error) {
 // ssccBars encodes an SSCC as GS1-128: Start C, FNC1 (which says "GS1 data follows"), the
 // application identifier 00 and the 18 digits, two per symbol.
 func ssccBars(sscc string) (bars, error) {
-	if err := checkSSCC(sscc); err != nil {
+	if err := label.ValidSSCC(sscc); err != nil {
 		return nil, err
 	}
 	return code128Bars(string(code128.FNC1) + "00" + sscc)
-}
-
-// checkSSCC refuses what is not an SSCC: 18 digits whose last is the GS1 mod-10 check digit of
-// the first 17.
-func checkSSCC(sscc string) error {
-	if len(sscc) != 18 {
-		return fmt.Errorf("SSCC %q has %d characters, not 18 digits", sscc, len(sscc))
-	}
-	want, err := model.GS1CheckDigit(sscc[:17])
-	if err != nil {
-		return fmt.Errorf("SSCC %q: %w", sscc, err)
-	}
-	if got := sscc[17]; got < '0' || got > '9' || int(got-'0') != want {
-		return fmt.Errorf("SSCC %q: check digit is %c, should be %d", sscc, got, want)
-	}
-	return nil
 }
 
 // runsOf reads a one-dimensional barcode's modules (one pixel each) into element widths.

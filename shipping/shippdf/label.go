@@ -70,7 +70,7 @@ func checkLabel(l label.Label) error {
 	if !isTrackingText(l.TrackingNumber) {
 		p.add("tracking number %q is not letters and digits", l.TrackingNumber)
 	}
-	if err := checkSSCC(l.SSCC); err != nil {
+	if err := label.ValidSSCC(l.SSCC); err != nil {
 		p.add("%v", err)
 	}
 	if strings.TrimSpace(l.OrderNumber) == "" {

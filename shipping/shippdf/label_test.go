@@ -140,7 +140,7 @@ func TestLabelRefusesWhatCannotShip(t *testing.T) {
 		{"no tracking", func(l *label.Label) { l.TrackingNumber = "" }, "tracking number"},
 		{"tracking with a space", func(l *label.Label) { l.TrackingNumber = "1Z 999" }, "not letters and digits"},
 		{"SSCC check digit", func(l *label.Label) { l.SSCC = "387123450000000013" }, "check digit is 3, should be 2"},
-		{"SSCC length", func(l *label.Label) { l.SSCC = "38712345" }, "not 18 digits"},
+		{"SSCC length", func(l *label.Label) { l.SSCC = "38712345" }, "8 characters, want 18 digits"},
 		{"parcel", func(l *label.Label) { l.Parcel = 4 }, "parcel 4 of 3"},
 		{"weight", func(l *label.Label) { l.WeightG = 0 }, "weight 0 g"},
 		{"date", func(l *label.Label) { l.ShipDate = "30/11/2026" }, "ship date"},

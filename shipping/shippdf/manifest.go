@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"oms/invoicepdf"
+	"oms/shipping/label"
 )
 
 // Handover is what the end-of-day manifest lists: the parcels one warehouse hands one carrier
@@ -83,7 +84,7 @@ func checkHandover(h Handover) error {
 	for i, pc := range h.Parcels {
 		row := fmt.Sprintf("parcel %d (order %s)", i+1, pc.OrderNumber)
 		if pc.SSCC != "" {
-			if err := checkSSCC(pc.SSCC); err != nil {
+			if err := label.ValidSSCC(pc.SSCC); err != nil {
 				p.add("%s: %v", row, err)
 			}
 		}
