@@ -1,6 +1,7 @@
 package shipping_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -15,6 +16,8 @@ import (
 	"oms/db/shipping"
 	"oms/model"
 	ship "oms/shipping"
+
+	"rsc.io/pdf"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -33,10 +36,10 @@ var testCard = ship.RateCard{Carrier: "test-post", Name: "Test Post", TrackingFo
 	ValidFrom: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), DimUnit: "cm", DimDivisor: 5000, SideRounding: "up",
 	WeightStepG: 500, FuelPercentBP: 1000,
 	Services: []ship.Service{{Code: "parcel", Name: "Parcel", MaxWeightG: 20000}, {Code: "express", Name: "Express", MaxWeightG: 10000}},
-	Zones:    []ship.Zone{{Origin: "NL", Country: "NL", Zone: "1"}},
+	Zones:    []ship.Zone{{Origin: "NL", Country: "NL", Zone: "1"}, {Origin: "NL", Country: "*", Zone: "W"}},
 	Rates: []ship.Rate{{Service: "parcel", Zone: "1", MaxWeightG: 2000, PriceMinor: 500}, {Service: "parcel", Zone: "1", MaxWeightG: 20000, PriceMinor: 900},
-		{Service: "express", Zone: "1", MaxWeightG: 10000, PriceMinor: 1500}},
-	Transit: []ship.Transit{{Service: "parcel", Zone: "1", Days: 2}, {Service: "express", Zone: "1", Days: 1}},
+		{Service: "express", Zone: "1", MaxWeightG: 10000, PriceMinor: 1500}, {Service: "parcel", Zone: "W", MaxWeightG: 20000, PriceMinor: 3000}},
+	Transit: []ship.Transit{{Service: "parcel", Zone: "1", Days: 2}, {Service: "express", Zone: "1", Days: 1}, {Service: "parcel", Zone: "W", Days: 5}},
 }
 
 func newFloor(t testing.TB) *floor {
@@ -53,7 +56,7 @@ func newFloor(t testing.TB) *floor {
 		 SELECT id, 'M', 'Medium', 350, 280, 150, 10000, 250 FROM warehouses WHERE code = 'RTM1'`,
 		`INSERT INTO boxes (warehouse_id, code, name, length_mm, width_mm, height_mm, max_weight_g, tare_weight_g)
 		 SELECT id, 'L', 'Large', 600, 400, 400, 25000, 600 FROM warehouses WHERE code = 'RTM1'`,
-		`UPDATE company SET gs1_prefix = '8712345'`,
+		`UPDATE company SET gs1_prefix = '8712345', line1 = 'Waalhaven 1', postal_code = '3089 JH', city = 'Rotterdam', phone = '+31 10 123 4567'`,
 		`UPDATE warehouses SET latitude = 51.885, longitude = 4.4035, city = 'Rotterdam' WHERE code = 'RTM1'`,
 	} {
 		mustExec(t, owner, s)
@@ -93,6 +96,13 @@ func receive(t testing.TB, owner *db.DB, sku, bin string, n int) {
 // releases it and picks all of it into tote; it returns the order's id and number.
 func (f *floor) picked(t testing.TB, tote string, units map[string]int64) (int64, string) {
 	t.Helper()
+	return f.pickedTo(t, tote, units, model.Address{Name: "Anna de Vries", Line1: "Coolsingel 40", City: "Rotterdam",
+		PostalCode: "3011 AD", Country: "NL"})
+}
+
+// pickedTo is picked for an order to another address.
+func (f *floor) pickedTo(t testing.TB, tote string, units map[string]int64, to model.Address) (int64, string) {
+	t.Helper()
 	ctx := context.Background()
 	st := orders.New(f.clerk)
 	ch, err := st.ChannelByCode(ctx, "web-eu")
@@ -103,8 +113,8 @@ func (f *floor) picked(t testing.TB, tote string, units map[string]int64) (int64
 	ext := fmt.Sprintf("S%05d", f.n)
 	o := model.IncomingOrder{ExternalID: ext, DisplayID: "#" + ext, Currency: "EUR",
 		OrderedAt: f.day.Add(-time.Duration(48-f.n) * time.Hour),
-		Customer:  model.IncomingCustomer{Name: "Anna de Vries"},
-		ShipTo:    model.Address{Name: "Anna de Vries", Line1: "Coolsingel 40", City: "Rotterdam", PostalCode: "3011 AD", Country: "NL"}}
+		Customer:  model.IncomingCustomer{Name: to.Name},
+		ShipTo:    to}
 	for _, sku := range []string{"TEE-1", "MUG-1"} {
 		if q := units[sku]; q > 0 {
 			o.Lines = append(o.Lines, model.IncomingLine{ExternalLineID: sku, SKU: sku, Qty: q, AmountMinor: 1000 * q})
@@ -164,4 +174,21 @@ func checkClean(t *testing.T, owner *db.DB) {
 	if !rep.OK() {
 		t.Errorf("oms check: %+v", rep.Violations)
 	}
+}
+
+// pdfText is every piece of text of a PDF's pages, run together without spaces, as a reader
+// (rsc.io/pdf) sees it.
+func pdfText(t testing.TB, b []byte) string {
+	t.Helper()
+	r, err := pdf.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("the PDF does not read back: %v", err)
+	}
+	var sb strings.Builder
+	for i := 1; i <= r.NumPage(); i++ {
+		for _, s := range r.Page(i).Content().Text {
+			sb.WriteString(s.S)
+		}
+	}
+	return strings.ReplaceAll(sb.String(), " ", "")
 }

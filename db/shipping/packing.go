@@ -31,23 +31,25 @@ type Packing struct {
 
 // PackLine is one order line as the packer sees it.
 type PackLine struct {
-	ID       int64  `db:"id"`
-	LineNo   int    `db:"line_no"`
-	SKU      string `db:"sku"`
-	Name     string `db:"name"`
-	GTIN     string `db:"gtin"`
-	Ordered  int    `db:"ordered"` // ordered − cancelled
-	Picked   int    `db:"qty_picked"`
-	Packed   int    `db:"qty_packed"` // verified by scan
-	Boxed    int    `db:"boxed"`      // in parcels
-	Shipped  int    `db:"qty_shipped"`
-	WeightG  int    `db:"weight_g"`
-	LengthMM int    `db:"length_mm"`
-	WidthMM  int    `db:"width_mm"`
-	HeightMM int    `db:"height_mm"`
-	HSCode   string `db:"hs_code"`
-	Origin   string `db:"origin"`
-	UnitNet  int64  `db:"unit_net"` // the line's amount per unit after its discount, minor units
+	ID      int64  `db:"id"`
+	LineNo  int    `db:"line_no"`
+	SKU     string `db:"sku"`
+	Name    string `db:"name"`
+	GTIN    string `db:"gtin"`
+	Ordered int    `db:"ordered"` // ordered − cancelled
+	Picked  int    `db:"qty_picked"`
+	Packed  int    `db:"qty_packed"` // verified by scan
+	Boxed   int    `db:"boxed"`      // in parcels
+	// InShipment is how many of the boxed units are in this shipment's parcels.
+	InShipment int    `db:"in_shipment"`
+	Shipped    int    `db:"qty_shipped"`
+	WeightG    int    `db:"weight_g"`
+	LengthMM   int    `db:"length_mm"`
+	WidthMM    int    `db:"width_mm"`
+	HeightMM   int    `db:"height_mm"`
+	HSCode     string `db:"hs_code"`
+	Origin     string `db:"origin"`
+	UnitNet    int64  `db:"unit_net"` // the line's amount per unit after its discount, minor units
 }
 
 // ToVerify is how many picked units still wait for their scan.
@@ -100,6 +102,8 @@ const packLinesSQL = `
 	SELECT ol.id, ol.line_no, p.sku, p.name, coalesce(p.gtin, '') AS gtin, ol.qty_ordered - ol.qty_cancelled AS ordered,
 	       ol.qty_picked, ol.qty_packed, ol.qty_shipped,
 	       coalesce((SELECT sum(pl.qty) FROM package_lines pl WHERE pl.order_line_id = ol.id), 0) AS boxed,
+	       coalesce((SELECT sum(pl.qty) FROM package_lines pl JOIN packages pk ON pk.id = pl.package_id
+	                  WHERE pl.order_line_id = ol.id AND pk.shipment_id = $2), 0) AS in_shipment,
 	       coalesce(p.weight_g, 0) AS weight_g, coalesce(p.length_mm, 0) AS length_mm,
 	       coalesce(p.width_mm, 0) AS width_mm, coalesce(p.height_mm, 0) AS height_mm,
 	       coalesce(p.hs_code, '') AS hs_code, coalesce(p.country_of_origin, '') AS origin,
@@ -135,7 +139,7 @@ func readPacking(ctx context.Context, tx *sqlx.Tx, shipment int64) (Packing, err
 		&a.Name, &a.Company, &a.Line1, &a.Line2, &a.City, &a.Region, &a.PostalCode, &a.Country, &a.Phone); err != nil {
 		return Packing{}, err
 	}
-	if err := tx.SelectContext(ctx, &p.Lines, packLinesSQL, p.OrderID); err != nil {
+	if err := tx.SelectContext(ctx, &p.Lines, packLinesSQL, p.OrderID, p.Shipment); err != nil {
 		return Packing{}, err
 	}
 	err := tx.SelectContext(ctx, &p.Parcels, parcelsSQL, p.Shipment)

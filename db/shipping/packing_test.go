@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"oms/db/shipping"
+	"oms/model"
 	"oms/shipping/label"
 )
 
@@ -120,4 +121,49 @@ func TestPackAndShipAnOrderInTwoParcels(t *testing.T) {
 		t.Errorf("after the ship: %d units shipped, %d moved, order %s; want 3, 3, shipped", shipped, moved, status)
 	}
 	checkClean(t, f.owner)
+}
+
+// A parcel to Switzerland leaves the EU: a product without an HS code is caught at the packing
+// station (the ship is refused, naming it), and once the catalogue has it the parcel ships with
+// a CN23 listing each item's HS code, origin, weight and value next to the packing slip.
+func TestACrossBorderParcelNeedsItsCustomsData(t *testing.T) {
+	f := newFloor(t)
+	ctx := context.Background()
+	mustExec(t, f.owner, `UPDATE products SET hs_code = NULL WHERE sku = 'MUG-1'`)
+	id, number := f.pickedTo(t, "T20", map[string]int64{"TEE-1": 1, "MUG-1": 2}, model.Address{Name: "Lea Meier",
+		Line1: "Bahnhofstrasse 1", City: "Zürich", PostalCode: "8001", Country: "CH", Phone: "+41 44 123 45 67"})
+	pk, _ := f.packer(t)
+	p := packAll(t, f, pk, id, "P1")
+	if probs := p.CustomsProblems(); len(probs) != 1 || !strings.Contains(probs[0], "MUG-1") {
+		t.Fatalf("customs problems %q; want one naming MUG-1", probs)
+	}
+	req := shipping.ShipRequest{Shipment: p.Shipment, Carrier: "test-post", Service: "parcel", Day: f.day}
+	if _, err := pk.Ship(ctx, "ship-to-zurich", req); err == nil || !strings.Contains(err.Error(), number+" cannot leave for CH until its customs data is complete") {
+		t.Fatalf("shipping without an HS code: %v", err)
+	}
+	mustExec(t, f.owner, `UPDATE products SET hs_code = '691200' WHERE sku = 'MUG-1'`)
+	if _, err := pk.Ship(ctx, "ship-to-zurich-2", req); err != nil {
+		t.Fatal(err)
+	}
+	papers, err := pk.Paperwork(ctx, p.Shipment, f.day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(papers) != 2 || papers[0].Name != number+"-slip.pdf" || papers[1].Name != number+"-CN23-1.pdf" {
+		t.Fatalf("papers %v", names(papers))
+	}
+	text := pdfText(t, papers[1].PDF)
+	for _, want := range []string{"CN23", "610910", "691200", "PT", "CN", "LeaMeier", "Zürich"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the CN23 does not say %q:\n%s", want, text)
+		}
+	}
+}
+
+func names(ps []shipping.Paper) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.Name)
+	}
+	return out
 }

@@ -73,6 +73,10 @@ func (s *Store) Ship(ctx context.Context, key string, r ShipRequest) (Shipped, e
 		if err != nil {
 			return Shipped{}, err
 		}
+		if probs := p.CustomsProblems(); len(probs) > 0 {
+			return Shipped{}, fmt.Errorf("%s cannot leave for %s until its customs data is complete: %s", p.Order,
+				p.ShipTo.Country, strings.Join(probs, "; "))
+		}
 		offers, err := offersFor(ctx, tx, p, r.Day)
 		if err != nil {
 			return Shipped{}, err
