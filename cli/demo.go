@@ -139,6 +139,12 @@ func runDemo(cmd *cobra.Command, g *globals, opts seed.Options, noTUI bool) erro
 		return err
 	}
 	go func() { _ = followRelease(ctx, picking.New(pool), io.Discard, "") }()
+	// Packers find carriers to rate-shop and a station P1 whose labels land in a directory.
+	labels, err := demoShipping(ctx, pool, filepath.Join(cluster.Dir(), "printed"))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "packing station P1 of each DC prints labels into %s\n", labels)
 	printJoin(cmd.OutOrStdout(), url, file)
 	printDemoStaff(cmd.OutOrStdout(), people)
 	sshd.print(cmd.OutOrStdout())

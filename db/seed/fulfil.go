@@ -38,21 +38,24 @@ func (g *renderer) stockMoves(o *orderCtx, b *batch) {
 	}
 }
 
-// box is a shipping carton: inner size and empty weight.
+// box is a shipping carton: inner size, empty weight and what it carries; every DC has the
+// same cartons (the boxes table), and seeded parcels use them.
 type box struct {
 	code    string
+	name    string
 	dims    [3]int64
 	tareG   int64
 	longest int64
+	maxG    int64
 }
 
 var boxes = []box{
-	{"MAILER-S", [3]int64{250, 180, 40}, 30, 250},
-	{"BOX-S", [3]int64{300, 200, 120}, 150, 300},
-	{"BOX-M", [3]int64{400, 300, 200}, 320, 400},
-	{"BOX-L", [3]int64{600, 400, 300}, 650, 600},
-	{"LONG-1250", [3]int64{1250, 200, 200}, 900, 1250},
-	{"BOX-XL", [3]int64{800, 600, 500}, 1100, 800},
+	{"MAILER-S", "Mailer bag S", [3]int64{250, 180, 40}, 30, 250, 2_000},
+	{"BOX-S", "Carton S", [3]int64{300, 200, 120}, 150, 300, 10_000},
+	{"BOX-M", "Carton M", [3]int64{400, 300, 200}, 320, 400, 20_000},
+	{"BOX-L", "Carton L", [3]int64{600, 400, 300}, 650, 600, 30_000},
+	{"LONG-1250", "Long carton 125 cm", [3]int64{1250, 200, 200}, 900, 1250, 20_000},
+	{"BOX-XL", "Carton XL", [3]int64{800, 600, 500}, 1100, 800, 31_500},
 }
 
 // pickBox returns the smallest carton with room for the goods (30 % air) and their longest side.

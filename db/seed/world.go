@@ -62,7 +62,7 @@ type world struct {
 // reference holds the small tables written once, before any order.
 type reference struct {
 	warehouses, locations, products, barcodes, lots, fx, tax, carriers, services, rates,
-	staff, channels *table
+	staff, channels, boxes *table
 }
 
 func newReference() *reference {
@@ -84,12 +84,14 @@ func newReference() *reference {
 			"max_weight_g", "price_minor", "currency", "valid_from"),
 		staff:    newTable("staff", "id", "login", "name", "job", "warehouse_id", "created_at"),
 		channels: newTable("channels", "id", "code", "name", "kind", "currency", "warehouse_id", "sla_hours"),
+		boxes: newTable("boxes", "warehouse_id", "code", "name", "length_mm", "width_mm", "height_mm",
+			"max_weight_g", "tare_weight_g"),
 	}
 }
 
 func (ref *reference) all() []*table {
 	return []*table{ref.warehouses, ref.locations, ref.products, ref.barcodes, ref.lots, ref.fx,
-		ref.tax, ref.carriers, ref.services, ref.rates, ref.staff, ref.channels}
+		ref.tax, ref.carriers, ref.services, ref.rates, ref.staff, ref.channels, ref.boxes}
 }
 
 // buildWorld generates every non-order entity and the rows that describe it.
@@ -155,6 +157,11 @@ func (w *world) buildWarehouses(ref *reference) {
 		layoutBins(wh, &nextLoc)
 		for _, loc := range append(slices.Clone(wh.bins), workAreas(wh, &nextLoc)...) {
 			ref.locations.add(loc.id, wh.id, loc.code, loc.kind, loc.zone, loc.aisle, loc.pickSeq)
+		}
+		if spec.kind == "dc" { // the cartons its packers choose from, the ones seeded parcels use
+			for _, bx := range boxes {
+				ref.boxes.add(wh.id, bx.code, bx.name, bx.dims[0], bx.dims[1], bx.dims[2], bx.maxG, bx.tareG)
+			}
 		}
 	}
 }

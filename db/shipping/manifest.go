@@ -16,6 +16,8 @@ type Manifest struct {
 	Carrier   string           `json:"carrier"`
 	Name      string           `json:"name"` // the carrier's
 	Warehouse string           `json:"warehouse"`
+	Country   string           `json:"country"` // the warehouse's
+	Account   string           `json:"account"` // the shipper's account with the carrier
 	ClosedAt  time.Time        `json:"closed_at"`
 	ClosedBy  string           `json:"closed_by"`
 	WeightG   int64            `json:"weight_g"`
@@ -54,9 +56,9 @@ func (s *Store) Manifest(ctx context.Context, id int64) (Manifest, error) {
 	var m Manifest
 	err := s.read(ctx, func(tx *sqlx.Tx) error {
 		err := tx.QueryRowxContext(ctx, `
-			SELECT m.id, m.number, c.code, c.name, w.code, m.closed_at, m.closed_by, m.weight_g
+			SELECT m.id, m.number, c.code, c.name, w.code, w.country, c.tracking_account, m.closed_at, m.closed_by, m.weight_g
 			  FROM manifests m JOIN carriers c ON c.id = m.carrier_id JOIN warehouses w ON w.id = m.warehouse_id
-			 WHERE m.id = $1`, id).Scan(&m.ID, &m.Number, &m.Carrier, &m.Name, &m.Warehouse, &m.ClosedAt, &m.ClosedBy, &m.WeightG)
+			 WHERE m.id = $1`, id).Scan(&m.ID, &m.Number, &m.Carrier, &m.Name, &m.Warehouse, &m.Country, &m.Account, &m.ClosedAt, &m.ClosedBy, &m.WeightG)
 		if err != nil {
 			return err
 		}

@@ -41,13 +41,19 @@ func (s *Store) StationOf(ctx context.Context, warehouse, code string) (Station,
 
 // SetStation creates or changes a packing station of a warehouse (the administrator's work).
 func (s *Store) SetStation(ctx context.Context, st Station) error {
-	_, err := s.d.ExecContext(ctx, `
+	res, err := s.d.ExecContext(ctx, `
 		INSERT INTO pack_stations (warehouse_id, code, label_format, label_printer, paper_printer)
 		SELECT id, $2, $3, $4, $5 FROM warehouses WHERE code = $1
 		ON CONFLICT (warehouse_id, code) DO UPDATE SET label_format = EXCLUDED.label_format,
 		       label_printer = EXCLUDED.label_printer, paper_printer = EXCLUDED.paper_printer`,
 		strings.ToUpper(st.Warehouse), strings.ToUpper(st.Code), st.LabelFormat, st.LabelPrinter, st.PaperPrinter)
-	return db.MapError(err)
+	if err != nil {
+		return db.MapError(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("there is no warehouse %s", strings.ToUpper(st.Warehouse))
+	}
+	return nil
 }
 
 // NeedsCustoms says whether the order leaves its market (EU, UK, US, …): its parcels then need
