@@ -109,4 +109,3 @@ postal carrier (UPU S10) the service indicator and country ("CPNL"; without one,
 		},
 	}
 }
-
