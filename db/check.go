@@ -253,6 +253,20 @@ var checkQueries = []checkQuery{
 	  JOIN order_lines ol ON ol.id = s.order_line_id JOIN orders o ON o.id = ol.order_id JOIN products p ON p.id = ol.product_id
 	 WHERE s.boxed > ol.qty_packed
 	 ORDER BY ol.id`},
+	{"shipped_parcels", "no parcel of a shipped shipment holds units that never left through the ledger", `
+	SELECT format('Order %s line %s (%s) has %s shipped, but its shipped parcels hold %s', o.number, ol.line_no, p.sku,
+	              ol.qty_shipped, s.boxed)
+	  FROM (SELECT pl.order_line_id, sum(pl.qty) AS boxed FROM package_lines pl JOIN packages pk ON pk.id = pl.package_id
+	          JOIN shipments sh ON sh.id = pk.shipment_id WHERE sh.status IN ('shipped', 'delivered') GROUP BY 1) s
+	  JOIN order_lines ol ON ol.id = s.order_line_id JOIN orders o ON o.id = ol.order_id JOIN products p ON p.id = ol.product_id
+	 WHERE s.boxed > ol.qty_shipped
+	 ORDER BY ol.id`},
+	{"manifests", "a manifest lists exactly the parcels on it", `
+	SELECT format('Manifest %s says %s parcels, but %s are on it', m.number, m.parcels, coalesce(n.n, 0))
+	  FROM manifests m LEFT JOIN (SELECT manifest_id, count(*) AS n FROM packages WHERE manifest_id IS NOT NULL GROUP BY 1) n
+	    ON n.manifest_id = m.id
+	 WHERE m.parcels <> coalesce(n.n, 0)
+	 ORDER BY m.id`},
 	{"order_counts", "the queue's counts per status equal the orders", `
 	WITH actual AS (SELECT channel_id, coalesce(warehouse_id, 0) AS warehouse_id, status, count(*) AS n
 	                  FROM orders GROUP BY 1, 2, 3),

@@ -49,8 +49,8 @@ func TestCheckPassesOnSeededData(t *testing.T) {
 	if !rep.OK() {
 		t.Fatalf("violations on freshly seeded data: %v", rep.Violations)
 	}
-	if len(rep.Rules) != 17 {
-		t.Fatalf("%d rules checked, want 17", len(rep.Rules))
+	if len(rep.Rules) != 19 {
+		t.Fatalf("%d rules checked, want 19", len(rep.Rules))
 	}
 
 }
@@ -116,6 +116,14 @@ func TestCheckFindsEachKindOfViolation(t *testing.T) {
 		{"packages", []string{replica(`UPDATE package_lines SET qty = qty + 1
 			WHERE (package_id, order_line_id) = (SELECT package_id, order_line_id FROM package_lines ORDER BY 1, 2 LIMIT 1)`)},
 			[]string{"Order SO-", " packed, but its packages hold "}},
+		{"shipped_parcels", []string{replica(`UPDATE package_lines SET qty = qty + 1
+			WHERE (package_id, order_line_id) = (SELECT pl.package_id, pl.order_line_id FROM package_lines pl
+			  JOIN packages pk ON pk.id = pl.package_id JOIN shipments s ON s.id = pk.shipment_id
+			 WHERE s.status = 'shipped' ORDER BY 1, 2 LIMIT 1)`)},
+			[]string{"Order SO-", " shipped, but its shipped parcels hold "}},
+		{"manifests", []string{`INSERT INTO manifests (carrier_id, warehouse_id, parcels, weight_g)
+			SELECT (SELECT min(id) FROM carriers), (SELECT min(id) FROM warehouses), 3, 0`},
+			[]string{"Manifest M-", " says 3 parcels, but 0 are on it"}},
 	}
 	for _, c := range cases {
 		t.Run(c.rule, func(t *testing.T) {
