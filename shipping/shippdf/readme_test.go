@@ -65,6 +65,13 @@ func TestREADMEPicture(t *testing.T) {
 		t.Errorf("%s was drawn from another label (source %q); regenerate it with "+
 			"OMS_UPDATE_README=1 go test -run TestREADMEPicture ./shipping/shippdf/", png, got)
 	}
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(readme, []byte("](docs/label.png)")) {
+		t.Error("README.md does not show docs/label.png")
+	}
 }
 
 const pngSignature = "\x89PNG\r\n\x1a\n"
