@@ -582,10 +582,20 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp 
 DECLARE
     n integer;
 BEGIN
-    INSERT INTO tracking_events (package_id, tracking_number, at, status, place)
-    SELECT p.id, x.t, x.at, x.st, coalesce(x.pl, '')
-      FROM unnest(numbers, ats, statuses, places) AS x(t, at, st, pl) JOIN packages p ON p.tracking_number = x.t
-    ON CONFLICT (tracking_number, at, status) DO NOTHING;
+    -- Each new event also goes into its order's history, as the carrier said it.
+    WITH ins AS (
+        INSERT INTO tracking_events (package_id, tracking_number, at, status, place)
+        SELECT p.id, x.t, x.at, x.st, coalesce(x.pl, '')
+          FROM unnest(numbers, ats, statuses, places) AS x(t, at, st, pl) JOIN packages p ON p.tracking_number = x.t
+        ON CONFLICT (tracking_number, at, status) DO NOTHING
+        RETURNING package_id, tracking_number, at, status, place)
+    INSERT INTO events (entity, entity_id, order_id, kind, message, data)
+    SELECT 'shipment', p.shipment_id, p.order_id, 'tracking.' || ins.status,
+           format('%s %s%s, %s', ins.tracking_number, replace(ins.status, '_', ' '),
+                  coalesce(' at ' || nullif(ins.place, ''), ''), to_char(ins.at AT TIME ZONE 'UTC', 'DD Mon HH24:MI "UTC"')),
+           jsonb_build_object('tracking', ins.tracking_number, 'at', ins.at, 'place', ins.place)
+      FROM ins JOIN packages p ON p.id = ins.package_id
+     ORDER BY ins.at;
     GET DIAGNOSTICS n = ROW_COUNT;
     -- Each parcel's latest event is its status.
     UPDATE packages p SET tracking_status = e.status,

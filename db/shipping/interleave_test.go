@@ -243,4 +243,11 @@ func TestTrackingDeliversTheShipment(t *testing.T) {
 	if status != "delivered" || !delivered.Equal(at.Add(5*time.Hour)) {
 		t.Fatalf("shipment %s delivered at %v", status, delivered)
 	}
+	var history []string
+	if err := f.owner.Select(&history, `SELECT message FROM events WHERE order_id = $1 AND kind LIKE 'tracking.%' ORDER BY id`, id); err != nil {
+		t.Fatal(err)
+	}
+	if len(history) != 3 || history[2] != out.Tracking[0]+" delivered at Rotterdam, 01 Dec 14:00 UTC" {
+		t.Fatalf("the order's history says %q", history)
+	}
 }
