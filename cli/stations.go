@@ -26,14 +26,16 @@ func newStationsCmd(g *globals) *cobra.Command {
 }
 
 func newStationsSetCmd(g *globals) *cobra.Command {
-	var format, labels, paper string
+	var format, labels, paper, weigh string
 	cmd := &cobra.Command{
 		Use:   "set WAREHOUSE STATION",
 		Short: "Create or change a packing station: label format and printers",
 		Long: `A packing station prints each parcel's label (ZPL for a thermal printer, or PDF) on its label
 printer and the packing slip and customs forms (PDF) on its paper printer. A printer is
 file:DIR (written into a directory), lp:DESTINATION (the CUPS queue, raw) or tcp:HOST[:PORT]
-(a network label printer, port 9100 by default). The administrator's work.`,
+(a network label printer, port 9100 by default). --scale names the station's scale, which
+answers MT-SICS: file:/dev/ttyUSB0 (a serial line set up with stty) or tcp:HOST:PORT (a
+serial-to-network converter); without one the packer types the weight. The administrator's work.`,
 		Example: "  oms stations set RTM1 P1 --format zpl --labels tcp:10.0.0.7:9100 --paper lp:office",
 		Args:    exactly("WAREHOUSE", "STATION"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -48,12 +50,15 @@ file:DIR (written into a directory), lp:DESTINATION (the CUPS queue, raw) or tcp
 					return usageError{err}
 				}
 			}
+			if k, t, _ := strings.Cut(weigh, ":"); weigh != "" && !(k == "tcp" && t != "" || k == "file" && strings.HasPrefix(t, "/")) {
+				return usageError{fmt.Errorf("--scale %q: write file:/dev/DEVICE or tcp:HOST:PORT", weigh)}
+			}
 			d, err := g.openMigrated(cmd.Context(), db.Config{AppName: "oms stations set", MaxConns: 1})
 			if err != nil {
 				return err
 			}
 			defer d.Close()
-			st := dbship.Station{Warehouse: args[0], Code: args[1], LabelFormat: format, LabelPrinter: labels, PaperPrinter: paper}
+			st := dbship.Station{Warehouse: args[0], Code: args[1], LabelFormat: format, LabelPrinter: labels, PaperPrinter: paper, Scale: weigh}
 			if err := dbship.New(d).SetStation(cmd.Context(), st); err != nil {
 				return err
 			}
@@ -65,6 +70,7 @@ file:DIR (written into a directory), lp:DESTINATION (the CUPS queue, raw) or tcp
 	cmd.Flags().StringVar(&format, "format", "zpl", "label `FORMAT`: zpl or pdf")
 	cmd.Flags().StringVar(&labels, "labels", "", "the label `PRINTER` (file:DIR, lp:DEST or tcp:HOST:PORT)")
 	cmd.Flags().StringVar(&paper, "paper", "", "the paper `PRINTER` for slips and customs forms")
+	cmd.Flags().StringVar(&weigh, "scale", "", "the station's `SCALE` (file:/dev/DEVICE or tcp:HOST:PORT)")
 	return cmd
 }
 

@@ -81,7 +81,8 @@ ALTER TABLE company ADD COLUMN gs1_prefix text NOT NULL DEFAULT '' CHECK (gs1_pr
 GRANT UPDATE (gs1_prefix) ON company TO oms_admin;
 
 -- Where a packing station prints: labels as ZPL or PDF, paper (slips, customs forms) as PDF.
--- A printer is "file:DIR", "lp:DEST" or "tcp:HOST:PORT" (shipping/label.ParsePrinter).
+-- A printer is "file:DIR", "lp:DEST" or "tcp:HOST:PORT" (shipping/label.ParsePrinter); the
+-- scale, when it has one, "file:/dev/DEVICE" or "tcp:HOST:PORT" (shipping/scale).
 CREATE TABLE pack_stations (
     id               bigserial PRIMARY KEY,
     warehouse_id     bigint NOT NULL REFERENCES warehouses,
@@ -89,6 +90,7 @@ CREATE TABLE pack_stations (
     label_format     text NOT NULL DEFAULT 'zpl' CHECK (label_format IN ('zpl', 'pdf')),
     label_printer    text NOT NULL DEFAULT '' CHECK (label_printer ~ '^((file|lp|tcp):.+)?$'),
     paper_printer    text NOT NULL DEFAULT '' CHECK (paper_printer ~ '^((file|lp|tcp):.+)?$'),
+    scale            text NOT NULL DEFAULT '' CHECK (scale ~ '^((file|tcp):.+)?$'),
     UNIQUE (warehouse_id, code)
 );
 

@@ -18,20 +18,22 @@ import (
 
 // Station is where a packing station prints: labels as ZPL or PDF to LabelPrinter, paper
 // (slips, customs forms) to PaperPrinter; a printer is "file:DIR", "lp:DEST" or
-// "tcp:HOST:PORT" (label.ParsePrinter), "" when none is set.
+// "tcp:HOST:PORT" (label.ParsePrinter), "" when none is set. Scale is where it weighs
+// (scale.Weigh).
 type Station struct {
 	Warehouse    string `db:"warehouse"`
 	Code         string `db:"code"`
 	LabelFormat  string `db:"label_format"`
 	LabelPrinter string `db:"label_printer"`
 	PaperPrinter string `db:"paper_printer"`
+	Scale        string `db:"scale"` // "file:/dev/ttyUSB0" or "tcp:HOST:PORT"; "" types the weight
 }
 
 // StationOf reads a station's printers; a station not set up prints ZPL labels nowhere (they
 // stay with the parcel in the database and can be printed again).
 func (s *Store) StationOf(ctx context.Context, warehouse, code string) (Station, error) {
 	st := Station{Warehouse: strings.ToUpper(warehouse), Code: strings.ToUpper(code), LabelFormat: "zpl"}
-	err := s.d.GetContext(ctx, &st, `SELECT w.code AS warehouse, ps.code, ps.label_format, ps.label_printer, ps.paper_printer
+	err := s.d.GetContext(ctx, &st, `SELECT w.code AS warehouse, ps.code, ps.label_format, ps.label_printer, ps.paper_printer, ps.scale
 		FROM pack_stations ps JOIN warehouses w ON w.id = ps.warehouse_id WHERE w.code = $1 AND ps.code = $2`, st.Warehouse, st.Code)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, nil
@@ -42,11 +44,11 @@ func (s *Store) StationOf(ctx context.Context, warehouse, code string) (Station,
 // SetStation creates or changes a packing station of a warehouse (the administrator's work).
 func (s *Store) SetStation(ctx context.Context, st Station) error {
 	res, err := s.d.ExecContext(ctx, `
-		INSERT INTO pack_stations (warehouse_id, code, label_format, label_printer, paper_printer)
-		SELECT id, $2, $3, $4, $5 FROM warehouses WHERE code = $1
+		INSERT INTO pack_stations (warehouse_id, code, label_format, label_printer, paper_printer, scale)
+		SELECT id, $2, $3, $4, $5, $6 FROM warehouses WHERE code = $1
 		ON CONFLICT (warehouse_id, code) DO UPDATE SET label_format = EXCLUDED.label_format,
-		       label_printer = EXCLUDED.label_printer, paper_printer = EXCLUDED.paper_printer`,
-		strings.ToUpper(st.Warehouse), strings.ToUpper(st.Code), st.LabelFormat, st.LabelPrinter, st.PaperPrinter)
+		       label_printer = EXCLUDED.label_printer, paper_printer = EXCLUDED.paper_printer, scale = EXCLUDED.scale`,
+		strings.ToUpper(st.Warehouse), strings.ToUpper(st.Code), st.LabelFormat, st.LabelPrinter, st.PaperPrinter, st.Scale)
 	if err != nil {
 		return db.MapError(err)
 	}

@@ -131,11 +131,12 @@ type station struct {
 	LabelFormat  string `db:"label_format"`
 	LabelPrinter string `db:"label_printer"`
 	PaperPrinter string `db:"paper_printer"`
+	Scale        string `db:"scale"`
 }
 
 func stationOf(ctx context.Context, tx *sqlx.Tx, p Packing) (station, error) {
 	st := station{LabelFormat: "zpl"}
-	err := tx.GetContext(ctx, &st, `SELECT ps.label_format, ps.label_printer, ps.paper_printer FROM pack_stations ps
+	err := tx.GetContext(ctx, &st, `SELECT ps.label_format, ps.label_printer, ps.paper_printer, ps.scale FROM pack_stations ps
 		JOIN warehouses w ON w.id = ps.warehouse_id WHERE w.code = $1 AND ps.code = $2`, p.Warehouse, strings.ToUpper(p.Station))
 	if errors.Is(err, sql.ErrNoRows) {
 		return station{LabelFormat: "zpl"}, nil
