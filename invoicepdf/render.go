@@ -106,7 +106,7 @@ type column struct {
 type renderer struct {
 	pdf          *fpdf.Fpdf
 	d            Document
-	cp1252       func(string) string
+	cp1252       CoreText
 	pageW, pageH float64
 	tax          taxWords
 	cols         []column
@@ -278,7 +278,7 @@ func amt(minor int64, c model.Currency) string {
 func newRenderer(d Document) *renderer {
 	paper := PaperFor(d.Seller.Country)
 	pdf := fpdf.New("P", "mm", paper, "")
-	r := &renderer{pdf: pdf, d: d, cp1252: pdf.UnicodeTranslatorFromDescriptor("cp1252"), tax: taxWordsFor(d.Seller.Country)}
+	r := &renderer{pdf: pdf, d: d, cp1252: NewCoreText(pdf), tax: taxWordsFor(d.Seller.Country)}
 	r.pageW, r.pageH = pdf.GetPageSize()
 	r.title = kindWord(d.Kind) + " " + d.Number
 
@@ -357,24 +357,38 @@ func (r *renderer) bottom() float64 { return r.pageH - footerSpace }
 
 // text is s as the core fonts can print it: Windows-1252, each character outside it folded to
 // its base letter ("ł" → "l", "ź" → "z") or else "?", control characters as spaces.
-func (r *renderer) text(s string) string {
+func (r *renderer) text(s string) string { return r.cp1252.Encode(s) }
+
+// CoreText encodes text for fpdf's core fonts (Helvetica and friends), which hold Windows-1252:
+// line breaks and tabs become spaces, other control characters go, a letter outside the set is
+// printed as its base letter when it has one ("Łódź" → "Lódz"), anything else as "?". Every PDF
+// oms draws with core fonts (invoices, shipping paper) writes text through one.
+type CoreText struct{ cp1252 func(string) string }
+
+// NewCoreText is the encoder of pdf's Windows-1252 translator.
+func NewCoreText(pdf *fpdf.Fpdf) CoreText {
+	return CoreText{cp1252: pdf.UnicodeTranslatorFromDescriptor("cp1252")}
+}
+
+// Encode is s as the core fonts print it.
+func (t CoreText) Encode(s string) string {
 	var b strings.Builder
 	for _, c := range s {
 		switch {
 		case c == '\n' || c == '\t' || c == '\r':
 			b.WriteByte(' ')
 		case unicode.IsControl(c):
-		case c < 0x80 || r.inCP1252(c):
+		case t.Has(c):
 			b.WriteRune(c)
 		default:
-			b.WriteRune(r.fold(c))
+			b.WriteRune(t.fold(c))
 		}
 	}
-	return r.cp1252(b.String())
+	return t.cp1252(b.String())
 }
 
-// inCP1252 says whether fpdf's Windows-1252 translator has c; it writes "." for what it lacks.
-func (r *renderer) inCP1252(c rune) bool { return c < 0x80 || r.cp1252(string(c)) != "." }
+// Has says whether fpdf's Windows-1252 translator has c; it writes "." for what it lacks.
+func (t CoreText) Has(c rune) bool { return c < 0x80 || t.cp1252(string(c)) != "." }
 
 // letterFolds are letters that are not an accented form of another (so canonical decomposition
 // does not reduce them) and typographic characters, with what to print instead.
@@ -384,11 +398,11 @@ var letterFolds = map[rune]rune{
 	'\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2212': '-', '\u2009': ' ', '\u202f': ' ', '\u2007': ' ',
 }
 
-func (r *renderer) fold(c rune) rune {
+func (t CoreText) fold(c rune) rune {
 	if f, ok := letterFolds[c]; ok {
 		return f
 	}
-	if base := []rune(norm.NFD.String(string(c))); len(base) > 0 && base[0] != c && r.inCP1252(base[0]) {
+	if base := []rune(norm.NFD.String(string(c))); len(base) > 0 && base[0] != c && t.Has(base[0]) {
 		return base[0]
 	}
 	return '?'

@@ -356,7 +356,7 @@ func (r *row) country(col string, wildcard bool) string {
 	if wildcard && v == AnyCountry {
 		return v
 	}
-	if !isCountry(v) {
+	if !model.IsCountry(v) {
 		expected := "an ISO 3166 country code such as NL"
 		if wildcard {
 			expected += ", or * for every country no other zone row names"

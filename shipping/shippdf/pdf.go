@@ -6,13 +6,12 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/go-pdf/fpdf"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
-	"golang.org/x/text/unicode/norm"
 
+	"oms/invoicepdf"
 	"oms/model"
 )
 
@@ -27,7 +26,7 @@ const (
 // sheet is one document being drawn: fpdf plus the text rules every document here shares.
 type sheet struct {
 	pdf          *fpdf.Fpdf
-	cp1252       func(string) string
+	cp1252       invoicepdf.CoreText
 	pageW, pageH float64
 	margin       float64
 	y            float64 // where the next thing is drawn
@@ -53,7 +52,7 @@ func newSheetOfSize(w, h, margin float64, m meta) *sheet {
 }
 
 func newSheet(pdf *fpdf.Fpdf, margin float64, m meta) *sheet {
-	s := &sheet{pdf: pdf, cp1252: pdf.UnicodeTranslatorFromDescriptor("cp1252"), margin: margin}
+	s := &sheet{pdf: pdf, cp1252: invoicepdf.NewCoreText(pdf), margin: margin}
 	s.pageW, s.pageH = pdf.GetPageSize()
 	pdf.SetMargins(margin, margin, margin)
 	pdf.SetAutoPageBreak(false, margin) // rows break by hand, so table headers are repeated
@@ -84,45 +83,10 @@ func (s *sheet) font(style string, size float64) { s.pdf.SetFont("Helvetica", st
 
 func (s *sheet) grey(level int) { s.pdf.SetTextColor(level, level, level) }
 
-// text is t as the core fonts can print it: Windows-1252, each character outside it folded to
-// its base letter ("ł" → "l", "ź" → "z") or else "?", control characters as spaces. The same
-// rule as invoicepdf, so an address reads the same on the invoice and on the parcel.
-func (s *sheet) text(t string) string {
-	var b strings.Builder
-	for _, c := range t {
-		switch {
-		case c == '\n' || c == '\t' || c == '\r':
-			b.WriteByte(' ')
-		case unicode.IsControl(c):
-		case s.inCP1252(c):
-			b.WriteRune(c)
-		default:
-			b.WriteRune(s.fold(c))
-		}
-	}
-	return s.cp1252(b.String())
-}
-
-// inCP1252 says whether fpdf's Windows-1252 translator has c; it writes "." for what it lacks.
-func (s *sheet) inCP1252(c rune) bool { return c < 0x80 || s.cp1252(string(c)) != "." }
-
-// letterFolds are letters that are not an accented form of another (so canonical decomposition
-// does not reduce them) and typographic characters, with what to print instead.
-var letterFolds = map[rune]rune{
-	'Ł': 'L', 'ł': 'l', 'Đ': 'D', 'đ': 'd', 'Ħ': 'H', 'ħ': 'h', 'ı': 'i', 'Ŀ': 'L', 'ŀ': 'l',
-	'Ŧ': 'T', 'ŧ': 't', 'ĸ': 'k', 'Ŋ': 'N', 'ŋ': 'n', 'ſ': 's',
-	'\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2212': '-', '\u2009': ' ', '\u202f': ' ', '\u2007': ' ',
-}
-
-func (s *sheet) fold(c rune) rune {
-	if f, ok := letterFolds[c]; ok {
-		return f
-	}
-	if base := []rune(norm.NFD.String(string(c))); len(base) > 0 && base[0] != c && s.inCP1252(base[0]) {
-		return base[0]
-	}
-	return '?'
-}
+// text is t as the core fonts can print it (invoicepdf.CoreText: Windows-1252, other letters
+// folded to their base letter or "?"), the same rule as invoices, so an address reads the same
+// on the invoice and on the parcel.
+func (s *sheet) text(t string) string { return s.cp1252.Encode(t) }
 
 // cell prints t (already encoded) at x, y in a cell w wide, shrinking the font for this cell
 // only when t would not fit, so a long value is never cut off or run into its neighbour.
