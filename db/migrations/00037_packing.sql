@@ -171,6 +171,25 @@ END $$;
 CREATE TRIGGER packages_manifest_final BEFORE UPDATE ON packages
     FOR EACH ROW EXECUTE FUNCTION oms_manifested_parcel_is_final();
 
+-- Invoicing is the back office's work. A packer may insert an invoice only for an order whose
+-- shipment this very transaction shipped: the invoice of a channel that invoices on shipment,
+-- issued by the ship (db/shipping). The shipment's row version is this transaction's own.
+-- +goose StatementBegin
+CREATE FUNCTION oms_invoice_needs_backoffice() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    IF pg_has_role('oms_backoffice', 'USAGE') OR EXISTS (
+            SELECT 1 FROM shipments s
+             WHERE s.order_id = NEW.order_id AND s.status = 'shipped' AND s.xmin = pg_current_xact_id()::xid) THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'permission denied: invoicing is the back office''s work (a packer''s invoice comes only with the shipment it bills)'
+        USING ERRCODE = 'insufficient_privilege';
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER invoices_need_backoffice BEFORE INSERT ON invoices
+    FOR EACH ROW EXECUTE FUNCTION oms_invoice_needs_backoffice();
+
 -- ───────────────────────────── the packer ─────────────────────────────
 
 -- +goose StatementBegin
@@ -672,7 +691,7 @@ DECLARE f regprocedure;
 BEGIN
     FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
               WHERE p.pronamespace = 'public'::regnamespace
-                AND p.proname IN ('oms_manifested_parcel_is_final', 'oms_pack_me', 'oms_pack_find', 'oms_pack_lock_order',
+                AND p.proname IN ('oms_manifested_parcel_is_final', 'oms_invoice_needs_backoffice', 'oms_pack_me', 'oms_pack_find', 'oms_pack_lock_order',
                                   'oms_pack_open', 'oms_pack_held', 'oms_pack_verify', 'oms_pack_parcel', 'oms_unboxed',
                                   'oms_ship', 'oms_label_void', 'oms_relabel', 'oms_manifest_close', 'oms_tracking_record') LOOP
         EXECUTE format('ALTER FUNCTION %s OWNER TO oms_owner', f);
@@ -702,6 +721,8 @@ DROP FUNCTION oms_pack_open(bigint, text, interval);
 DROP FUNCTION oms_pack_lock_order(bigint);
 DROP FUNCTION oms_pack_find(text);
 DROP FUNCTION oms_pack_me();
+DROP TRIGGER invoices_need_backoffice ON invoices;
+DROP FUNCTION oms_invoice_needs_backoffice();
 DROP TRIGGER packages_manifest_final ON packages;
 DROP FUNCTION oms_manifested_parcel_is_final();
 REVOKE SELECT, INSERT ON invoices, invoice_lines, invoice_tax_lines FROM oms_packer;
