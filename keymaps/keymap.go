@@ -16,6 +16,7 @@ const (
 	ScopeNewOrder = "newOrder"
 	ScopeInvoices = "invoices"
 	ScopePicking  = "picking"
+	ScopePacking  = "packing"
 	ScopeInput    = "input"
 	ScopeDialog   = "dialog"
 )
@@ -31,6 +32,7 @@ type KeyMap struct {
 	NewOrder NewOrderKeys
 	Invoices InvoicesKeys
 	Picking  PickingKeys
+	Packing  PackingKeys
 	Input    InputKeys
 	Dialog   DialogKeys
 }
@@ -192,6 +194,25 @@ func (p PickingKeys) ShortHelp() []key.Binding { return []key.Binding{p.Short, p
 
 // FullHelp implements help.KeyMap.
 func (p PickingKeys) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
+
+// PackingKeys are the packing screen's own actions, beside its scan field: ctrl keys the field
+// does not use for editing and the shell does not take, so they work with the field empty or
+// holding a scan.
+type PackingKeys struct {
+	Parcel  key.Binding
+	Ship    key.Binding
+	Reprint key.Binding
+	Relabel key.Binding
+	Station key.Binding
+}
+
+// ShortHelp implements help.KeyMap.
+func (p PackingKeys) ShortHelp() []key.Binding {
+	return []key.Binding{p.Parcel, p.Ship, p.Reprint, p.Relabel, p.Station}
+}
+
+// FullHelp implements help.KeyMap.
+func (p PackingKeys) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
 
 // ShortHelp implements help.KeyMap.
 func (g GlobalKeys) ShortHelp() []key.Binding { return []key.Binding{g.Help, g.Menu} }
@@ -425,6 +446,18 @@ var registry = []scopeDef{
 			{"short", []string{"ctrl+s"}, "short", "Short pick: the bin has fewer than the task asks; choose why", func(k *KeyMap) *key.Binding { return &k.Picking.Short }},
 			{"where", []string{"ctrl+l"}, "where is it", "Where is it? The next scan shows what a bin, item or tote holds instead of picking", func(k *KeyMap) *key.Binding { return &k.Picking.Where }},
 			{"release", []string{"ctrl+r"}, "release", "Release the warehouse's allocated orders as pick batches (supervisors, between batches)", func(k *KeyMap) *key.Binding { return &k.Picking.Release }},
+		},
+	},
+	{
+		name:  ScopePacking,
+		title: "Packing",
+		about: "On the packing screen, beside its scan field (scans, typed counts, boxes and weights go to the field).",
+		actions: []actionDef{
+			{"parcel", []string{"ctrl+x"}, "close parcel", "Close a parcel of the verified units in none yet: choose its box (oms suggests one), then weigh it", func(k *KeyMap) *key.Binding { return &k.Packing.Parcel }},
+			{"ship", []string{"ctrl+s"}, "ship", "Every unit verified and in a parcel: show the carriers' offers; enter on one ships and prints the labels", func(k *KeyMap) *key.Binding { return &k.Packing.Ship }},
+			{"reprint", []string{"ctrl+r"}, "reprint", "Print the shipped order's labels and papers again (after a printer failed)", func(k *KeyMap) *key.Binding { return &k.Packing.Reprint }},
+			{"relabel", []string{"ctrl+o"}, "new labels", "Void the shipped order's labels and print new ones with new tracking numbers (before the carrier's manifest closes); asks first", func(k *KeyMap) *key.Binding { return &k.Packing.Relabel }},
+			{"station", []string{"ctrl+l"}, "station", "Change the packing station whose printers print the labels (between orders)", func(k *KeyMap) *key.Binding { return &k.Packing.Station }},
 		},
 	},
 	{

@@ -22,6 +22,7 @@ var groups = []Group{
 	{Name: "invoices screen", Scopes: []string{ScopeGlobal, ScopeList, ScopeInvoices}},
 	{Name: "new order form", Scopes: []string{ScopeGlobal, ScopeInput, ScopeNewOrder}, Focused: true},
 	{Name: "picking screen", Scopes: []string{ScopeGlobal, ScopeInput, ScopePicking}, Focused: true},
+	{Name: "packing screen", Scopes: []string{ScopeGlobal, ScopeInput, ScopePacking}, Focused: true},
 	{Name: "text field", Scopes: []string{ScopeGlobal, ScopeInput}, Focused: true},
 	{Name: "dialog", Scopes: []string{ScopeGlobal, ScopeDialog}, Focused: true},
 }

@@ -11,12 +11,14 @@ import (
 	"oms/db/invoicing"
 	"oms/db/orders"
 	dbpicking "oms/db/picking"
+	dbshipping "oms/db/shipping"
 	"oms/keymaps"
 	"oms/tui/handover"
 	"oms/tui/intake"
 	"oms/tui/invoices"
 	"oms/tui/neworder"
 	"oms/tui/order"
+	"oms/tui/packing"
 	"oms/tui/picking"
 	"oms/tui/products"
 	"oms/tui/queue"
@@ -33,9 +35,7 @@ func Routes(d *db.DB) []ui.Def {
 	return []ui.Def{
 		queue.Def(ord),
 		picking.Def(pickData{Store: dbpicking.New(d), orders: ord}),
-		placeholder("packing", "Packing", "Pack", func(k *keymaps.KeyMap) key.Binding { return k.Global.Packing },
-			"Scan a tote or order, verify every item by scan, choose a box, weigh, rate-shop a carrier and print the label.",
-			"packer", "supervisor"),
+		packing.Def(dbshipping.New(d)),
 		placeholder("returns", "Returns", "Returns", func(k *keymaps.KeyMap) key.Binding { return k.Global.Returns },
 			"Find the order, open an RMA, receive and inspect each unit, choose its disposition, then refund or exchange.",
 			"returns", "supervisor"),
