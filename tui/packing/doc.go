@@ -10,7 +10,8 @@
 // after its first scan; a wrong or surplus item is refused with ✗ and the terminal's bell, the
 // field keeping the scan. ctrl+x (or scanning a box's code) closes a parcel of the verified
 // units in none yet: the box oms suggests is pre-filled, enter takes it; then the weight, in
-// grams or "1.25kg"; a weight far from the items' and the box's asks "y" to confirm or a new
+// grams or "1.25kg" — or, at a station with a scale, read from it into the field for enter
+// to take (enter on an empty field reads it again); a weight far from the items' and the box's asks "y" to confirm or a new
 // weight. When every unit is verified and in a parcel, ctrl+s lists the carriers' offers for
 // all parcels (price, delivery date, on time or late; the default preselected), customs data
 // missing for a parcel leaving the market is shown instead and shipping refused; enter ships,

@@ -1,7 +1,9 @@
 package packing
 
 import (
+	"bufio"
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -303,4 +305,43 @@ func TestManyLinesLeaveThePromptOnAHandheld(t *testing.T) {
 			t.Errorf("%dx%d: a verified line shows before those still to verify:\n%s", size[0], size[1], frame)
 		}
 	}
+}
+
+// A station with a scale reads the parcel's weight when the weight prompt opens: the reading
+// waits in the field for enter, typing replaces it, and enter on an empty field reads again.
+func TestTheStationScaleFillsInTheWeight(t *testing.T) {
+	f := newFloor(t)
+	_, number := f.picked(t, "T40", map[string]int64{"MUG-1": 1})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() { // an MT-SICS scale behind a serial-to-network converter, a mug in a small box on it
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			if cmd, _ := bufio.NewReader(c).ReadString('\n'); cmd == "S\r\n" {
+				_, _ = c.Write([]byte("S S      0.455 kg\r\n"))
+			}
+			c.Close()
+		}
+	}()
+	if err := shipping.New(f.owner).SetStation(context.Background(), shipping.Station{Warehouse: "RTM1", Code: "P8",
+		LabelFormat: "zpl", Scale: "tcp:" + ln.Addr().String()}); err != nil {
+		t.Fatal(err)
+	}
+	st := f.station(t, "Piet Packer", 40, 16)
+	st.scan("P8")
+	st.scan(number)
+	st.scan("MUG-1")
+	st.drv.Press(keymaps.ScopeInput, "submit") // the box oms suggests
+	st.frame("scale", "The scale reads 455 g")
+	if got := st.s.scan.Value(); got != "455" {
+		t.Fatalf("the field holds %q, want the scale's 455", got)
+	}
+	st.drv.Press(keymaps.ScopeInput, "submit")
+	st.frame("closed", "Parcel 1 closed", "455 g")
 }

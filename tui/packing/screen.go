@@ -17,6 +17,7 @@ import (
 	"oms/keymaps"
 	ship "oms/shipping"
 	"oms/shipping/label"
+	"oms/shipping/scale"
 	"oms/tui/ui"
 )
 
@@ -128,6 +129,8 @@ type Screen struct {
 	shipF    *ui.Fetcher[shipReq, shipping.Shipped]
 	printF   *ui.Fetcher[printReq, string]
 	relabelF *ui.Fetcher[relabelReq, shipping.Shipped]
+	scaleF   *ui.Fetcher[int, int] // a reading of the station's scale, by attempt
+	scaleN   int
 }
 
 type openReq struct {
@@ -205,6 +208,13 @@ func New(c *ui.Context, data Data) *Screen {
 	s.stationF = ui.NewFetcher(c, s.id, "pack station", func(code string) ui.Query[shipping.Station] {
 		warehouse := s.warehouse
 		return func(ctx context.Context) (shipping.Station, error) { return data.StationOf(ctx, warehouse, code) }
+	})
+	s.scaleF = ui.NewFetcher(c, s.id, "pack scale", func(int) ui.Query[int] {
+		spec := ""
+		if s.printers != nil {
+			spec = s.printers.Scale
+		}
+		return func(ctx context.Context) (int, error) { return scale.Weigh(ctx, spec) }
 	})
 	s.findF = ui.NewFetcher(c, s.id, "pack find", func(scan string) ui.Query[[]shipping.OrderRef] {
 		return func(ctx context.Context) ([]shipping.OrderRef, error) { return data.Find(ctx, scan) }
@@ -402,6 +412,12 @@ func (s *Screen) onResult(msg ui.Result) tea.Cmd {
 	if a, mine, ok, next := s.stationF.Take(msg); mine {
 		if ok {
 			s.stationRead(a.Wish, a.Value, a.Err)
+		}
+		return next
+	}
+	if a, mine, ok, next := s.scaleF.Take(msg); mine {
+		if ok {
+			s.weighed(a.Wish, a.Value, a.Err)
 		}
 		return next
 	}
@@ -770,10 +786,7 @@ func (s *Screen) closeParcel(box string) tea.Cmd {
 	}
 	s.lastItem, s.warned = "", nil
 	if box != "" {
-		s.box, s.step = strings.ToUpper(box), stepWeight
-		s.scan.SetValue("")
-		s.prompt()
-		return nil
+		return s.toWeight(strings.ToUpper(box))
 	}
 	s.step, s.suggest, s.box, s.noBox, s.busy = stepBox, "", "", false, true
 	s.scan.SetValue("")
@@ -804,11 +817,8 @@ func (s *Screen) chooseBox(text string) tea.Cmd {
 	}
 	for _, b := range s.boxes {
 		if strings.EqualFold(b.Code, text) {
-			s.box, s.step = b.Code, stepWeight
 			s.note, s.bad, s.misses = "", false, 0
-			s.scan.SetValue("")
-			s.prompt()
-			return nil
+			return s.toWeight(b.Code)
 		}
 	}
 	codes := make([]string, len(s.boxes))
@@ -819,10 +829,45 @@ func (s *Screen) chooseBox(text string) tea.Cmd {
 	return nil
 }
 
-// weigh closes the parcel with the typed (or scale's) weight.
+// toWeight asks for the parcel's weight in box, reading the station's scale when it has one.
+func (s *Screen) toWeight(box string) tea.Cmd {
+	s.box, s.step = box, stepWeight
+	s.scan.SetValue("")
+	s.prompt()
+	return s.readScale()
+}
+
+// readScale asks the station's scale for the parcel's weight; nothing without a scale.
+func (s *Screen) readScale() tea.Cmd {
+	if s.printers == nil || s.printers.Scale == "" {
+		return nil
+	}
+	s.scaleN++
+	s.note, s.bad = "Reading the scale…", false
+	return s.scaleF.Want(s.scaleN)
+}
+
+// weighed puts the scale's reading in the field for the packer to accept with enter; a scale
+// that fails says why and leaves the field to be typed in.
+func (s *Screen) weighed(attempt, grams int, err error) {
+	if attempt != s.scaleN || s.step != stepWeight {
+		return // an older reading, or the packer has moved on
+	}
+	if err != nil {
+		s.refuse(ui.Explain(err))
+		return
+	}
+	s.scan.SetValue(strconv.Itoa(grams))
+	s.scan.CursorEnd()
+	s.replace = true // typing replaces the reading
+	s.note, s.bad = fmt.Sprintf("The scale reads %s: enter to take it, or type the weight", Grams(grams)), false
+}
+
+// weigh closes the parcel with the typed (or scale's) weight; enter on an empty field reads the
+// scale again.
 func (s *Screen) weigh(text string) tea.Cmd {
 	if text == "" {
-		return nil
+		return s.readScale()
 	}
 	g, err := ParseWeight(text)
 	if err != nil {
