@@ -15,6 +15,7 @@ import (
 	"oms/db/dbtest"
 	"oms/db/invoicing"
 	"oms/db/orders"
+	"oms/db/picking"
 	"oms/db/stock"
 	"oms/model"
 )
@@ -66,9 +67,9 @@ orders              S       S       S        S      SIU         S      SIU      
 pack_stations       -       S       S        S      S           -      S           SIU
 package_lines       S       SIUD    S        S      S           S      SIUD        S
 packages            S       SIUD    S        S      S           S      SIUD        S
-pick_batches        SU      S       S        S      S           S      SIU         S
+pick_batches        S       S       S        S      S           S      S           S
 pick_scans          S       S       S        S      S           S      S           S
-pick_tasks          SU      S       S        S      S           S      SIU         S
+pick_tasks          S       S       S        S      S           S      S           S
 product_barcodes    S       S       S        SI     SIUD        S      SIUD        S
 product_prices      S       S       S        S      SIUD        S      SIUD        S
 products            S       S       S        Su     SIU         S      SIU         S
@@ -400,18 +401,19 @@ func TestEachJobCanDoItsWork(t *testing.T) {
 		}
 	}
 
-	// The supervisor makes pick work; the picker claims it, picks and finishes it.
-	var batch, task int64
-	mustGet(t, supervisor, &batch, `INSERT INTO pick_batches (warehouse_id) VALUES ($1) RETURNING id`, s.warehouse)
-	mustGet(t, supervisor, &task, `INSERT INTO pick_tasks (batch_id, warehouse_id, order_line_id, product_id, location_id, pick_seq, qty)
-		VALUES ($1, $2, $3, $4, $5, 1, 1) RETURNING id`, batch, s.warehouse, s.so2Line, s.mug, s.binA)
-	_, err := as["picker"].Exec(`UPDATE pick_tasks SET status = 'claimed', lease_expires_at = now() + interval '5 minutes',
-		claimed_by = (SELECT id FROM staff WHERE login = current_user) WHERE id = $1`, task)
-	step("a picker", "claim a pick task", err)
-	step("a picker", "post a pick", stock.New(as["picker"]).Post(ctx, "job-pick-0001",
-		stock.Movement{Product: s.mug, From: s.binA, To: s.pack, Qty: 1, Kind: model.MovePick, OrderLine: s.so2Line}))
-	_, err = as["picker"].Exec(`UPDATE pick_tasks SET qty_picked = 1, status = 'done', claimed_by = NULL, lease_expires_at = NULL WHERE id = $1`, task)
-	step("a picker", "finish a pick task", err)
+	// The supervisor makes pick work; the picker claims it and picks a unit, through picking's
+	// functions (00031): neither writes pick batches or tasks directly.
+	if _, err := picking.New(supervisor).Release(ctx, "job-release-0001", picking.ReleaseOptions{Warehouse: "RTM1"}); err != nil {
+		t.Fatalf("a supervisor could not release pick work: %v", err)
+	}
+	batch, err := picking.New(as["picker"]).Claim(ctx, "", "RTM1", "T1")
+	step("a picker", "claim a batch", err)
+	task, ok := batch.Next()
+	if !ok || task.SKU != "MUG-01" {
+		t.Fatalf("the picker's batch holds %+v", batch.Tasks)
+	}
+	_, err = picking.New(as["picker"]).Confirm(ctx, "job-pick-0001", picking.Pick{Task: task.ID, Bin: task.Bin, Item: task.SKU, Qty: 1})
+	step("a picker", "confirm a pick", err)
 
 	// The packer packs, boxes and ships it.
 	step("a packer", "pack", orders.New(as["packer"]).SetPacked(ctx, "job-pack-0001", orders.Packed{Line: s.so2Line, Packed: 1}))
