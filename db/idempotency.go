@@ -25,12 +25,10 @@ func ClaimKey(ctx context.Context, tx *sqlx.Tx, key, command string, request any
 	if key == "" {
 		return false, nil
 	}
-	body, err := json.Marshal(request)
+	hash, err := RequestHash(request)
 	if err != nil {
 		return false, fmt.Errorf("hashing the request of %s: %w", command, err)
 	}
-	sum := sha256.Sum256(body)
-	hash := hex.EncodeToString(sum[:])
 	res, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (key, command, request_hash)
 		VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING`, key, command, hash)
 	if err != nil {
@@ -54,6 +52,17 @@ func ClaimKey(ctx context.Context, tx *sqlx.Tx, key, command string, request any
 		return false, fmt.Errorf("%w (key %s was %s)", ErrKeyReused, key, was.Command)
 	}
 	return true, nil
+}
+
+// RequestHash is what a key remembers of its request: the SHA-256 of its JSON, in hex. A
+// command that claims its key inside a database function passes it (picking's confirm).
+func RequestHash(request any) (string, error) {
+	body, err := json.Marshal(request)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(body)
+	return hex.EncodeToString(sum[:]), nil
 }
 
 // Keyed runs a command once under key in one transaction: the key is claimed with the effect

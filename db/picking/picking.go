@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"oms/db"
 )
@@ -256,13 +258,50 @@ func (s TaskState) BatchDone() bool { return s.BatchStatus == "done" }
 // batch the caller no longer holds ("batch B-000012 is no longer yours: its lease expired and
 // bert took it"), a cancelled task, a wrong bin, item or lot where the warehouse says error, more
 // units than the task asks for.
+//
+// The key is claimed, replayed or refused by oms_pick_confirm's keyed form (migration 00038) in
+// the same statement as the pick, with the command name and request hash db.ClaimKey uses: a
+// scan is the handhelds' most frequent write, and each round trip costs both cores a switch.
 func (s *Store) Confirm(ctx context.Context, key string, p Pick) (TaskState, error) {
-	return keyed[TaskState](ctx, s.d, key, "picking.confirm", p, func(tx *sqlx.Tx) ([]byte, error) {
+	call, err := confirmCall(key, p)
+	if err != nil {
+		return TaskState{}, err
+	}
+	var st TaskState
+	err = s.d.InTx(ctx, func(tx *sqlx.Tx) error {
+		st = TaskState{}
 		var raw []byte
-		err := tx.GetContext(ctx, &raw, `SELECT oms_pick_confirm($1, $2, $3, $4, $5, $6)`,
-			p.Task, p.Bin, p.Item, p.Lot, p.Qty, key)
-		return raw, err
+		if err := tx.GetContext(ctx, &raw, call); err != nil {
+			return err
+		}
+		return json.Unmarshal(raw, &st)
 	})
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && pqErr.Constraint == "idempotency_keys_reused" {
+		return TaskState{}, fmt.Errorf("%w (key %s was %s)", db.ErrKeyReused, key, pqErr.Detail)
+	}
+	return st, err
+}
+
+// confirmCall is the one statement of a confirm with its values quoted into the text: without
+// parameters lib/pq sends it in one round trip, where a statement with parameters takes two
+// (prepare, then execute), as db.As's SET LOCAL is sent. Quoting cannot carry a NUL byte,
+// which no scan has.
+func confirmCall(key string, p Pick) (string, error) {
+	for _, s := range []string{key, p.Bin, p.Item, p.Lot} {
+		if strings.ContainsRune(s, 0) {
+			return "", &db.ConstraintError{Kind: db.Invalid, Message: "a scan cannot contain a NUL byte"}
+		}
+	}
+	hash := ""
+	if key != "" {
+		var err error
+		if hash, err = db.RequestHash(p); err != nil { // what db.ClaimKey hashes for the same request
+			return "", err
+		}
+	}
+	return fmt.Sprintf(`SELECT oms_pick_confirm(%s, %s, %d, %s, %s, %s, %d)`, pq.QuoteLiteral(key), pq.QuoteLiteral(hash),
+		p.Task, pq.QuoteLiteral(p.Bin), pq.QuoteLiteral(p.Item), pq.QuoteLiteral(p.Lot), p.Qty), nil
 }
 
 // ShortResult is what a short pick did with the task's remainder.
