@@ -23,7 +23,7 @@ func newCheckCmd(g *globals) *cobra.Command {
   - reserved stock never exceeds stock on hand,
   - each order line's reservations equal its open allocation (allocated − shipped),
   - each balance's reserved quantity equals the reservations held there,
-  - each order's stored status is the one its lines give,
+  - each order's stored status is the one its lines give (and its shipments, once it is shipped),
   - the queue's counts per status equal the orders.
 Prints every violation as a sentence and exits 1 if there is any, 0 if all hold.`,
 		Args: cobra.NoArgs,

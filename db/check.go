@@ -333,18 +333,21 @@ func (d *DB) Check(ctx context.Context, limit int) (CheckReport, error) {
 	return rep, nil
 }
 
-// checkStatuses streams every order's line totals and derives its status in Go with
-// model.DeriveStatus, the one definition of an order's status.
+// checkStatuses streams every order's line totals and whether its shipments are all delivered,
+// and derives its status in Go with model.DeriveStatus, the one definition of an order's status.
 func checkStatuses(ctx context.Context, q queryer, limit int, rep *CheckReport) (CheckRule, error) {
-	rule := CheckRule{Rule: "status", Description: "each order's stored status is the one its lines give"}
+	rule := CheckRule{Rule: "status", Description: "each order's stored status is the one its lines (and shipments) give"}
 	rows, err := q.QueryContext(ctx, `
 		SELECT o.number, o.status, o.on_hold, o.cancelled_at IS NOT NULL, o.pickup_warehouse_id IS NOT NULL,
+		       coalesce(sh.delivered, false),
 		       coalesce(sum(ol.qty_ordered), 0), coalesce(sum(ol.qty_cancelled), 0),
 		       coalesce(sum(ol.qty_allocated), 0), coalesce(sum(ol.qty_picked), 0),
 		       coalesce(sum(ol.qty_packed), 0), coalesce(sum(ol.qty_shipped), 0),
 		       coalesce(sum(ol.qty_returned), 0), coalesce(sum(ol.qty_refunded), 0)
 		  FROM orders o LEFT JOIN order_lines ol ON ol.order_id = o.id
-		 GROUP BY o.id ORDER BY o.id`)
+		  LEFT JOIN (SELECT order_id, bool_and(status = 'delivered') AS delivered FROM shipments GROUP BY order_id) sh
+		         ON sh.order_id = o.id
+		 GROUP BY o.id, sh.delivered ORDER BY o.id`)
 	if err != nil {
 		return rule, fmt.Errorf("checking statuses: %w", err)
 	}
@@ -353,7 +356,7 @@ func checkStatuses(ctx context.Context, q queryer, limit int, rep *CheckReport) 
 		var number, stored string
 		var f model.OrderFacts
 		var sum model.LineQty
-		if err := rows.Scan(&number, &stored, &f.OnHold, &f.Cancelled, &f.PickUp, &sum.Ordered, &sum.Cancelled,
+		if err := rows.Scan(&number, &stored, &f.OnHold, &f.Cancelled, &f.PickUp, &f.Delivered, &sum.Ordered, &sum.Cancelled,
 			&sum.Allocated, &sum.Picked, &sum.Packed, &sum.Shipped, &sum.Returned, &sum.Refunded); err != nil {
 			return rule, err
 		}
@@ -364,8 +367,15 @@ func checkStatuses(ctx context.Context, q queryer, limit int, rep *CheckReport) 
 		}
 		rule.Violations++
 		if limit == 0 || rule.Violations <= int64(limit) {
+			says := "its lines say " + derived.Label()
+			switch {
+			case derived == model.StatusDelivered:
+				says = "its lines and shipments say Delivered (every shipment is delivered)"
+			case derived == model.StatusShipped && stored == string(model.StatusDelivered):
+				says = "its lines and shipments say Shipped (not every shipment is delivered)"
+			}
 			rep.Violations = append(rep.Violations, Violation{Rule: rule.Rule, Message: fmt.Sprintf(
-				"Order %s is stored as %s, but its lines say %s", number, storedLabel(stored), derived.Label())})
+				"Order %s is stored as %s, but %s", number, storedLabel(stored), says)})
 		}
 	}
 	return rule, rows.Err()

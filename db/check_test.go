@@ -92,6 +92,11 @@ func TestCheckFindsEachKindOfViolation(t *testing.T) {
 		// (session_replication_role = replica, as pg_restore does) is how they could get in.
 		{"status", []string{replica(`UPDATE orders SET status = 'shipped' WHERE id = (SELECT min(id) FROM orders WHERE status = 'allocated')`)},
 			[]string{"Order SO-", " is stored as Shipped, but its lines say Allocated"}},
+		{"status", []string{replica(`UPDATE orders SET status = 'shipped' WHERE id = (SELECT min(id) FROM orders WHERE status = 'delivered')`)},
+			[]string{"Order SO-", " is stored as Shipped, but its lines and shipments say Delivered (every shipment is delivered)"}},
+		{"status", []string{replica(`UPDATE shipments SET status = 'shipped', delivered_at = NULL
+			WHERE order_id = (SELECT min(id) FROM orders WHERE status = 'delivered')`)},
+			[]string{"Order SO-", " is stored as Delivered, but its lines and shipments say Shipped (not every shipment is delivered)"}},
 		{"line_movements", []string{replica(`UPDATE order_lines SET qty_shipped = qty_shipped - 1
 			WHERE id = (SELECT min(id) FROM order_lines WHERE qty_shipped > 1 AND qty_returned = 0)`)},
 			[]string{"Order SO-", " shipped and 0 returned, but its movements say "}},

@@ -7,9 +7,9 @@ import (
 )
 
 // OrderStatus is where an order stands. It is never set by hand: DeriveStatus computes it from
-// the lines' quantities plus the hold and cancel flags and whether the customer collects the
-// order at a store, and the database stores the result so queues can be indexed. The string
-// values are the ones the database CHECK accepts.
+// the lines' quantities plus the hold and cancel flags, whether the customer collects the order
+// at a store and whether its shipments have all been delivered, and the database stores the
+// result so queues can be indexed. The string values are the ones the database CHECK accepts.
 type OrderStatus string
 
 const (
@@ -22,6 +22,7 @@ const (
 	StatusReadyForPickup    OrderStatus = "ready_for_pickup" // packed at the store, the customer not there yet
 	StatusPartiallyShipped  OrderStatus = "partially_shipped"
 	StatusShipped           OrderStatus = "shipped"
+	StatusDelivered         OrderStatus = "delivered" // shipped, and every shipment arrived
 	StatusCollected         OrderStatus = "collected" // handed to the customer at the store or till
 	StatusPartiallyReturned OrderStatus = "partially_returned"
 	StatusReturned          OrderStatus = "returned"
@@ -31,12 +32,12 @@ const (
 
 // AllStatuses lists every status in the order an order normally moves through them, with the
 // exceptional ones last; a pick-up order's status stands after its shipped order's counterpart
-// (ready for pickup after packed, collected after shipped). Screens use it for filters and
-// legends.
+// (ready for pickup after packed, collected after shipped and delivered). Screens use it for
+// filters and legends.
 var AllStatuses = []OrderStatus{
 	StatusPending, StatusBackordered, StatusAllocated, StatusPicking, StatusPicked,
-	StatusPacked, StatusReadyForPickup, StatusPartiallyShipped, StatusShipped, StatusCollected,
-	StatusPartiallyReturned, StatusReturned, StatusOnHold, StatusCancelled,
+	StatusPacked, StatusReadyForPickup, StatusPartiallyShipped, StatusShipped, StatusDelivered,
+	StatusCollected, StatusPartiallyReturned, StatusReturned, StatusOnHold, StatusCancelled,
 }
 
 // statusDisplay is how a status is shown. Label fits the queue's 15-column status column after
@@ -59,6 +60,7 @@ var statusDisplays = map[OrderStatus]statusDisplay{
 	StatusReadyForPickup:    {"Pickup ready", "PKUP", '*'},
 	StatusPartiallyShipped:  {"Part shipped", "PSHIP", '/'},
 	StatusShipped:           {"Shipped", "SHIP", '^'},
+	StatusDelivered:         {"Delivered", "DELIV", '%'},
 	StatusCollected:         {"Collected", "COLLD", '$'},
 	StatusPartiallyReturned: {"Part returned", "PRET", '<'},
 	StatusReturned:          {"Returned", "RET", '@'},
@@ -106,10 +108,10 @@ func (s OrderStatus) Terminal() bool {
 
 // Open reports whether the warehouse still has work on the order: anything before it has fully
 // shipped or been collected, including held orders and pick-up orders waiting at the store for
-// their customer. Shipped, collected, returned and cancelled orders are done.
+// their customer. Shipped, delivered, collected, returned and cancelled orders are done.
 func (s OrderStatus) Open() bool {
 	switch s {
-	case StatusShipped, StatusCollected, StatusPartiallyReturned, StatusReturned, StatusCancelled:
+	case StatusShipped, StatusDelivered, StatusCollected, StatusPartiallyReturned, StatusReturned, StatusCancelled:
 		return false
 	}
 	_, known := statusDisplays[s]
@@ -225,14 +227,19 @@ type OrderFacts struct {
 	// a click-and-collect order, or a sale at the till (store_sale). Its packed units wait at
 	// the counter, and the units that "ship" are handed to the customer.
 	PickUp bool
+	// Delivered: the order has at least one shipment and every one of its shipments is
+	// delivered (shipments.status; a shipment is delivered when all its parcels are). It
+	// matters only to an order whose lines read shipped: the database looks it up only then.
+	Delivered bool
 }
 
 // DeriveStatus is the one source of truth for an order's status. "Open" units are ordered
 // minus cancelled; the first rule that applies wins. An order reads partially returned or
 // returned only once every open unit has shipped: a return never hides work still to do.
 // A pick-up order reads ready for pickup where others read packed, and collected where others
-// read shipped; a part of it handed over is partially shipped like any other order's.
-// The database derives the stored status with the same rules (oms_derive_status), and a test
+// read shipped; a part of it handed over is partially shipped like any other order's. An order
+// that reads shipped reads delivered once all its shipments are delivered (f.Delivered); returns
+// still win. The database derives the stored status with the same rules (oms_derive_status), and a test
 // proves the two agree on every combination.
 func DeriveStatus(f OrderFacts, lines []LineQty) OrderStatus {
 	t := sumLines(lines)
@@ -247,6 +254,8 @@ func DeriveStatus(f OrderFacts, lines []LineQty) OrderStatus {
 		return fullOrPartial(t.returned, t.open, StatusReturned, StatusPartiallyReturned)
 	case t.shipped == t.open && f.PickUp: // every open unit has left with the customer
 		return StatusCollected
+	case t.shipped == t.open && f.Delivered: // and every shipment has arrived
+		return StatusDelivered
 	case t.shipped == t.open:
 		return StatusShipped
 	case t.shipped > 0: // work left, even if some of what shipped came back
@@ -291,16 +300,18 @@ var validTransitions = map[OrderStatus][]OrderStatus{
 		StatusCancelled},
 	StatusReadyForPickup: {StatusPicked, StatusPacked, StatusPartiallyShipped, StatusCollected, StatusOnHold,
 		StatusCancelled},
-	// Returns of what shipped, then the rest cancelled: straight to a return status.
-	StatusPartiallyShipped: {StatusShipped, StatusCollected, StatusPartiallyReturned, StatusReturned,
-		StatusOnHold},
-	StatusShipped:           {StatusPartiallyReturned, StatusReturned},
+	// Returns of what shipped, then the rest cancelled: straight to a return status. The rest
+	// cancelled once what shipped has been delivered: straight to delivered.
+	StatusPartiallyShipped: {StatusShipped, StatusDelivered, StatusCollected, StatusPartiallyReturned,
+		StatusReturned, StatusOnHold},
+	StatusShipped:           {StatusDelivered, StatusPartiallyReturned, StatusReturned},
+	StatusDelivered:         {StatusPartiallyReturned, StatusReturned},
 	StatusCollected:         {StatusPartiallyReturned, StatusReturned},
 	StatusPartiallyReturned: {StatusReturned},
 	StatusReturned:          {},
 	StatusOnHold: {StatusPending, StatusBackordered, StatusAllocated, StatusPicking,
 		StatusPicked, StatusPacked, StatusReadyForPickup, StatusPartiallyShipped, StatusShipped,
-		StatusCollected, StatusPartiallyReturned, StatusReturned, StatusCancelled},
+		StatusDelivered, StatusCollected, StatusPartiallyReturned, StatusReturned, StatusCancelled},
 	StatusCancelled: {},
 }
 

@@ -21,6 +21,7 @@ func TestStatusNamesAndDisplay(t *testing.T) {
 		{"ready_for_pickup", "Pickup ready", "PKUP"},
 		{"partially_shipped", "Part shipped", "PSHIP"},
 		{"shipped", "Shipped", "SHIP"},
+		{"delivered", "Delivered", "DELIV"},
 		{"collected", "Collected", "COLLD"},
 		{"partially_returned", "Part returned", "PRET"},
 		{"returned", "Returned", "RET"},
@@ -94,11 +95,14 @@ var expectedTransitions = map[string]bool{
 	"ready_for_pickup>partially_shipped": true, "ready_for_pickup>collected": true,
 	"ready_for_pickup>on_hold": true, "ready_for_pickup>cancelled": true,
 
-	"partially_shipped>shipped": true, "partially_shipped>collected": true,
+	// partially_shipped>delivered: the rest cancelled once every shipment of what left arrived.
+	"partially_shipped>shipped": true, "partially_shipped>delivered": true, "partially_shipped>collected": true,
 	"partially_shipped>partially_returned": true, "partially_shipped>returned": true,
 	"partially_shipped>on_hold": true,
 
-	"shipped>partially_returned": true, "shipped>returned": true,
+	"shipped>delivered": true, "shipped>partially_returned": true, "shipped>returned": true,
+
+	"delivered>partially_returned": true, "delivered>returned": true,
 
 	"collected>partially_returned": true, "collected>returned": true,
 
@@ -108,7 +112,7 @@ var expectedTransitions = map[string]bool{
 	"on_hold>picking": true, "on_hold>picked": true, "on_hold>packed": true,
 	"on_hold>ready_for_pickup": true, "on_hold>partially_shipped": true, "on_hold>cancelled": true,
 	// Releasing a hold during which units were returned or the rest cancelled.
-	"on_hold>shipped": true, "on_hold>collected": true, "on_hold>partially_returned": true,
+	"on_hold>shipped": true, "on_hold>delivered": true, "on_hold>collected": true, "on_hold>partially_returned": true,
 	"on_hold>returned": true,
 }
 
@@ -263,7 +267,8 @@ func TestDeriveStatusProperty(t *testing.T) {
 				t.Fatalf("generated an invalid line: %v", err)
 			}
 		}
-		f := OrderFacts{OnHold: rng.IntN(4) == 0, Cancelled: rng.IntN(8) == 0, PickUp: rng.IntN(3) == 0}
+		f := OrderFacts{OnHold: rng.IntN(4) == 0, Cancelled: rng.IntN(8) == 0, PickUp: rng.IntN(3) == 0,
+			Delivered: rng.IntN(2) == 0}
 		got := DeriveStatus(f, lines)
 		if !slices.Contains(AllStatuses, got) {
 			t.Fatalf("DeriveStatus(%+v, %v) = %q, not a known status", f, lines, got)
@@ -285,6 +290,18 @@ func TestDeriveStatusProperty(t *testing.T) {
 		other.PickUp = !f.PickUp
 		if alt := DeriveStatus(other, lines); alt != got && !(got.PickUp() || alt.PickUp()) {
 			t.Fatalf("DeriveStatus(%+v, %v) = %s, but %s for the other kind of order", f, lines, got, alt)
+		}
+		// Delivered is shipped with every shipment delivered, and nothing else: the delivered fact
+		// moves no other status, and the move is one the table allows.
+		if got == StatusDelivered && (!f.Delivered || f.PickUp) {
+			t.Fatalf("DeriveStatus(%+v, %v) = delivered", f, lines)
+		}
+		undelivered := f
+		undelivered.Delivered = false
+		if alt := DeriveStatus(undelivered, lines); alt != got && (got != StatusDelivered || alt != StatusShipped) {
+			t.Fatalf("DeriveStatus(%+v, %v) = %s, but %s without the delivered fact", f, lines, got, alt)
+		} else if alt != got && !CanTransition(alt, got) {
+			t.Fatalf("%s → %s is not in the table", alt, got)
 		}
 		// Recomputing from the same lines is never a transition error (what `oms check` relies on).
 		if next, err := NextStatus(got, f, lines); err != nil || next != got {
@@ -363,6 +380,60 @@ func TestPickUpPathWalksThroughTheTable(t *testing.T) {
 	}
 	if next, err := NextStatus(StatusReadyForPickup, OrderFacts{}, packed); err != nil || next != StatusPacked {
 		t.Errorf("ship an order waiting at the store instead: %s, %v", next, err)
+	}
+}
+
+// A shipped order reads delivered once its shipments are all delivered, whatever they hold;
+// returns still win, a pick-up order is collected, and a partial shipment stays partial.
+func TestDeriveStatusDelivered(t *testing.T) {
+	delivered := OrderFacts{Delivered: true}
+	tests := []struct {
+		name  string
+		f     OrderFacts
+		lines []LineQty
+		want  OrderStatus
+	}{
+		{"all shipped, all delivered", delivered, []LineQty{q(2, 0, 2, 2, 2, 2, 0), q(1, 0, 1, 1, 1, 1, 0)}, StatusDelivered},
+		{"delivered after a partial cancel", delivered, []LineQty{q(5, 2, 3, 3, 3, 3, 0)}, StatusDelivered},
+		{"all shipped, a shipment not delivered", OrderFacts{}, []LineQty{q(2, 0, 2, 2, 2, 2, 0)}, StatusShipped},
+		{"part shipped and delivered", delivered, []LineQty{q(3, 0, 3, 3, 3, 1, 0)}, StatusPartiallyShipped},
+		{"a return wins", delivered, []LineQty{q(2, 0, 2, 2, 2, 2, 1)}, StatusPartiallyReturned},
+		{"all returned", delivered, []LineQty{q(2, 0, 2, 2, 2, 2, 2)}, StatusReturned},
+		{"a pick-up order is collected", OrderFacts{PickUp: true, Delivered: true}, []LineQty{q(1, 0, 1, 1, 1, 1, 0)}, StatusCollected},
+		{"hold", OrderFacts{OnHold: true, Delivered: true}, []LineQty{q(1, 0, 1, 1, 1, 1, 0)}, StatusOnHold},
+		{"cancelled", OrderFacts{Cancelled: true, Delivered: true}, []LineQty{q(1, 0, 1, 1, 1, 1, 0)}, StatusCancelled},
+		{"packed", delivered, []LineQty{q(1, 0, 1, 1, 1, 0, 0)}, StatusPacked},
+	}
+	for _, tt := range tests {
+		if got := DeriveStatus(tt.f, tt.lines); got != tt.want {
+			t.Errorf("%s: DeriveStatus = %s, want %s", tt.name, got, tt.want)
+		}
+	}
+	// Shipped, then delivered, then returned: each a step the table allows.
+	line := q(2, 0, 2, 2, 2, 2, 0)
+	current := StatusShipped
+	for i, step := range []struct {
+		f    OrderFacts
+		do   func()
+		want OrderStatus
+	}{
+		{delivered, func() {}, StatusDelivered},
+		{delivered, func() { line.Returned++ }, StatusPartiallyReturned},
+		{delivered, func() { line.Returned++ }, StatusReturned},
+	} {
+		step.do()
+		next, err := NextStatus(current, step.f, []LineQty{line})
+		if err != nil || next != step.want {
+			t.Fatalf("step %d: NextStatus from %s = %s, %v; want %s", i, current, next, err, step.want)
+		}
+		current = next
+	}
+	// The units not shipped cancelled once what shipped has been delivered.
+	if next, err := NextStatus(StatusPartiallyShipped, delivered, []LineQty{q(3, 1, 2, 2, 2, 2, 0)}); err != nil || next != StatusDelivered {
+		t.Errorf("the rest cancelled after delivery: %s, %v", next, err)
+	}
+	if StatusDelivered.Open() || StatusDelivered.Terminal() {
+		t.Errorf("delivered: open %v, terminal %v; want neither (returns may follow)", StatusDelivered.Open(), StatusDelivered.Terminal())
 	}
 }
 

@@ -29,6 +29,7 @@ var statusTones = map[OrderStatus]Tone{
 	StatusReadyForPickup:    ToneWaiting, // the customer has to come
 	StatusPartiallyShipped:  ToneActive,
 	StatusShipped:           ToneDone,
+	StatusDelivered:         ToneDone,
 	StatusCollected:         ToneDone,
 	StatusPartiallyReturned: ToneDone,
 	StatusReturned:          ToneDone,

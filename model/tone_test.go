@@ -17,7 +17,7 @@ func TestEveryStatusHasATone(t *testing.T) {
 	// Attention goes where a person must act; finished work recedes.
 	for s, want := range map[OrderStatus]Tone{StatusBackordered: ToneWarning, StatusOnHold: ToneWarning,
 		StatusShipped: ToneDone, StatusCancelled: ToneMuted, StatusPicking: ToneActive,
-		StatusReadyForPickup: ToneWaiting, StatusCollected: ToneDone} {
+		StatusReadyForPickup: ToneWaiting, StatusCollected: ToneDone, StatusDelivered: ToneDone} {
 		if s.Tone() != want {
 			t.Errorf("%s: tone %s, want %s", s, s.Tone(), want)
 		}

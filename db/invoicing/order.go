@@ -72,7 +72,7 @@ const shippedUninvoicedSQL = `
 	  FROM (SELECT DISTINCT order_id FROM order_lines WHERE qty_shipped > qty_invoiced) u
 	  JOIN orders o ON o.id = u.order_id
 	  JOIN channels c ON c.id = o.channel_id AND c.invoice_on = 'shipment'
-	 WHERE o.status IN ('partially_shipped', 'shipped', 'partially_returned', 'returned', 'cancelled')
+	 WHERE o.status IN ('partially_shipped', 'shipped', 'delivered', 'partially_returned', 'returned', 'cancelled')
 	 ORDER BY o.id`
 
 // issueHook, when set (by tests), runs at the named stages of issuing a document from an order:

@@ -60,8 +60,9 @@ func TestKeysetPagingVisitsEveryOrderOnce(t *testing.T) {
 		where  string
 	}{
 		{"all", orders.StatusAll, "true"},
-		{"open", orders.StatusOpen, "status NOT IN ('shipped', 'partially_returned', 'returned', 'cancelled')"},
+		{"open", orders.StatusOpen, "status NOT IN ('shipped', 'delivered', 'partially_returned', 'returned', 'cancelled')"},
 		{"shipped", orders.OnlyStatus(model.StatusShipped), "status = 'shipped'"},
+		{"delivered", orders.OnlyStatus(model.StatusDelivered), "status = 'delivered'"},
 	} {
 		for _, sort := range []orders.QueueSort{orders.ByAge, orders.ByPromised} {
 			col := map[orders.QueueSort]string{orders.ByAge: "ordered_at", orders.ByPromised: "promised_at"}[sort]

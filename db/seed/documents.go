@@ -167,5 +167,6 @@ func (g *renderer) invoice(o *orderCtx, b *batch) error {
 }
 
 func fullyShipped(s model.OrderStatus) bool {
-	return s == model.StatusShipped || s == model.StatusPartiallyReturned || s == model.StatusReturned
+	return s == model.StatusShipped || s == model.StatusDelivered || s == model.StatusPartiallyReturned ||
+		s == model.StatusReturned
 }

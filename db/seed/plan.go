@@ -35,6 +35,7 @@ type orderPlan struct {
 	wh        *warehouse
 	routed    bool // warehouse_id is set: the order has been allocated (or was, before cancelling)
 	status    model.OrderStatus
+	forced    bool // status is forcedStatus's: a shipped one stays undelivered
 	onHold    bool
 	cancelled bool
 	lines     []linePlan
@@ -47,7 +48,9 @@ var ageBands = []time.Duration{time.Hour, 8 * time.Hour, 24 * time.Hour, 72 * ti
 
 // Statuses are the statuses the seeder gives its orders: every status but a pick-up order's
 // (model.OrderStatus.PickUp). No seeded order is collected at a store: the store channel's
-// orders are shipped from the store, so they read packed and shipped like any other.
+// orders are shipped from the store, so they read packed and shipped like any other. A shipped
+// order whose parcel has arrived by now (the service's transit time, timeline.deliveryFor) is
+// delivered.
 var Statuses = func() []model.OrderStatus {
 	var out []model.OrderStatus
 	for _, s := range model.AllStatuses {
@@ -58,9 +61,16 @@ var Statuses = func() []model.OrderStatus {
 	return out
 }()
 
-// statusMix returns, per age band, weights over Statuses (pending, backordered,
+// mixStatuses are the statuses statusMix weighs: Statuses but delivered, which a shipped order
+// becomes once its parcel arrives.
+var mixStatuses = slices.DeleteFunc(slices.Clone(Statuses), func(s model.OrderStatus) bool {
+	return s == model.StatusDelivered
+})
+
+// statusMix returns, per age band, weights over mixStatuses (pending, backordered,
 // allocated, picking, picked, packed, partially_shipped, shipped, partially_returned, returned,
-// on_hold, cancelled): new orders are still open, old ones shipped and sometimes returned.
+// on_hold, cancelled): new orders are still open, old ones shipped (most of them delivered by
+// now) and sometimes returned.
 func statusMix() [][]int {
 	return [][]int{
 		{45, 5, 22, 8, 4, 2, 0, 0, 0, 0, 5, 2},
@@ -76,19 +86,33 @@ func statusMix() [][]int {
 // statuses, a few around the first third the finished ones (the oldest, when there are too few
 // orders for the two groups not to overlap).
 func forcedStatus(idx, n int) (model.OrderStatus, bool) {
-	recent := []model.OrderStatus{model.StatusPending, model.StatusAllocated, model.StatusPicking,
-		model.StatusOnHold, model.StatusBackordered, model.StatusPicked, model.StatusPacked,
-		model.StatusPartiallyShipped}
-	old := []model.OrderStatus{model.StatusShipped, model.StatusPartiallyReturned,
-		model.StatusReturned, model.StatusCancelled}
-	if k := n - 1 - idx; k < len(recent) {
-		return recent[k], true
+	if k := n - 1 - idx; k < len(forcedRecent) {
+		return forcedRecent[k], true
 	}
-	if k := idx - min(n/3, n-len(recent)-len(old)); k >= 0 && k < len(old) {
-		return old[k], true
+	if k := idx - oldForced(n); k >= 0 && k < len(forcedOld) {
+		return forcedOld[k], true
 	}
 	return "", false
 }
+
+// forcedRecent and forcedOld are forcedStatus's open and finished statuses. forcedOld's shipped
+// order stays on its way (deliveryFor): most shipped orders are delivered by now.
+var (
+	forcedRecent = []model.OrderStatus{model.StatusPending, model.StatusAllocated, model.StatusPicking,
+		model.StatusOnHold, model.StatusBackordered, model.StatusPicked, model.StatusPacked,
+		model.StatusPartiallyShipped}
+	forcedOld = []model.OrderStatus{model.StatusShipped, model.StatusPartiallyReturned,
+		model.StatusReturned, model.StatusCancelled}
+)
+
+// oldForced is the index of the first of forcedOld's orders among n.
+func oldForced(n int) int { return min(n/3, n-len(forcedRecent)-len(forcedOld)) }
+
+// deliveredSlot is the order just before forcedOld's (n is at least len(Statuses), so there is
+// one), which is delivered whatever the mix drew for it: delivered, which the mix does not draw,
+// appears in any run too. It draws from the mix like any other order, so an order the mix made
+// shipped (and whose parcel arrived) stays exactly what it was.
+func deliveredSlot(n int) int { return oldForced(n) - 1 }
 
 // orderedAt spreads n orders over the last 60 days with density falling off exponentially
 // with age, using stratified draws so that order numbers increase with time.
@@ -120,12 +144,17 @@ func (w *world) planOrder(r, cr *rng, idx int) (orderPlan, error) {
 	p.wh = w.route(&p.cust)
 	status, forced := forcedStatus(idx, w.opts.Orders)
 	if !forced {
-		status = Statuses[r.weighted(w.statusMix[bandOf(w.now.Sub(p.orderedAt))])]
+		status = mixStatuses[r.weighted(w.statusMix[bandOf(w.now.Sub(p.orderedAt))])]
+		if idx == deliveredSlot(w.opts.Orders) {
+			status = model.StatusDelivered
+		}
 	}
+	p.forced = forced
 	p.lines = w.drawLines(r, p.wh)
 	w.shape(r, &p, status)
 	w.assignSlots(r, &p)
-	if got := model.DeriveStatus(model.OrderFacts{OnHold: p.onHold, Cancelled: p.cancelled}, p.lineQtys()); got != status {
+	f := model.OrderFacts{OnHold: p.onHold, Cancelled: p.cancelled, Delivered: status == model.StatusDelivered}
+	if got := model.DeriveStatus(f, p.lineQtys()); got != status {
 		return p, fmt.Errorf("seed: order %d planned as %s but its lines say %s", idx, status, got)
 	}
 	p.status = status
@@ -264,7 +293,7 @@ func (w *world) shape(r *rng, p *orderPlan, status model.OrderStatus) {
 	case model.StatusPartiallyShipped:
 		allAt(p, stageAllocated+r.IntN(3)) // the rest is allocated, picked or packed
 		w.splitLast(r, p, stageShipped, stageAllocated+r.IntN(3))
-	case model.StatusShipped:
+	case model.StatusShipped, model.StatusDelivered:
 		allAt(p, stageShipped)
 	case model.StatusPartiallyReturned:
 		allAt(p, stageShipped)

@@ -148,7 +148,7 @@ func (g *renderer) refund(o *orderCtx, b *batch, rc *rmaCtx, lines []lineCtx) er
 
 // authorizedReturn opens an RMA on a few delivered orders: authorised, parcel not back yet.
 func (g *renderer) authorizedReturn(r *rng, o *orderCtx, b *batch) {
-	if o.p.status != model.StatusShipped || !o.t.delivered || !r.chance(25) {
+	if o.p.status != model.StatusDelivered || !r.chance(25) {
 		return
 	}
 	latest := g.w.now.Add(-time.Hour)

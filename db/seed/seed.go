@@ -12,7 +12,7 @@ import (
 
 // Options size the data set. Zero values take the defaults.
 type Options struct {
-	// Defaults 2000, 600 and 3. Every status of Statuses needs an order, so at least 12; at
+	// Defaults 2000, 600 and 3. Every status of Statuses needs an order, so at least 13; at
 	// most 10 million orders (the channels' fixed-width id formats) and 8 warehouses (the list
 	// the seed knows).
 	Orders, SKUs, Warehouses int

@@ -146,7 +146,8 @@ func audit(t *testing.T, d *db.DB) {
 	}
 }
 
-// checkDerivedStatuses reads every order's lines back and derives its status with model.
+// checkDerivedStatuses reads every order's lines and shipments back and derives its status with
+// model.
 func checkDerivedStatuses(t *testing.T, d *db.DB) {
 	t.Helper()
 	type row struct {
@@ -155,6 +156,7 @@ func checkDerivedStatuses(t *testing.T, d *db.DB) {
 		OnHold    bool   `db:"on_hold"`
 		Cancelled bool   `db:"cancelled"`
 		PickUp    bool   `db:"pick_up"`
+		Delivered bool   `db:"delivered"`
 		Ordered   int64  `db:"qty_ordered"`
 		Cancel    int64  `db:"qty_cancelled"`
 		Allocated int64  `db:"qty_allocated"`
@@ -167,6 +169,7 @@ func checkDerivedStatuses(t *testing.T, d *db.DB) {
 	var rows []row
 	err := d.Select(&rows, `SELECT o.id, o.status, o.on_hold, o.cancelled_at IS NOT NULL AS cancelled,
 		o.pickup_warehouse_id IS NOT NULL AS pick_up,
+		coalesce((SELECT bool_and(s.status = 'delivered') FROM shipments s WHERE s.order_id = o.id), false) AS delivered,
 		l.qty_ordered, l.qty_cancelled, l.qty_allocated, l.qty_picked, l.qty_packed, l.qty_shipped,
 		l.qty_returned, l.qty_refunded
 		FROM orders o JOIN order_lines l ON l.order_id = o.id ORDER BY o.id, l.line_no`)
@@ -181,9 +184,9 @@ func checkDerivedStatuses(t *testing.T, d *db.DB) {
 				Picked: r.Picked, Packed: r.Packed, Shipped: r.Shipped, Returned: r.Returned, Refunded: r.Refunded})
 		}
 		o := rows[i]
-		f := model.OrderFacts{OnHold: o.OnHold, Cancelled: o.Cancelled, PickUp: o.PickUp}
+		f := model.OrderFacts{OnHold: o.OnHold, Cancelled: o.Cancelled, PickUp: o.PickUp, Delivered: o.Delivered}
 		if got := model.DeriveStatus(f, lines); string(got) != o.Status {
-			t.Errorf("order %d: stored status %s, lines say %s", o.ID, o.Status, got)
+			t.Errorf("order %d: stored status %s, lines and shipments say %s", o.ID, o.Status, got)
 		}
 		i = j
 	}

@@ -1,6 +1,10 @@
 package seed
 
-import "time"
+import (
+	"time"
+
+	"oms/model"
+)
 
 // timeline is when each step of an order happened. Steps the order has not reached are zero.
 type timeline struct {
@@ -71,16 +75,26 @@ func stamp(start time.Time, offsets []time.Duration, steps int, held, cancelled 
 	return t
 }
 
-// deliveryFor decides whether a shipped parcel has arrived by now.
+// deliveryFor decides whether a shipped parcel has arrived by now. forcedStatus's shipped order
+// stays on its way and the delivered slot's order has arrived (halfway to now if the transit
+// time has not passed yet), so both statuses appear in any run.
 func (g *renderer) deliveryFor(r *rng, o *orderCtx, t *timeline, transit time.Duration) {
 	if !t.deliver.IsZero() {
 		t.delivered = true
 		return
 	}
-	if t.ship.IsZero() || o.svc == nil {
+	if t.ship.IsZero() || o.svc == nil || (o.p.forced && o.p.status == model.StatusShipped) {
 		return
 	}
-	if at := t.ship.Add(transit); at.Before(g.w.now) && r.chance(980) {
+	at := t.ship.Add(transit)
+	arrived := at.Before(g.w.now) && r.chance(980)
+	if !arrived && o.p.status == model.StatusDelivered {
+		if !at.Before(g.w.now) {
+			at = t.ship.Add(g.w.now.Sub(t.ship) / 2)
+		}
+		arrived = true
+	}
+	if arrived {
 		t.deliver, t.delivered = at.Truncate(time.Second), true
 	}
 }

@@ -151,7 +151,7 @@ func (w *writer) promise(h *orders.Header) []string {
 // at the store for their customer (the promise was to have them ready).
 func done(s model.OrderStatus) bool {
 	switch s {
-	case model.StatusReadyForPickup, model.StatusShipped, model.StatusCollected, model.StatusReturned, model.StatusPartiallyReturned, model.StatusCancelled:
+	case model.StatusReadyForPickup, model.StatusShipped, model.StatusDelivered, model.StatusCollected, model.StatusReturned, model.StatusPartiallyReturned, model.StatusCancelled:
 		return true
 	}
 	return false

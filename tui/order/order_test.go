@@ -47,7 +47,8 @@ func pick(t testing.TB, d *db.DB, where string) (int64, string) {
 
 const (
 	whPicking = `o.status = 'picking'`
-	whShipped = `o.status = 'shipped' AND o.discount_minor > 0 AND EXISTS (SELECT 1 FROM events e WHERE e.order_id = o.id)`
+	// A shipped order, most of which are delivered by now: the first reads delivered.
+	whShipped = `o.status IN ('shipped', 'delivered') AND o.discount_minor > 0 AND EXISTS (SELECT 1 FROM events e WHERE e.order_id = o.id)`
 	whHeld    = `o.status = 'on_hold' AND EXISTS (SELECT 1 FROM events e WHERE e.order_id = o.id)`
 )
 

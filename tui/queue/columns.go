@@ -33,7 +33,7 @@ func statusOf(r *orders.QueueRow) model.OrderStatus { return r.Status }
 // at the store for their customer (the promise was to have them ready).
 func done(s model.OrderStatus) bool {
 	switch s {
-	case model.StatusReadyForPickup, model.StatusShipped, model.StatusCollected, model.StatusPartiallyReturned, model.StatusReturned, model.StatusCancelled:
+	case model.StatusReadyForPickup, model.StatusShipped, model.StatusDelivered, model.StatusCollected, model.StatusPartiallyReturned, model.StatusReturned, model.StatusCancelled:
 		return true
 	}
 	return false

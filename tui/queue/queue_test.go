@@ -137,13 +137,13 @@ func TestGoldenFrames(t *testing.T) {
 func TestOpensOnOpenOrdersOldestFirst(t *testing.T) {
 	d := seeded(t)
 	s, _, _ := newQueue(t, orders.New(d), 80, 21)
-	want := sqlNumbers(t, d, `SELECT number FROM orders WHERE status NOT IN ('shipped', 'partially_returned', 'returned', 'cancelled')
+	want := sqlNumbers(t, d, `SELECT number FROM orders WHERE status NOT IN ('shipped', 'delivered', 'partially_returned', 'returned', 'cancelled')
 		ORDER BY ordered_at, id LIMIT 5`)
 	if got := orderNumbers(s)[:5]; strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("first rows %v, want the oldest open orders %v", got, want)
 	}
 	var open int64
-	if err := d.Get(&open, `SELECT count(*) FROM orders WHERE status NOT IN ('shipped', 'partially_returned', 'returned', 'cancelled')`); err != nil {
+	if err := d.Get(&open, `SELECT count(*) FROM orders WHERE status NOT IN ('shipped', 'delivered', 'partially_returned', 'returned', 'cancelled')`); err != nil {
 		t.Fatal(err)
 	}
 	if s.count(string(orders.StatusOpen)) != open {
@@ -256,7 +256,7 @@ func TestFiltersSortAndSearch(t *testing.T) {
 
 	drv.Press("queue", "clearFilter")
 	drv.Press("queue", "sortToggle")
-	want := sqlNumbers(t, d, `SELECT number FROM orders WHERE status NOT IN ('shipped', 'partially_returned', 'returned', 'cancelled')
+	want := sqlNumbers(t, d, `SELECT number FROM orders WHERE status NOT IN ('shipped', 'delivered', 'partially_returned', 'returned', 'cancelled')
 		ORDER BY promised_at, id LIMIT 3`)
 	if got := orderNumbers(s)[:3]; strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("sorted by promise: %v, want %v", got, want)
@@ -397,6 +397,31 @@ func TestCountsBarFitsEveryStatusAtAMillionOrders(t *testing.T) {
 	}
 }
 
+// Delivered shows in the counts bar once some order is (tracking events are imported), or when
+// it is the filter; a business without tracking sees the bar as before.
+func TestCountsBarShowsDeliveredOnceAnOrderIs(t *testing.T) {
+	bar := func(filter string, delivered int64) string {
+		s := New(tuitest.NewContext(), nil)
+		s.SetSize(120, 21)
+		s.status, s.counts = filter, millionCounts()
+		if delivered > 0 {
+			s.counts.ByStatus[model.StatusDelivered] = delivered
+		}
+		var b strings.Builder
+		s.writeCounts(&b)
+		return b.String()
+	}
+	if b := bar("", 0); strings.Contains(b, "DELIV") {
+		t.Errorf("no order is delivered, but the bar shows delivered:\n%s", b)
+	}
+	if b := bar("", 1234); !strings.Contains(b, "DELIV 1,234  PRET") || strings.Index(b, "DELIV") < strings.Index(b, "SHIP 788k") {
+		t.Errorf("1,234 delivered orders are not shown after shipped:\n%s", b)
+	}
+	if b := bar("delivered", 0); !strings.Contains(b, "[DELIV 0]") {
+		t.Errorf("the delivered filter is not shown:\n%s", b)
+	}
+}
+
 // TestCappedCountsSayAtLeast: a search's counts stop at a cap; the figures are then lower
 // bounds and say so with a +.
 func TestCappedCountsSayAtLeast(t *testing.T) {
@@ -443,7 +468,7 @@ func TestAfterATimeOutChangesAndRefreshShowTheQueueAgain(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	oldest := sqlNumbers(t, d, `SELECT number FROM orders WHERE status NOT IN ('shipped', 'partially_returned', 'returned', 'cancelled')
+	oldest := sqlNumbers(t, d, `SELECT number FROM orders WHERE status NOT IN ('shipped', 'delivered', 'partially_returned', 'returned', 'cancelled')
 		ORDER BY ordered_at, id LIMIT 2`)
 	hold(oldest[0]) // changed after the time-out
 	drv.Send(ui.ChangedMsg{})
@@ -481,7 +506,8 @@ func barLabels(bar string) map[string]bool {
 func TestCountsBarEndsWithAnEllipsisWhenStatusesAreLeftOut(t *testing.T) {
 	labels := []string{"Open", "All"}
 	for _, st := range model.AllStatuses {
-		if !st.PickUp() { // no order is collected at a store here: the bar leaves those out
+		// No order is collected at a store or delivered here: the bar leaves those out.
+		if !st.PickUp() && st != model.StatusDelivered {
 			labels = append(labels, st.Short())
 		}
 	}
@@ -568,7 +594,7 @@ func choose(t *testing.T, drv *tuitest.Driver, action, label string) {
 	t.Fatalf("the picker offers no %q:\n%s", label, drv.Frame())
 }
 
-const openSQL = `status NOT IN ('shipped', 'partially_returned', 'returned', 'cancelled')`
+const openSQL = `status NOT IN ('shipped', 'delivered', 'partially_returned', 'returned', 'cancelled')`
 
 // showsFirst fails unless the queue's window holds the first of want in order, and all of them
 // once it has reached the end.

@@ -114,9 +114,10 @@ func (s *Screen) writeRows(b *strings.Builder) {
 
 // writeCounts is the per-status summary: every status on wide screens (the filtered one in
 // brackets, so it shows without colour), just the filtered one on handhelds. A pick-up order's
-// statuses (ready for pickup, collected) show once some order has them or the filter is one of
-// them: most businesses collect nothing at a store, and at a million orders the other twelve
-// already fill two lines of 80 columns.
+// statuses (ready for pickup, collected) and delivered show once some order has them or the
+// filter is one of them: most businesses collect nothing at a store, a business that imports no
+// tracking events has no delivered order, and at a million orders the other twelve already fill
+// two lines of 80 columns.
 func (s *Screen) writeCounts(b *strings.Builder) {
 	st := s.ctx.Styles
 	if !s.wide() {
@@ -139,7 +140,7 @@ func (s *Screen) writeCounts(b *strings.Builder) {
 	add("Open", s.count(string(orders.StatusOpen)), string(orders.StatusOpen))
 	add("All", s.counts.Total(), "")
 	for _, status := range model.AllStatuses {
-		if status.PickUp() && s.counts.Of(status) == 0 && s.status != string(status) {
+		if (status.PickUp() || status == model.StatusDelivered) && s.counts.Of(status) == 0 && s.status != string(status) {
 			continue
 		}
 		add(status.Short(), s.counts.Of(status), string(status))
