@@ -7,12 +7,13 @@ import (
 	"time"
 
 	"oms/db"
+	"oms/db/floortest"
 	"oms/db/orders"
 	"oms/db/shipping"
 )
 
 // packAll opens the order, verifies every picked unit by SKU and closes one parcel in box M.
-func packAll(t *testing.T, f *floor, pk *shipping.Store, id int64, station string) shipping.Packing {
+func packAll(t *testing.T, f *floortest.Floor, pk *shipping.Store, id int64, station string) shipping.Packing {
 	t.Helper()
 	ctx := context.Background()
 	p, err := pk.Open(ctx, "", id, station)
@@ -21,7 +22,7 @@ func packAll(t *testing.T, f *floor, pk *shipping.Store, id int64, station strin
 	}
 	for _, l := range p.Lines {
 		for i := l.Packed; i < l.Picked; i++ {
-			if _, err := pk.Verify(ctx, "", p.Shipment, l.SKU, 1, f.day); err != nil {
+			if _, err := pk.Verify(ctx, "", p.Shipment, l.SKU, 1, f.Day); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -38,9 +39,9 @@ func packAll(t *testing.T, f *floor, pk *shipping.Store, id int64, station strin
 func TestTwoPackersScanTheSameTote(t *testing.T) {
 	f := newFloor(t)
 	ctx := context.Background()
-	id, number := f.picked(t, "T8", map[string]int64{"TEE-1": 2})
-	a, _ := f.packer(t)
-	b, _ := f.packer(t)
+	id, number := f.Picked(t, "T8", map[string]int64{"TEE-1": 2})
+	a, _ := f.Packer(t, "Piet Packer")
+	b, _ := f.Packer(t, "Piet Packer")
 
 	type opened struct {
 		p   shipping.Packing
@@ -72,15 +73,15 @@ func TestTwoPackersScanTheSameTote(t *testing.T) {
 	if won.p.Station == "P2" {
 		winner, loser = b, a
 	}
-	if _, err := winner.Verify(ctx, "", won.p.Shipment, "TEE-1", 1, f.day); err != nil {
+	if _, err := winner.Verify(ctx, "", won.p.Shipment, "TEE-1", 1, f.Day); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := loser.Verify(ctx, "", won.p.Shipment, "TEE-1", 1, f.day); err == nil || !strings.Contains(err.Error(), "is being packed by") {
+	if _, err := loser.Verify(ctx, "", won.p.Shipment, "TEE-1", 1, f.Day); err == nil || !strings.Contains(err.Error(), "is being packed by") {
 		t.Fatalf("a verify on someone else's packing: %v", err)
 	}
 
 	// The winner's handheld drops off: past the lease the other packer takes it over.
-	mustExec(t, f.owner, `UPDATE shipments SET lease_expires_at = now() - interval '1 second' WHERE id = $1`, won.p.Shipment)
+	mustExec(t, f.Owner, `UPDATE shipments SET lease_expires_at = now() - interval '1 second' WHERE id = $1`, won.p.Shipment)
 	p, err := loser.Open(ctx, "", id, "P3")
 	if err != nil {
 		t.Fatal(err)
@@ -88,10 +89,10 @@ func TestTwoPackersScanTheSameTote(t *testing.T) {
 	if p.Shipment != won.p.Shipment || p.Lines[0].Packed != 1 || p.Station != "P3" {
 		t.Fatalf("taken over: %+v; want the same shipment with 1 unit verified at P3", p)
 	}
-	if _, err := winner.Verify(ctx, "", p.Shipment, "TEE-1", 1, f.day); err == nil {
+	if _, err := winner.Verify(ctx, "", p.Shipment, "TEE-1", 1, f.Day); err == nil {
 		t.Fatal("the first packer still verified after the takeover")
 	}
-	checkClean(t, f.owner)
+	checkClean(t, f.Owner)
 }
 
 // The back office holds an order while it is packed: the packer's next scan is refused and
@@ -100,24 +101,24 @@ func TestTwoPackersScanTheSameTote(t *testing.T) {
 func TestPackVersusHoldAndCancel(t *testing.T) {
 	f := newFloor(t)
 	ctx := context.Background()
-	id, number := f.picked(t, "T9", map[string]int64{"TEE-1": 2})
-	pk, _ := f.packer(t)
+	id, number := f.Picked(t, "T9", map[string]int64{"TEE-1": 2})
+	pk, _ := f.Packer(t, "Piet Packer")
 	p, err := pk.Open(ctx, "", id, "P1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := pk.Verify(ctx, "", p.Shipment, "TEE-1", 1, f.day); err != nil {
+	if _, err := pk.Verify(ctx, "", p.Shipment, "TEE-1", 1, f.Day); err != nil {
 		t.Fatal(err)
 	}
-	bo := orders.New(f.clerk)
+	bo := orders.New(f.Clerk)
 	if err := bo.Hold(ctx, "hold-while-packing", id, "HOLD_FRAUD"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := pk.Verify(ctx, "", p.Shipment, "TEE-1", 1, f.day); err == nil || !strings.Contains(err.Error(), number+" was put on hold while you packed it") {
+	if _, err := pk.Verify(ctx, "", p.Shipment, "TEE-1", 1, f.Day); err == nil || !strings.Contains(err.Error(), number+" was put on hold while you packed it") {
 		t.Fatalf("a scan after the hold: %v", err)
 	}
 	var packed int
-	mustGet(t, f.owner, &packed, `SELECT qty_packed FROM order_lines WHERE order_id = $1`, id)
+	mustGet(t, f.Owner, &packed, `SELECT qty_packed FROM order_lines WHERE order_id = $1`, id)
 	if packed != 1 {
 		t.Fatalf("%d units packed after the refused scan, want 1", packed)
 	}
@@ -127,10 +128,10 @@ func TestPackVersusHoldAndCancel(t *testing.T) {
 	if err := bo.CancelOrder(ctx, "cancel-while-packing", id, "CANCEL_CUSTOMER"); err == nil {
 		t.Fatal("an order with picked units was cancelled under the packer")
 	}
-	if _, err := pk.Verify(ctx, "", p.Shipment, "TEE-1", 1, f.day); err != nil {
+	if _, err := pk.Verify(ctx, "", p.Shipment, "TEE-1", 1, f.Day); err != nil {
 		t.Fatalf("a scan after the release: %v", err)
 	}
-	checkClean(t, f.owner)
+	checkClean(t, f.Owner)
 }
 
 // A parcel shipped while the manifest closes is on no manifest, never half on one: it goes on
@@ -139,11 +140,11 @@ func TestPackVersusHoldAndCancel(t *testing.T) {
 func TestShipVersusManifestClose(t *testing.T) {
 	f := newFloor(t)
 	ctx := context.Background()
-	first, _ := f.picked(t, "T10", map[string]int64{"TEE-1": 1})
-	second, _ := f.picked(t, "T11", map[string]int64{"MUG-1": 1})
-	pk, pd := f.packer(t)
+	first, _ := f.Picked(t, "T10", map[string]int64{"TEE-1": 1})
+	second, _ := f.Picked(t, "T11", map[string]int64{"MUG-1": 1})
+	pk, pd := f.Packer(t, "Piet Packer")
 	p1 := packAll(t, f, pk, first, "P1")
-	out1, err := pk.Ship(ctx, "ship-first-parcel", shipping.ShipRequest{Shipment: p1.Shipment, Carrier: "test-post", Service: "parcel", Day: f.day})
+	out1, err := pk.Ship(ctx, "ship-first-parcel", shipping.ShipRequest{Shipment: p1.Shipment, Carrier: "test-post", Service: "parcel", Day: f.Day})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +152,7 @@ func TestShipVersusManifestClose(t *testing.T) {
 	if err := pk.Void(ctx, "void-first-label", out1.Tracking[0], "label torn"); err != nil {
 		t.Fatal(err)
 	}
-	re, err := pk.Relabel(ctx, "relabel-first-parcel", p1.Shipment, f.day)
+	re, err := pk.Relabel(ctx, "relabel-first-parcel", p1.Shipment, f.Day)
 	if err != nil || len(re.Tracking) != 1 || re.Tracking[0] == out1.Tracking[0] {
 		t.Fatalf("relabelled: %v, %v", re.Tracking, err)
 	}
@@ -164,12 +165,12 @@ func TestShipVersusManifestClose(t *testing.T) {
 	}
 	defer tx.Rollback()
 	var service int64
-	mustGet(t, f.owner, &service, `SELECT cs.id FROM carrier_services cs JOIN carriers c ON c.id = cs.carrier_id WHERE c.code = 'test-post' AND cs.code = 'parcel'`)
+	mustGet(t, f.Owner, &service, `SELECT cs.id FROM carrier_services cs JOIN carriers c ON c.id = cs.carrier_id WHERE c.code = 'test-post' AND cs.code = 'parcel'`)
 	if _, err := tx.Exec(`SELECT oms_ship($1, $2, 500, 'EUR', ARRAY['CP000000115NL'], ARRAY['087123450000000999'], 'zpl', ARRAY['label'::bytea], '10 minutes')`,
 		p2.Shipment, service); err != nil {
 		t.Fatal(err)
 	}
-	closer, _ := f.packer(t)
+	closer, _ := f.Packer(t, "Piet Packer")
 	done := make(chan error, 1)
 	var m shipping.Manifest
 	go func() {
@@ -202,11 +203,11 @@ func TestShipVersusManifestClose(t *testing.T) {
 	if err := pk.Void(ctx, "void-after-close", re.Tracking[0], "too late"); err == nil || !strings.Contains(err.Error(), "which is closed") {
 		t.Fatalf("voiding a manifested parcel: %v", err)
 	}
-	_, err = f.owner.Exec(`UPDATE packages SET manifest_id = $1 WHERE tracking_number = $2`, m2.ID, re.Tracking[0])
+	_, err = f.Owner.Exec(`UPDATE packages SET manifest_id = $1 WHERE tracking_number = $2`, m2.ID, re.Tracking[0])
 	if !db.IsConstraint(db.MapError(err), db.Invalid) {
 		t.Fatalf("moving a parcel from a closed manifest to another: %v", err)
 	}
-	checkClean(t, f.owner)
+	checkClean(t, f.Owner)
 }
 
 // Tracking events deliver parcels, and a shipment when all its parcels are; a file imported
@@ -214,10 +215,10 @@ func TestShipVersusManifestClose(t *testing.T) {
 func TestTrackingDeliversTheShipment(t *testing.T) {
 	f := newFloor(t)
 	ctx := context.Background()
-	id, _ := f.picked(t, "T12", map[string]int64{"TEE-1": 1})
-	pk, _ := f.packer(t)
+	id, _ := f.Picked(t, "T12", map[string]int64{"TEE-1": 1})
+	pk, _ := f.Packer(t, "Piet Packer")
 	p := packAll(t, f, pk, id, "P1")
-	out, err := pk.Ship(ctx, "ship-for-tracking", shipping.ShipRequest{Shipment: p.Shipment, Carrier: "test-post", Service: "parcel", Day: f.day})
+	out, err := pk.Ship(ctx, "ship-for-tracking", shipping.ShipRequest{Shipment: p.Shipment, Carrier: "test-post", Service: "parcel", Day: f.Day})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,23 +229,23 @@ func TestTrackingDeliversTheShipment(t *testing.T) {
 		{Tracking: out.Tracking[0], At: at.Add(5 * time.Hour), Status: "delivered", Place: "Rotterdam"},
 		{Tracking: "CP999999995NL", At: at, Status: "in_transit"},
 	}
-	res, err := shipping.New(f.clerk).RecordTracking(ctx, "tracking-file-1", evs)
+	res, err := shipping.New(f.Clerk).RecordTracking(ctx, "tracking-file-1", evs)
 	if err != nil || res.Recorded != 3 || len(res.Unknown) != 1 || res.Unknown[0] != "CP999999995NL" {
 		t.Fatalf("recorded %+v, %v", res, err)
 	}
-	res, err = shipping.New(f.clerk).RecordTracking(ctx, "tracking-file-2", evs)
+	res, err = shipping.New(f.Clerk).RecordTracking(ctx, "tracking-file-2", evs)
 	if err != nil || res.Recorded != 0 {
 		t.Fatalf("the same events again recorded %+v, %v", res, err)
 	}
 	var status string
 	var delivered time.Time
-	mustGet(t, f.owner, &status, `SELECT status FROM shipments WHERE id = $1`, p.Shipment)
-	mustGet(t, f.owner, &delivered, `SELECT delivered_at FROM shipments WHERE id = $1`, p.Shipment)
+	mustGet(t, f.Owner, &status, `SELECT status FROM shipments WHERE id = $1`, p.Shipment)
+	mustGet(t, f.Owner, &delivered, `SELECT delivered_at FROM shipments WHERE id = $1`, p.Shipment)
 	if status != "delivered" || !delivered.Equal(at.Add(5*time.Hour)) {
 		t.Fatalf("shipment %s delivered at %v", status, delivered)
 	}
 	var history []string
-	if err := f.owner.Select(&history, `SELECT message FROM events WHERE order_id = $1 AND kind LIKE 'tracking.%' ORDER BY id`, id); err != nil {
+	if err := f.Owner.Select(&history, `SELECT message FROM events WHERE order_id = $1 AND kind LIKE 'tracking.%' ORDER BY id`, id); err != nil {
 		t.Fatal(err)
 	}
 	if len(history) != 3 || history[2] != out.Tracking[0]+" delivered at Rotterdam, 01 Dec 14:00 UTC" {

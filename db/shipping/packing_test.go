@@ -13,13 +13,13 @@ import (
 
 // A two-parcel order packed and shipped as a packer does it: the tote scanned, a wrong item and
 // a surplus unit refused, a weight far from the expected asked about, the boxes oms suggests,
-// prices worked out by hand from testCard, labels with valid numbers, the ledger and the
+// prices worked out by hand from floortest.Card, labels with valid numbers, the ledger and the
 // invoice.
 func TestPackAndShipAnOrderInTwoParcels(t *testing.T) {
 	f := newFloor(t)
 	ctx := context.Background()
-	id, number := f.picked(t, "T7", map[string]int64{"TEE-1": 2, "MUG-1": 1})
-	pk, _ := f.packer(t)
+	id, number := f.Picked(t, "T7", map[string]int64{"TEE-1": 2, "MUG-1": 1})
+	pk, _ := f.Packer(t, "Piet Packer")
 
 	found, err := pk.Find(ctx, "t7")
 	if err != nil || len(found) != 1 || found[0].Number != number {
@@ -35,7 +35,7 @@ func TestPackAndShipAnOrderInTwoParcels(t *testing.T) {
 
 	verify := func(key, scan string, want string) {
 		t.Helper()
-		_, err := pk.Verify(ctx, key, p.Shipment, scan, 1, f.day)
+		_, err := pk.Verify(ctx, key, p.Shipment, scan, 1, f.Day)
 		if want == "" && err != nil {
 			t.Fatalf("scanning %s: %v", scan, err)
 		}
@@ -78,7 +78,7 @@ func TestPackAndShipAnOrderInTwoParcels(t *testing.T) {
 	// 500 g; S is 20×15×12 cm = 3,600 cm³ → 0.72 kg → 1,000 g: parcel 5.00 + 0.50 = 5.50,
 	// express 16.50. Shipped on Monday 30 November: parcel (2 days) Wednesday, express Tuesday;
 	// the order was promised for the 30th, so neither meets it and the faster is the default.
-	offers, err := pk.Offers(ctx, p.Shipment, f.day)
+	offers, err := pk.Offers(ctx, p.Shipment, f.Day)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestPackAndShipAnOrderInTwoParcels(t *testing.T) {
 		t.Fatalf("offers %+v", offers)
 	}
 
-	req := shipping.ShipRequest{Shipment: p.Shipment, Carrier: "test-post", Service: "parcel", Day: f.day}
+	req := shipping.ShipRequest{Shipment: p.Shipment, Carrier: "test-post", Service: "parcel", Day: f.Day}
 	out, err := pk.Ship(ctx, "pack-ship-1", req)
 	if err != nil {
 		t.Fatal(err)
@@ -113,14 +113,14 @@ func TestPackAndShipAnOrderInTwoParcels(t *testing.T) {
 	}
 	var shipped, moved int
 	var status string
-	mustGet(t, f.owner, &shipped, `SELECT sum(qty_shipped) FROM order_lines WHERE order_id = $1`, id)
-	mustGet(t, f.owner, &moved, `SELECT sum(m.qty) FROM stock_movements m JOIN order_lines l ON l.id = m.order_line_id
+	mustGet(t, f.Owner, &shipped, `SELECT sum(qty_shipped) FROM order_lines WHERE order_id = $1`, id)
+	mustGet(t, f.Owner, &moved, `SELECT sum(m.qty) FROM stock_movements m JOIN order_lines l ON l.id = m.order_line_id
 		WHERE l.order_id = $1 AND m.kind = 'ship'`, id)
-	mustGet(t, f.owner, &status, `SELECT status FROM orders WHERE id = $1`, id)
+	mustGet(t, f.Owner, &status, `SELECT status FROM orders WHERE id = $1`, id)
 	if shipped != 3 || moved != 3 || status != "shipped" {
 		t.Errorf("after the ship: %d units shipped, %d moved, order %s; want 3, 3, shipped", shipped, moved, status)
 	}
-	checkClean(t, f.owner)
+	checkClean(t, f.Owner)
 }
 
 // A parcel to Switzerland leaves the EU: a product without an HS code is caught at the packing
@@ -129,23 +129,23 @@ func TestPackAndShipAnOrderInTwoParcels(t *testing.T) {
 func TestACrossBorderParcelNeedsItsCustomsData(t *testing.T) {
 	f := newFloor(t)
 	ctx := context.Background()
-	mustExec(t, f.owner, `UPDATE products SET hs_code = NULL WHERE sku = 'MUG-1'`)
-	id, number := f.pickedTo(t, "T20", map[string]int64{"TEE-1": 1, "MUG-1": 2}, model.Address{Name: "Lea Meier",
+	mustExec(t, f.Owner, `UPDATE products SET hs_code = NULL WHERE sku = 'MUG-1'`)
+	id, number := f.PickedTo(t, "T20", map[string]int64{"TEE-1": 1, "MUG-1": 2}, model.Address{Name: "Lea Meier",
 		Line1: "Bahnhofstrasse 1", City: "Zürich", PostalCode: "8001", Country: "CH", Phone: "+41 44 123 45 67"})
-	pk, _ := f.packer(t)
+	pk, _ := f.Packer(t, "Piet Packer")
 	p := packAll(t, f, pk, id, "P1")
 	if probs := p.CustomsProblems(); len(probs) != 1 || !strings.Contains(probs[0], "MUG-1") {
 		t.Fatalf("customs problems %q; want one naming MUG-1", probs)
 	}
-	req := shipping.ShipRequest{Shipment: p.Shipment, Carrier: "test-post", Service: "parcel", Day: f.day}
+	req := shipping.ShipRequest{Shipment: p.Shipment, Carrier: "test-post", Service: "parcel", Day: f.Day}
 	if _, err := pk.Ship(ctx, "ship-to-zurich", req); err == nil || !strings.Contains(err.Error(), number+" cannot leave for CH until its customs data is complete") {
 		t.Fatalf("shipping without an HS code: %v", err)
 	}
-	mustExec(t, f.owner, `UPDATE products SET hs_code = '691200' WHERE sku = 'MUG-1'`)
+	mustExec(t, f.Owner, `UPDATE products SET hs_code = '691200' WHERE sku = 'MUG-1'`)
 	if _, err := pk.Ship(ctx, "ship-to-zurich-2", req); err != nil {
 		t.Fatal(err)
 	}
-	papers, err := pk.Paperwork(ctx, p.Shipment, f.day)
+	papers, err := pk.Paperwork(ctx, p.Shipment, f.Day)
 	if err != nil {
 		t.Fatal(err)
 	}

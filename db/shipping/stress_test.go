@@ -12,6 +12,7 @@ import (
 	"oms/db"
 	"oms/db/alloc"
 	"oms/db/dbtest"
+	"oms/db/floortest"
 	"oms/db/orders"
 	"oms/db/picking"
 	"oms/db/shipping"
@@ -28,15 +29,15 @@ func TestPickPackShipStress(t *testing.T) {
 	const nOrders, pickers, packers = 600, 8, 6
 	f := newFloor(t)
 	ctx := context.Background()
-	receive(t, f.owner, "TEE-1", "A-01", 1000)
-	receive(t, f.owner, "MUG-1", "A-02", 300)
-	ids := f.importMany(t, nOrders)
+	floortest.Receive(t, f.Owner, "TEE-1", "A-01", 1000)
+	floortest.Receive(t, f.Owner, "MUG-1", "A-02", 300)
+	ids := importMany(t, f, nOrders)
 	for i := 0; i < len(ids); i += 100 {
-		if _, err := alloc.New(f.clerk).AllocateMany(ctx, ids[i:min(i+100, len(ids))], false); err != nil {
+		if _, err := alloc.New(f.Clerk).AllocateMany(ctx, ids[i:min(i+100, len(ids))], false); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := picking.New(f.clerk).Release(ctx, "", picking.ReleaseOptions{Warehouse: "RTM1", MaxOrders: 3}); err != nil {
+	if _, err := picking.New(f.Clerk).Release(ctx, "", picking.ReleaseOptions{Warehouse: "RTM1", MaxOrders: 3}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -46,7 +47,7 @@ func TestPickPackShipStress(t *testing.T) {
 	var pickWG, packWG sync.WaitGroup
 	errs := make(chan error, pickers+packers+1)
 	for i := range pickers {
-		_, u := dbtest.NewLogin(t, f.owner, dbtest.Staff{Jobs: []string{"picker"}})
+		_, u := dbtest.NewLogin(t, f.Owner, dbtest.Staff{Jobs: []string{"picker"}})
 		pk := picking.New(dbtest.Open(t, u))
 		pickWG.Add(1)
 		go func() {
@@ -55,14 +56,14 @@ func TestPickPackShipStress(t *testing.T) {
 		}()
 	}
 	for range packers {
-		st, _ := f.packer(t)
+		st, _ := f.Packer(t, "Piet Packer")
 		packWG.Add(1)
 		go func() {
 			defer packWG.Done()
 			errs <- packTotes(ctx, f, st, totes, shippedNow, &shipped, &refused)
 		}()
 	}
-	closer, _ := f.packer(t)
+	closer, _ := f.Packer(t, "Piet Packer")
 	var closeWG sync.WaitGroup
 	closeWG.Add(1)
 	go func() {
@@ -94,15 +95,15 @@ func TestPickPackShipStress(t *testing.T) {
 		picks.Load(), shorts.Load(), shipped.Load(), refused.Load(), manifests.Load())
 
 	var open, unmanifested, twice, notShipped int
-	mustGet(t, f.owner, &open, `SELECT count(*) FROM shipments WHERE status = 'open'`)
-	mustGet(t, f.owner, &unmanifested, `SELECT count(*) FROM packages WHERE manifest_id IS NULL`)
-	mustGet(t, f.owner, &notShipped, `SELECT count(*) FROM order_lines WHERE qty_picked > qty_shipped`)
-	mustGet(t, f.owner, &twice, `SELECT count(*) FROM (SELECT tracking_number FROM packages GROUP BY 1 HAVING count(*) > 1) x`)
+	mustGet(t, f.Owner, &open, `SELECT count(*) FROM shipments WHERE status = 'open'`)
+	mustGet(t, f.Owner, &unmanifested, `SELECT count(*) FROM packages WHERE manifest_id IS NULL`)
+	mustGet(t, f.Owner, &notShipped, `SELECT count(*) FROM order_lines WHERE qty_picked > qty_shipped`)
+	mustGet(t, f.Owner, &twice, `SELECT count(*) FROM (SELECT tracking_number FROM packages GROUP BY 1 HAVING count(*) > 1) x`)
 	if open != 0 || unmanifested != 0 || notShipped != 0 || twice != 0 || shipped.Load() == 0 {
 		t.Errorf("after the day: %d packings open, %d parcels on no manifest, %d lines with picked units left behind, "+
 			"%d tracking numbers on two parcels, %d shipped", open, unmanifested, notShipped, twice, shipped.Load())
 	}
-	checkClean(t, f.owner)
+	checkClean(t, f.Owner)
 }
 
 // pickAll claims batches until none is left, picks every task (shorting one in 25) and hands
@@ -142,7 +143,7 @@ func pickAll(ctx context.Context, pk *picking.Store, picker int, totes chan<- st
 
 // packTotes packs and ships every order of each tote it gets; an order another packer holds or
 // has shipped is left to them.
-func packTotes(ctx context.Context, f *floor, st *shipping.Store, totes <-chan string, shippedNow chan<- struct{},
+func packTotes(ctx context.Context, f *floortest.Floor, st *shipping.Store, totes <-chan string, shippedNow chan<- struct{},
 	shipped, refused *atomic.Int64) error {
 	for tote := range totes {
 		found, err := st.Find(ctx, tote)
@@ -169,14 +170,14 @@ func packTotes(ctx context.Context, f *floor, st *shipping.Store, totes <-chan s
 	return nil
 }
 
-func packOne(ctx context.Context, f *floor, st *shipping.Store, order int64) error {
+func packOne(ctx context.Context, f *floortest.Floor, st *shipping.Store, order int64) error {
 	p, err := st.Open(ctx, "", order, "P1")
 	if err != nil {
 		return err
 	}
 	for _, l := range p.Lines {
 		for i := l.Packed; i < l.Picked; i++ {
-			if _, err := st.Verify(ctx, "", p.Shipment, l.SKU, 1, f.day); err != nil {
+			if _, err := st.Verify(ctx, "", p.Shipment, l.SKU, 1, f.Day); err != nil {
 				return err
 			}
 			if i == 0 && p.Shipment%2 == 0 { // every other order goes in two parcels
@@ -194,15 +195,15 @@ func packOne(ctx context.Context, f *floor, st *shipping.Store, order int64) err
 			return err
 		}
 	}
-	_, err = st.Ship(ctx, "", shipping.ShipRequest{Shipment: p.Shipment, Carrier: "test-post", Service: "parcel", Day: f.day})
+	_, err = st.Ship(ctx, "", shipping.ShipRequest{Shipment: p.Shipment, Carrier: "test-post", Service: "parcel", Day: f.Day})
 	return err
 }
 
 // importMany imports n orders of one or two lines in one batch and returns their ids.
-func (f *floor) importMany(t *testing.T, n int) []int64 {
+func importMany(t *testing.T, f *floortest.Floor, n int) []int64 {
 	t.Helper()
 	ctx := context.Background()
-	st := orders.New(f.clerk)
+	st := orders.New(f.Clerk)
 	ch, err := st.ChannelByCode(ctx, "web-eu")
 	if err != nil {
 		t.Fatal(err)
@@ -214,7 +215,7 @@ func (f *floor) importMany(t *testing.T, n int) []int64 {
 	var in []orders.Incoming
 	for i := range n {
 		ext := fmt.Sprintf("X%05d", i)
-		o := model.IncomingOrder{ExternalID: ext, DisplayID: "#" + ext, Currency: "EUR", OrderedAt: f.day,
+		o := model.IncomingOrder{ExternalID: ext, DisplayID: "#" + ext, Currency: "EUR", OrderedAt: f.Day,
 			Customer: model.IncomingCustomer{Name: "Bram"},
 			ShipTo:   model.Address{Name: "Bram", Line1: "Kade 1", City: "Delft", PostalCode: "2611 AA", Country: "NL"},
 			Lines:    []model.IncomingLine{{ExternalLineID: "1", SKU: "TEE-1", Qty: int64(1 + i%2), AmountMinor: 1000}}}
@@ -231,7 +232,7 @@ func (f *floor) importMany(t *testing.T, n int) []int64 {
 		t.Fatal(err)
 	}
 	var ids []int64
-	if err := f.clerk.Select(&ids, `SELECT id FROM orders WHERE external_id LIKE 'X%' ORDER BY id`); err != nil {
+	if err := f.Clerk.Select(&ids, `SELECT id FROM orders WHERE external_id LIKE 'X%' ORDER BY id`); err != nil {
 		t.Fatal(err)
 	}
 	return ids

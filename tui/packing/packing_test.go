@@ -29,7 +29,7 @@ func TestAPackerPacksATwoParcelOrder(t *testing.T) {
 	}{{"20x16", 20, 16}, {"40x16", 40, 16}, {"80x24", 80, 24}} {
 		t.Run(size.name, func(t *testing.T) {
 			f := newFloor(t)
-			id, number := f.picked(t, "T7", map[string]int64{"TEE-1": 2, "MUG-1": 1})
+			id, number := f.Picked(t, "T7", map[string]int64{"TEE-1": 2, "MUG-1": 1})
 			st := f.station(t, "Piet Packer", size.w, size.h)
 			s := st.s
 			step := func(name string, want ...string) {
@@ -37,7 +37,7 @@ func TestAPackerPacksATwoParcelOrder(t *testing.T) {
 				tuitest.Golden(t, "packing-"+name+"-"+size.name, st.frame(name, want...))
 			}
 			packed := func() (n int) {
-				mustGet(t, f.owner, &n, `SELECT sum(qty_packed) FROM order_lines WHERE order_id = $1`, id)
+				mustGet(t, f.Owner, &n, `SELECT sum(qty_packed) FROM order_lines WHERE order_id = $1`, id)
 				return n
 			}
 
@@ -105,19 +105,19 @@ func TestAPackerPacksATwoParcelOrder(t *testing.T) {
 
 			var status string
 			var shipped, moved int
-			mustGet(t, f.owner, &status, `SELECT status FROM orders WHERE id = $1`, id)
-			mustGet(t, f.owner, &shipped, `SELECT sum(qty_shipped) FROM order_lines WHERE order_id = $1`, id)
-			mustGet(t, f.owner, &moved, `SELECT sum(m.qty) FROM stock_movements m JOIN order_lines l ON l.id = m.order_line_id
+			mustGet(t, f.Owner, &status, `SELECT status FROM orders WHERE id = $1`, id)
+			mustGet(t, f.Owner, &shipped, `SELECT sum(qty_shipped) FROM order_lines WHERE order_id = $1`, id)
+			mustGet(t, f.Owner, &moved, `SELECT sum(m.qty) FROM stock_movements m JOIN order_lines l ON l.id = m.order_line_id
 				WHERE l.order_id = $1 AND m.kind = 'ship'`, id)
 			if status != "shipped" || shipped != 3 || moved != 3 {
 				t.Errorf("after the ship: order %s, %d units shipped, %d moved; want shipped, 3, 3", status, shipped, moved)
 			}
 			var service string
-			mustGet(t, f.owner, &service, `SELECT cs.code FROM shipments s JOIN carrier_services cs ON cs.id = s.service_id WHERE s.order_id = $1`, id)
+			mustGet(t, f.Owner, &service, `SELECT cs.code FROM shipments s JOIN carrier_services cs ON cs.id = s.service_id WHERE s.order_id = $1`, id)
 			if service != "express" {
 				t.Errorf("shipped with %s, want express as chosen", service)
 			}
-			rep, err := f.owner.Check(context.Background(), 5)
+			rep, err := f.Owner.Check(context.Background(), 5)
 			if err != nil || !rep.OK() {
 				t.Errorf("oms check after the ship: %+v %v", rep.Violations, err)
 			}
@@ -134,7 +134,7 @@ func TestAPackerPacksATwoParcelOrder(t *testing.T) {
 // which station, and their screen keeps the scan.
 func TestTwoPackersOnOneOrder(t *testing.T) {
 	f := newFloor(t)
-	_, number := f.picked(t, "T8", map[string]int64{"TEE-1": 2})
+	_, number := f.Picked(t, "T8", map[string]int64{"TEE-1": 2})
 	first := f.station(t, "Piet Packer", 40, 16)
 	second := f.station(t, "Sara Packer", 40, 16)
 	first.scan("P1")
@@ -156,8 +156,8 @@ func TestTwoPackersOnOneOrder(t *testing.T) {
 // missing: the problems are shown, and once the catalogue has them ctrl+s lists the offers.
 func TestCustomsProblemsComeBeforeTheOffers(t *testing.T) {
 	f := newFloor(t)
-	mustExec(t, f.owner, `UPDATE products SET hs_code = NULL WHERE sku = 'MUG-1'`)
-	_, number := f.pickedTo(t, "T20", map[string]int64{"MUG-1": 1}, zurich)
+	mustExec(t, f.Owner, `UPDATE products SET hs_code = NULL WHERE sku = 'MUG-1'`)
+	_, number := f.PickedTo(t, "T20", map[string]int64{"MUG-1": 1}, zurich)
 	st := f.station(t, "Piet Packer", 40, 16)
 	st.scan("")
 	st.scan("T20")
@@ -179,7 +179,7 @@ func TestCustomsProblemsComeBeforeTheOffers(t *testing.T) {
 	if st.s.step != stepVerify {
 		t.Fatalf("the offers were shown with customs data missing")
 	}
-	mustExec(t, f.owner, `UPDATE products SET hs_code = '691200' WHERE sku = 'MUG-1'`)
+	mustExec(t, f.Owner, `UPDATE products SET hs_code = '691200' WHERE sku = 'MUG-1'`)
 	st.drv.Press(keymaps.ScopePacking, "ship")
 	st.frame("offers", "Parcel", "33.00 EUR")
 	if st.s.step != stepRates {
@@ -196,10 +196,10 @@ var zurich = model.Address{Name: "Lea Meier", Line1: "Bahnhofstrasse 1", City: "
 // the second is chosen by arrow.
 func TestLabelsPrintAndAFailedPrintIsRetried(t *testing.T) {
 	f := newFloor(t)
-	f.picked(t, "T30", map[string]int64{"TEE-1": 1})
-	_, second := f.picked(t, "T30", map[string]int64{"MUG-1": 1})
+	f.Picked(t, "T30", map[string]int64{"TEE-1": 1})
+	_, second := f.Picked(t, "T30", map[string]int64{"MUG-1": 1})
 	labels, paper := filepath.Join(t.TempDir(), "labels"), t.TempDir()
-	if err := shipping.New(f.owner).SetStation(context.Background(), shipping.Station{Warehouse: "RTM1", Code: "P9",
+	if err := shipping.New(f.Owner).SetStation(context.Background(), shipping.Station{Warehouse: "RTM1", Code: "P9",
 		LabelFormat: "zpl", LabelPrinter: "file:" + labels, PaperPrinter: "file:" + paper}); err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +247,7 @@ func TestLabelsPrintAndAFailedPrintIsRetried(t *testing.T) {
 		t.Fatalf("the new label: %v", err)
 	}
 	var voided int
-	mustGet(t, f.owner, &voided, `SELECT count(*) FROM label_voids WHERE tracking_number = $1`, tracking)
+	mustGet(t, f.Owner, &voided, `SELECT count(*) FROM label_voids WHERE tracking_number = $1`, tracking)
 	if voided != 1 {
 		t.Errorf("the old number is voided %d times, want 1", voided)
 	}
@@ -311,7 +311,7 @@ func TestManyLinesLeaveThePromptOnAHandheld(t *testing.T) {
 // waits in the field for enter, typing replaces it, and enter on an empty field reads again.
 func TestTheStationScaleFillsInTheWeight(t *testing.T) {
 	f := newFloor(t)
-	_, number := f.picked(t, "T40", map[string]int64{"MUG-1": 1})
+	_, number := f.Picked(t, "T40", map[string]int64{"MUG-1": 1})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -329,7 +329,7 @@ func TestTheStationScaleFillsInTheWeight(t *testing.T) {
 			c.Close()
 		}
 	}()
-	if err := shipping.New(f.owner).SetStation(context.Background(), shipping.Station{Warehouse: "RTM1", Code: "P8",
+	if err := shipping.New(f.Owner).SetStation(context.Background(), shipping.Station{Warehouse: "RTM1", Code: "P8",
 		LabelFormat: "zpl", Scale: "tcp:" + ln.Addr().String()}); err != nil {
 		t.Fatal(err)
 	}
