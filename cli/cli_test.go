@@ -86,7 +86,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 	code, _, stderr = oms(t, "seed", "--orders", "-5", "--db", "postgres://x@127.0.0.1:1/x")
-	if code != 2 || !strings.Contains(stderr, "--orders must be from 12 to 10,000,000, not -5") {
+	if code != 2 || !strings.Contains(stderr, "--orders must be from 13 to 10,000,000, not -5") {
 		t.Fatalf("negative orders: exit %d, stderr %q", code, stderr)
 	}
 }

@@ -430,7 +430,7 @@ func TestDemoCleansUpOnEverySignalAndHangUp(t *testing.T) {
 	for _, e := range endings {
 		t.Run(e.name, func(t *testing.T) {
 			t.Parallel()
-			p := startOMS(t, e.attach, "demo", "--orders", "12", "--skus", "50")
+			p := startOMS(t, e.attach, "demo", "--orders", "13", "--skus", "50")
 			urlFile, dataDir := demoFiles(t, p)
 			sshDir := demoSSHDir(t, p)
 			want := joinNotice(urlFile)
@@ -462,7 +462,7 @@ func TestDemoCleansUpOnEverySignalAndHangUp(t *testing.T) {
 	}
 	t.Run("no-tui/SIGTERM", func(t *testing.T) {
 		t.Parallel()
-		p := startOMS(t, noTerminal, "demo", "--no-tui", "--orders", "12", "--skus", "50")
+		p := startOMS(t, noTerminal, "demo", "--no-tui", "--orders", "13", "--skus", "50")
 		urlFile, dataDir := demoFiles(t, p)
 		_ = p.cmd.Process.Signal(syscall.SIGTERM)
 		if code := p.waitExit(t, "SIGTERM"); code != 0 {

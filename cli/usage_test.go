@@ -29,16 +29,16 @@ func TestOutOfRangeFlagsAreUsageMistakes(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"seed", "--orders", "0"}, "oms: --orders must be from 12 to 10,000,000, not 0"},
-		{[]string{"seed", "--orders", "11"}, "oms: --orders must be from 12 to 10,000,000, not 11"},
-		{[]string{"seed", "--orders", "-5"}, "oms: --orders must be from 12 to 10,000,000, not -5"},
-		{[]string{"seed", "--orders", "10000001"}, "oms: --orders must be from 12 to 10,000,000, not 10,000,001"},
+		{[]string{"seed", "--orders", "0"}, "oms: --orders must be from 13 to 10,000,000, not 0"},
+		{[]string{"seed", "--orders", "11"}, "oms: --orders must be from 13 to 10,000,000, not 11"},
+		{[]string{"seed", "--orders", "-5"}, "oms: --orders must be from 13 to 10,000,000, not -5"},
+		{[]string{"seed", "--orders", "10000001"}, "oms: --orders must be from 13 to 10,000,000, not 10,000,001"},
 		{[]string{"seed", "--skus", "0"}, "oms: --skus must be at least 50, not 0"},
 		{[]string{"seed", "--skus", "49"}, "oms: --skus must be at least 50, not 49"},
 		{[]string{"seed", "--warehouses", "0"}, "oms: --warehouses must be from 3 to 8, not 0"},
 		{[]string{"seed", "--warehouses", "9"}, "oms: --warehouses must be from 3 to 8, not 9"},
 		{[]string{"seed", "--seed", "0"}, "oms: --seed cannot be 0"},
-		{[]string{"demo", "--orders", "0"}, "oms: --orders must be from 12 to 10,000,000, not 0"},
+		{[]string{"demo", "--orders", "0"}, "oms: --orders must be from 13 to 10,000,000, not 0"},
 		{[]string{"demo", "--no-tui", "--warehouses", "2"}, "oms: --warehouses must be from 3 to 8, not 2"},
 		{[]string{"check", "--limit", "-1"}, "oms: --limit must be 0 (show all) or more, not -1"},
 	}
