@@ -264,7 +264,7 @@ func Live(ctx context.Context, dbURL string, opts LiveOptions) (LiveReport, erro
 					continue
 				}
 				rep.Pairs++
-				if d, ok := s.staleness(w.commit); ok {
+				if d, ok := s.staleness(w); ok {
 					stale = append(stale, d)
 				} else {
 					rep.Unseen++
@@ -378,7 +378,7 @@ func liveFixture(ctx context.Context, d *db.DB, n int) ([]int64, error) {
 
 // liveWrite is one scheduled write.
 type liveWrite struct {
-	due, commit time.Time
+	due, sent, commit time.Time // commit: when COMMIT returned; sent: when the write was sent
 	ok          bool // committed
 	inTime      bool // committed before its phase ended
 }
@@ -427,6 +427,7 @@ func (w *liveWriters) run(ctx context.Context, dur time.Duration, tick func(time
 				if ctx.Err() != nil || time.Now().After(end.Add(time.Second)) {
 					continue // too late to tell anything: the phase is over
 				}
+				sent := time.Now()
 				err := w.write(ctx)
 				if ctx.Err() != nil {
 					continue
@@ -434,7 +435,7 @@ func (w *liveWriters) run(ctx context.Context, dur time.Duration, tick func(time
 				w.errs.record("write", err)
 				if err == nil {
 					now := time.Now()
-					out[i].commit, out[i].ok, out[i].inTime = now, true, !now.After(end)
+					out[i].sent, out[i].commit, out[i].ok, out[i].inTime = sent, now, true, !now.After(end)
 				}
 			}
 		}()
@@ -473,6 +474,8 @@ type follower struct {
 	log    []refetch // in order: one refetch at a time
 	page   []pageRow
 	counts map[model.OrderStatus]int64
+	// final says the screen ended showing the database's page and counts (mismatched).
+	final bool
 }
 
 type refetch struct{ start, end time.Time }
@@ -494,16 +497,22 @@ func (s *follower) startedAfter(t time.Time) bool {
 	return len(s.log) > 0 && !s.log[len(s.log)-1].start.Before(t)
 }
 
-// staleness is how long after commit the screen showed it: the end of its first refetch that
-// started at or after commit.
-func (s *follower) staleness(commit time.Time) (time.Duration, bool) {
+// staleness is how long after its commit the screen showed a write: the end of its first
+// refetch that started at or after the commit returned. Without one (the write was the last
+// change, and the refetch that showed it began while COMMIT was on its way back, as a busy
+// machine's scheduler may have it) the screen's last refetch counts when it began after the
+// write was sent and the screen ended showing the database's page and counts.
+func (s *follower) staleness(w liveWrite) (time.Duration, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	i := sort.Search(len(s.log), func(i int) bool { return !s.log[i].start.Before(commit) })
-	if i == len(s.log) {
-		return 0, false
+	i := sort.Search(len(s.log), func(i int) bool { return !s.log[i].start.Before(w.commit) })
+	if i < len(s.log) {
+		return s.log[i].end.Sub(w.commit), true
 	}
-	return s.log[i].end.Sub(commit), true
+	if last := len(s.log) - 1; last >= 0 && s.final && !s.log[last].start.Before(w.sent) {
+		return max(s.log[last].end.Sub(w.commit), 0), true
+	}
+	return 0, false
 }
 
 // followers are the screens of one phase with their poller(s).
@@ -711,7 +720,8 @@ func (f *followers) mismatched(ctx context.Context, d *db.DB) (int, error) {
 	n := 0
 	for _, s := range f.screens {
 		s.mu.Lock()
-		if !slices.Equal(s.page, want) || !maps.Equal(s.counts, counts.ByStatus) {
+		s.final = slices.Equal(s.page, want) && maps.Equal(s.counts, counts.ByStatus)
+		if !s.final {
 			n++
 		}
 		s.mu.Unlock()
