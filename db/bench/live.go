@@ -379,8 +379,8 @@ func liveFixture(ctx context.Context, d *db.DB, n int) ([]int64, error) {
 // liveWrite is one scheduled write.
 type liveWrite struct {
 	due, sent, commit time.Time // commit: when COMMIT returned; sent: when the write was sent
-	ok          bool // committed
-	inTime      bool // committed before its phase ended
+	ok                bool      // committed
+	inTime            bool      // committed before its phase ended
 }
 
 // liveWriters change orders at a fixed rate: write i is due i / rate after the phase starts,
