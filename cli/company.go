@@ -92,6 +92,7 @@ func printProfile(w io.Writer, p company.Profile) {
 	fmt.Fprintf(w, "tax rounding:    %s\n", p.Rounding)
 	fmt.Fprintf(w, "OSS registered:  %s\n", yesNo(p.OSSRegistered))
 	fmt.Fprintf(w, "over threshold:  %s\n", yesNo(p.OverDistanceThreshold))
+	fmt.Fprintf(w, "GS1 prefix:      %s\n", or(p.GS1Prefix, "(none: parcels cannot get an SSCC)"))
 }
 
 // companyFlags are the settings `oms company set` takes, each a flag.
@@ -105,6 +106,7 @@ var companyFlags = []struct{ flag, usage string }{
 	{"region", "the region, state or province"},
 	{"phone", "the company's phone number, such as +31 10 123 4567"},
 	{"email", "the company's e-mail address"},
+	{"gs1-prefix", "the GS1 company prefix (7 to 11 digits) parcels' SSCCs are made with"},
 }
 
 func newCompanySetCmd(g *globals) *cobra.Command {
@@ -133,7 +135,7 @@ they show the company as it is now. An admin's work.`,
 			}
 			c.VATNumber, c.Line1, c.Line2 = given("vat-number"), given("address-line1"), given("address-line2")
 			c.PostalCode, c.City, c.Region = given("postal-code"), given("city"), given("region")
-			c.Phone, c.Email = given("phone"), given("email")
+			c.Phone, c.Email, c.GS1Prefix = given("phone"), given("email"), given("gs1-prefix")
 			if r := given("tax-rounding"); r != nil {
 				v := company.TaxRounding(strings.ToLower(strings.TrimSpace(*r)))
 				if v != company.RoundPerLine && v != company.RoundPerInvoice {
@@ -148,7 +150,7 @@ they show the company as it is now. An admin's work.`,
 				c.OverDistanceThreshold = &over
 			}
 			if c.Empty() {
-				return usageError{errors.New("say what to set: oms company set --vat-number, --tax-rounding, --oss, --over-threshold or an address flag (see oms company set --help)")}
+				return usageError{errors.New("say what to set: oms company set --vat-number, --tax-rounding, --oss, --over-threshold, --gs1-prefix or an address flag (see oms company set --help)")}
 			}
 			if c.VATNumber != nil && strings.TrimSpace(*c.VATNumber) != "" {
 				if _, err := model.ValidVATNumber(*c.VATNumber); err != nil {

@@ -31,12 +31,14 @@ VAT number:      (none)
 tax rounding:    line
 OSS registered:  no
 over threshold:  no
+GS1 prefix:      (none: parcels cannot get an SSCC)
 ` {
 		t.Fatalf("show before: %q", out)
 	}
 	omsOK(t, "company", "set", "--db", admin, "--vat-number", "nl123456789b01", "--tax-rounding", "invoice", "--oss=true")
 	out := omsOK(t, "company", "set", "--db", admin, "--address-line1", "Wijnhaven 3", "--postal-code", "3011 WG",
-		"--city", "Rotterdam", "--region", "Zuid-Holland", "--phone", "+31 10 123 4567", "--email", "invoices@jansen.example")
+		"--city", "Rotterdam", "--region", "Zuid-Holland", "--phone", "+31 10 123 4567", "--email", "invoices@jansen.example",
+		"--gs1-prefix", "8712345")
 	want := `name:            Jansen Trading B.V.
 country:         NL
 base currency:   EUR
@@ -47,6 +49,7 @@ VAT number:      NL123456789B01
 tax rounding:    invoice
 OSS registered:  yes
 over threshold:  no
+GS1 prefix:      8712345
 `
 	if out != want {
 		t.Fatalf("set prints the company as it is now: %q", out)
@@ -67,6 +70,7 @@ over threshold:  no
 		{[]string{"--vat-number", "BE0123456789"}, admin, 1, "oms: VAT number BE0123456789 is from BE, but the company is established in NL"},
 		{[]string{"--email", "jansen"}, admin, 1, "oms: the company's address was not changed: an e-mail address looks like invoices@example.com"},
 		{[]string{"--over-threshold=true"}, bo, 1, "oms: your database role may not do that: permission denied"},
+		{[]string{"--gs1-prefix", "12AB"}, admin, 1, `oms: GS1 company prefix "12AB": 7 to 11 digits, as GS1 assigned it`},
 	} {
 		code, stdout, stderr := oms(t, append([]string{"company", "set", "--db", tt.url}, tt.args...)...)
 		if code != tt.code || stdout != "" {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -151,10 +152,13 @@ type Profile struct {
 	Company
 	Address
 	TaxSettings
+	// GS1Prefix is the GS1 company prefix (7 to 11 digits) parcels' SSCCs are made with; ""
+	// until the company has one, when packing cannot label a parcel.
+	GS1Prefix string `db:"gs1_prefix"`
 }
 
 const profileColumns = `name, country, currency, line1, line2, postal_code, city, region, phone, email,
-	vat_number, tax_rounding, oss_registered, over_distance_threshold`
+	vat_number, tax_rounding, oss_registered, over_distance_threshold, gs1_prefix`
 
 // Profile returns the company with its address and tax settings; ok is false before oms init.
 func (s *Store) Profile(ctx context.Context) (p Profile, ok bool, err error) {
@@ -174,7 +178,11 @@ type Changes struct {
 	Line1, Line2          *string
 	PostalCode, City      *string
 	Region, Phone, Email  *string
+	GS1Prefix             *string
 }
+
+// gs1Prefix is a GS1 company prefix as migration 00037 keeps it.
+var gs1Prefix = regexp.MustCompile(`^[0-9]{7,11}$`)
 
 // Empty says whether c changes nothing at all.
 func (c Changes) Empty() bool { return c == Changes{} }
@@ -200,11 +208,14 @@ func (s *Store) Update(ctx context.Context, c Changes) (Profile, error) {
 	if c.Rounding != nil && *c.Rounding != RoundPerLine && *c.Rounding != RoundPerInvoice {
 		return Profile{}, fmt.Errorf("tax rounding %q: choose line or invoice", *c.Rounding)
 	}
-	for _, f := range []**string{&c.Line1, &c.Line2, &c.PostalCode, &c.City, &c.Region, &c.Phone, &c.Email} {
+	for _, f := range []**string{&c.Line1, &c.Line2, &c.PostalCode, &c.City, &c.Region, &c.Phone, &c.Email, &c.GS1Prefix} {
 		if *f != nil {
 			v := strings.TrimSpace(**f)
 			*f = &v
 		}
+	}
+	if c.GS1Prefix != nil && *c.GS1Prefix != "" && !gs1Prefix.MatchString(*c.GS1Prefix) {
+		return Profile{}, fmt.Errorf("GS1 company prefix %q: 7 to 11 digits, as GS1 assigned it", *c.GS1Prefix)
 	}
 	var p Profile
 	err := s.d.InTx(ctx, func(tx *sqlx.Tx) error {
@@ -231,6 +242,7 @@ func (s *Store) Update(ctx context.Context, c Changes) (Profile, error) {
 		set(&p.Region, c.Region)
 		set(&p.Phone, c.Phone)
 		set(&p.Email, c.Email)
+		set(&p.GS1Prefix, c.GS1Prefix)
 		if c.Rounding != nil {
 			p.Rounding = *c.Rounding
 		}
@@ -258,6 +270,7 @@ func (s *Store) Update(ctx context.Context, c Changes) (Profile, error) {
 		add(c.Line2 != nil, "line2", p.Line2)
 		add(c.PostalCode != nil, "postal_code", p.PostalCode)
 		add(c.City != nil, "city", p.City)
+		add(c.GS1Prefix != nil, "gs1_prefix", p.GS1Prefix)
 		add(c.Region != nil, "region", p.Region)
 		add(c.Phone != nil, "phone", p.Phone)
 		add(c.Email != nil, "email", p.Email)

@@ -353,12 +353,15 @@ BEGIN
             USING ERRCODE = 'check_violation';
     END IF;
     item_scan := btrim(coalesce(item_scan, ''));
+    -- The scan is matched against the order's own products only: a handful of rows, where the
+    -- whole catalogue would be read for SKUs compared without case and GTINs without zeros.
     SELECT pr.* INTO p FROM products pr
-     WHERE upper(pr.sku) = upper(item_scan)
-        OR (item_scan ~ '^[0-9]{8,14}$' AND ltrim(pr.gtin, '0') = ltrim(item_scan, '0'))
-        OR pr.id = (SELECT pb.product_id FROM product_barcodes pb WHERE pb.barcode = item_scan LIMIT 1)
+     WHERE pr.id IN (SELECT ol.product_id FROM order_lines ol WHERE ol.order_id = o.id)
+       AND (upper(pr.sku) = upper(item_scan)
+            OR (item_scan ~ '^[0-9]{8,14}$' AND ltrim(pr.gtin, '0') = ltrim(item_scan, '0'))
+            OR EXISTS (SELECT 1 FROM product_barcodes pb WHERE pb.barcode = item_scan AND pb.product_id = pr.id))
      ORDER BY pr.id LIMIT 1;
-    IF NOT FOUND OR NOT EXISTS (SELECT 1 FROM order_lines ol WHERE ol.order_id = o.id AND ol.product_id = p.id) THEN
+    IF NOT FOUND THEN
         RAISE EXCEPTION 'Wrong item: % is not in %', item_scan, o.number
             USING ERRCODE = 'check_violation', CONSTRAINT = 'pack_scans_item';
     END IF;

@@ -110,6 +110,10 @@ func TestPackVersusHoldAndCancel(t *testing.T) {
 	if _, err := pk.Verify(ctx, "", p.Shipment, "TEE-1", 1, f.Day); err != nil {
 		t.Fatal(err)
 	}
+	// A product of the catalogue that this order does not have, by its GTIN.
+	if _, err := pk.Verify(ctx, "", p.Shipment, "4006381333931", 1, f.Day); err == nil || !strings.Contains(err.Error(), "Wrong item: 4006381333931 is not in "+number) {
+		t.Fatalf("the mug scanned into a tees-only order: %v", err)
+	}
 	bo := orders.New(f.Clerk)
 	if err := bo.Hold(ctx, "hold-while-packing", id, "HOLD_FRAUD"); err != nil {
 		t.Fatal(err)

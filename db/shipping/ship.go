@@ -46,6 +46,7 @@ type ShipRequest struct {
 type Shipped struct {
 	Shipment    int64    `json:"shipment"`
 	Order       string   `json:"order"`
+	Parcels     []int64  `json:"parcels"` // the parcels labelled, in the order of Tracking
 	Carrier     string   `json:"carrier"`
 	Service     string   `json:"service"`
 	CostMinor   int64    `json:"cost_minor"`
@@ -144,7 +145,8 @@ func stationOf(ctx context.Context, tx *sqlx.Tx, p Packing) (station, error) {
 	return st, err
 }
 
-// labelAll makes each parcel's numbers and label.
+// labelAll makes the numbers and label of each parcel without a label (at the ship, all of
+// them; at a relabel, those whose label was voided), in parcel order; Parcels says which.
 func labelAll(ctx context.Context, tx *sqlx.Tx, p Packing, o Offer, day time.Time) (Shipped, error) {
 	out := Shipped{Shipment: p.Shipment, Order: p.Order, Carrier: o.Carrier, Service: o.Service,
 		CostMinor: o.TotalMinor, Currency: o.Currency}
@@ -171,6 +173,9 @@ func labelAll(ctx context.Context, tx *sqlx.Tx, p Packing, o Offer, day time.Tim
 		return out, err
 	}
 	for i, parcel := range p.Parcels {
+		if parcel.Tracking != "" {
+			continue
+		}
 		var serial, ssccSerial int64
 		if err := tx.GetContext(ctx, &serial, `SELECT nextval('label_tracking_serial')`); err != nil {
 			return out, err
@@ -193,6 +198,7 @@ func labelAll(ctx context.Context, tx *sqlx.Tx, p Packing, o Offer, day time.Tim
 		if err != nil {
 			return out, err
 		}
+		out.Parcels = append(out.Parcels, parcel.ID)
 		out.Tracking = append(out.Tracking, tracking)
 		out.SSCC = append(out.SSCC, sscc)
 		out.Labels = append(out.Labels, body)
@@ -228,20 +234,16 @@ func (s *Store) Relabel(ctx context.Context, key string, shipment int64, day tim
 			WHERE s.id = $1`, shipment).Scan(&o.Carrier, &o.Service, &o.ServiceName, &o.TotalMinor, &o.Currency); err != nil {
 			return Shipped{}, fmt.Errorf("shipment %d has not shipped: %w", shipment, err)
 		}
-		all, err := labelAll(ctx, tx, p, o, day)
+		out, err := labelAll(ctx, tx, p, o, day)
 		if err != nil {
 			return Shipped{}, err
 		}
-		out := Shipped{Shipment: shipment, Order: p.Order, Carrier: o.Carrier, Service: o.Service, LabelFormat: all.LabelFormat}
-		for i, parcel := range p.Parcels {
-			if parcel.Tracking != "" {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, `SELECT oms_relabel($1, $2, $3, $4, $5)`, parcel.ID, all.Tracking[i],
-				all.SSCC[i], all.LabelFormat, all.Labels[i]); err != nil {
+		out.CostMinor, out.Currency = 0, "" // a new label costs nothing more
+		for i, parcel := range out.Parcels {
+			if _, err := tx.ExecContext(ctx, `SELECT oms_relabel($1, $2, $3, $4, $5)`, parcel, out.Tracking[i],
+				out.SSCC[i], out.LabelFormat, out.Labels[i]); err != nil {
 				return Shipped{}, err
 			}
-			out.Tracking, out.SSCC, out.Labels = append(out.Tracking, all.Tracking[i]), append(out.SSCC, all.SSCC[i]), append(out.Labels, all.Labels[i])
 		}
 		if len(out.Tracking) == 0 {
 			return Shipped{}, fmt.Errorf("every parcel of %s has its label: void one first", p.Order)
