@@ -208,18 +208,18 @@ func TestTheDatabaseRefusesCrossTableTampering(t *testing.T) {
 		}, "your database role may not do that"},
 		{"a refund of 100 times the order total", []string{
 			`INSERT INTO refunds (order_id, amount_minor, currency, method) VALUES ($so1, 121000, 'EUR', 'original_payment')`,
-		}, "refunds on order SO-1 would come to 1210.00 EUR, more than its total of 24.20 EUR"},
+		}, "permission denied for table refunds"}, // refunds go through oms_rma_refund (00041)
 		{"a refund in another currency than the order's", []string{
 			`INSERT INTO refunds (order_id, amount_minor, currency, method) VALUES ($so1, 100, 'USD', 'original_payment')`,
-		}, "a refund is paid in its order's currency"},
+		}, "permission denied for table refunds"},
 		{"an RMA line for 99 units of a line never shipped", []string{
 			`INSERT INTO rmas (number, order_id, status) VALUES ('RMA-HACK', $so2, 'authorized')`,
 			`INSERT INTO rma_lines (rma_id, order_line_id, qty_requested) VALUES (currval('rmas_id_seq'), $so2line, 99)`,
-		}, "order SO-2 line 1 (MUG-01) shipped 0 units, and its RMAs would ask 99 back"},
+		}, "permission denied for table rmas"}, // RMAs open through oms_rma_open (00041)
 		{"an RMA line on another order's line", []string{
 			`INSERT INTO rmas (number, order_id, status) VALUES ('RMA-HACK', $so1, 'authorized')`,
 			`INSERT INTO rma_lines (rma_id, order_line_id, qty_requested) VALUES (currval('rmas_id_seq'), $so2line, 1)`,
-		}, "that order line belongs to another order than the RMA"},
+		}, "permission denied for table rmas"},
 		{"a package line taken from another order's line", []string{
 			`INSERT INTO package_lines (package_id, order_line_id, qty) VALUES ($pkg, $so2line, 1)`,
 		}, "that order line belongs to another order than the package"},

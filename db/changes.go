@@ -24,7 +24,7 @@ const (
 	// Stock is the ledger: every stock movement, so every change of on-hand stock. Reserved
 	// stock follows OrderLines.
 	Stock
-	// RMAs is returns: RMAs and their lines (requests, receipts, refunds).
+	// RMAs is returns: RMAs and their lines (requests, receipts, refunds) and unexpected items.
 	RMAs
 	// Counts is stock counts and their lines.
 	Counts
@@ -77,7 +77,8 @@ var changeChecks = [...][]string{
 		`SELECT 1 FROM pick_batches WHERE ` + unseen("change_xid")},
 	Stock: {`SELECT 1 FROM stock_movements WHERE ` + unseen("change_xid")},
 	RMAs: {`SELECT 1 FROM rmas WHERE ` + unseen("change_xid"),
-		`SELECT 1 FROM rma_lines WHERE ` + unseen("change_xid")},
+		`SELECT 1 FROM rma_lines WHERE ` + unseen("change_xid"),
+		`SELECT 1 FROM rma_unexpected WHERE ` + unseen("change_xid")},
 	Counts: {`SELECT 1 FROM stock_counts WHERE ` + unseen("change_xid"),
 		`SELECT 1 FROM stock_count_lines WHERE ` + unseen("change_xid")},
 	// open_change_xid is stamped by the same transaction as change_xid and never later (00007),

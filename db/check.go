@@ -232,20 +232,34 @@ var checkQueries = []checkQuery{
 	  FROM (SELECT order_id, sum(amount_minor) AS refunded FROM refunds WHERE status <> 'failed' GROUP BY 1) r
 	  JOIN orders o ON o.id = r.order_id
 	 WHERE r.refunded > o.total_minor`},
-	{"returns", "RMAs ask back no more than was shipped, and units received equal the inspection receipts", `
+	{"returns", "RMAs ask back no more than was shipped; units received follow the return movements, units inspected the inspections", `
 	SELECT format('Order %s line %s (%s) shipped %s, but its open RMAs ask %s back', o.number, ol.line_no, p.sku,
 	              ol.qty_shipped, s.requested)
-	  FROM (SELECT rl.order_line_id, sum(rl.qty_requested) AS requested FROM rma_lines rl JOIN rmas r ON r.id = rl.rma_id
-	         WHERE r.status <> 'cancelled' GROUP BY 1) s
+	  FROM (SELECT rl.order_line_id, sum(CASE WHEN r.status = 'cancelled' THEN 0 WHEN r.closed_at IS NOT NULL THEN rl.qty_received
+	                                          ELSE rl.qty_requested END) AS requested
+	          FROM rma_lines rl JOIN rmas r ON r.id = rl.rma_id GROUP BY 1) s
 	  JOIN order_lines ol ON ol.id = s.order_line_id JOIN orders o ON o.id = ol.order_id JOIN products p ON p.id = ol.product_id
 	 WHERE s.requested > ol.qty_shipped
 	UNION ALL
-	SELECT format('%s line for %s has %s received, but its inspection receipts add up to %s', r.number, p.sku,
-	              rl.qty_received, coalesce(x.qty, 0))
+	SELECT format('%s line for %s has %s received and %s inspected, but its return movements bring %s and its inspections grade %s',
+	              r.number, p.sku, rl.qty_received, rl.qty_inspected, coalesce(m.qty, 0), coalesce(x.qty, 0))
 	  FROM rma_lines rl JOIN rmas r ON r.id = rl.rma_id JOIN order_lines ol ON ol.id = rl.order_line_id
 	  JOIN products p ON p.id = ol.product_id
 	  LEFT JOIN (SELECT rma_line_id, sum(qty) AS qty FROM rma_receipts GROUP BY 1) x ON x.rma_line_id = rl.id
-	 WHERE rl.qty_received <> coalesce(x.qty, 0)`},
+	  LEFT JOIN (SELECT rma_line_id, sum(qty) AS qty FROM stock_movements WHERE kind = 'return' AND rma_line_id IS NOT NULL
+	              GROUP BY 1) m ON m.rma_line_id = rl.id
+	 WHERE rl.qty_inspected <> coalesce(x.qty, 0) OR rl.qty_received <> coalesce(m.qty, 0)`},
+	{"rma_status", "an RMA's status and refund status are what its lines say (model.DeriveRMAStatus)", `
+	SELECT format('%s reads %s (refund %s), but its lines say %s (refund %s)', r.number, r.status, r.refund_status,
+	              oms_rma_status(r.cancelled_at IS NOT NULL, r.closed_at IS NOT NULL, r.authorized_at IS NOT NULL, r.in_transit_at IS NOT NULL,
+	                             t.req, t.rec, t.ins, oms_refund_status(r.resolution, t.ins, t.ref)),
+	              oms_refund_status(r.resolution, t.ins, t.ref))
+	  FROM rmas r JOIN (SELECT rma_id, sum(qty_requested) AS req, sum(qty_received) AS rec, sum(qty_inspected) AS ins,
+	                           sum(qty_refunded) AS ref FROM rma_lines GROUP BY 1) t ON t.rma_id = r.id
+	 WHERE (r.status, r.refund_status) IS DISTINCT FROM
+	       (oms_rma_status(r.cancelled_at IS NOT NULL, r.closed_at IS NOT NULL, r.authorized_at IS NOT NULL, r.in_transit_at IS NOT NULL,
+	                       t.req, t.rec, t.ins, oms_refund_status(r.resolution, t.ins, t.ref)),
+	        oms_refund_status(r.resolution, t.ins, t.ref))`},
 	{"packages", "a line's units in packages never exceed its packed units", `
 	SELECT format('Order %s line %s (%s) has %s packed, but its packages hold %s', o.number, ol.line_no, p.sku,
 	              ol.qty_packed, s.boxed)

@@ -49,8 +49,8 @@ func TestCheckPassesOnSeededData(t *testing.T) {
 	if !rep.OK() {
 		t.Fatalf("violations on freshly seeded data: %v", rep.Violations)
 	}
-	if len(rep.Rules) != 19 {
-		t.Fatalf("%d rules checked, want 19", len(rep.Rules))
+	if len(rep.Rules) != 20 {
+		t.Fatalf("%d rules checked, want 20", len(rep.Rules))
 	}
 
 }
@@ -115,9 +115,11 @@ func TestCheckFindsEachKindOfViolation(t *testing.T) {
 			[]string{"Invoice INV-", " net and ", " tax, but its lines add up to "}},
 		{"credits", []string{replica(`UPDATE refunds SET amount_minor = amount_minor * 100 WHERE id = (SELECT min(id) FROM refunds)`)},
 			[]string{"Order SO-", ", but ", " has been refunded"}},
-		{"returns", []string{replica(`UPDATE rma_lines SET qty_received = qty_received - 1
-			WHERE id = (SELECT min(id) FROM rma_lines WHERE qty_received > 0)`)},
-			[]string{"RMA-", " received, but its inspection receipts add up to "}},
+		{"returns", []string{replica(`UPDATE rma_lines SET qty_received = qty_received - 1, qty_inspected = qty_inspected - 1,
+			qty_refunded = 0 WHERE id = (SELECT min(id) FROM rma_lines WHERE qty_inspected > 0)`)},
+			[]string{"RMA-", " inspected, but its return movements bring "}},
+		{"rma_status", []string{replica(`UPDATE rmas SET status = 'requested' WHERE id = (SELECT min(id) FROM rmas WHERE status = 'closed')`)},
+			[]string{"RMA-", " reads requested (refund ", "but its lines say closed"}},
 		{"packages", []string{replica(`UPDATE package_lines SET qty = qty + 1
 			WHERE (package_id, order_line_id) = (SELECT package_id, order_line_id FROM package_lines ORDER BY 1, 2 LIMIT 1)`)},
 			[]string{"Order SO-", " packed, but its packages hold "}},

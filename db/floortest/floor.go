@@ -21,7 +21,7 @@ import (
 // from PT) and MUG-1 (120×100×100 mm, 350 g, HS 691200 from CN, GTIN 4006381333931) with 40 of
 // each in RTM1's bins A-01 and A-02, the boxes S (200×150×120, tare 100 g), M (350×280×150,
 // 250 g) and L (600×400×400, 600 g), the company's GS1 prefix 8712345 and address, test-post's
-// rate card (Card), and the back office's clerk.
+// rate card (Card), RTM1's RETURNS and QUARANTINE locations, and the back office's clerk.
 type Floor struct {
 	Owner, Clerk *db.DB
 	// Day is the day the tests ship on: Monday 30 November 2026.
@@ -66,6 +66,8 @@ func New(t testing.TB) *Floor {
 		 SELECT id, 'L', 'Large', 600, 400, 400, 25000, 600 FROM warehouses WHERE code = 'RTM1'`,
 		`UPDATE company SET gs1_prefix = '8712345', line1 = 'Waalhaven 1', postal_code = '3089 JH', city = 'Rotterdam', phone = '+31 10 123 4567'`,
 		`UPDATE warehouses SET latitude = 51.885, longitude = 4.4035, city = 'Rotterdam' WHERE code = 'RTM1'`,
+		`INSERT INTO locations (warehouse_id, code, kind) SELECT id, 'RETURNS', 'returns' FROM warehouses WHERE code = 'RTM1'`,
+		`INSERT INTO locations (warehouse_id, code, kind) SELECT id, 'QUARANTINE', 'quarantine' FROM warehouses WHERE code = 'RTM1'`,
 	} {
 		if _, err := owner.Exec(s); err != nil {
 			t.Fatalf("%s: %v", s, err)
@@ -163,4 +165,34 @@ func (f *Floor) Packer(t testing.TB, name string) (*shipping.Store, *db.DB) {
 	_, u := dbtest.NewLogin(t, f.Owner, dbtest.Staff{Name: name, Jobs: []string{"packer"}})
 	d := dbtest.Open(t, u)
 	return shipping.New(d), d
+}
+
+// Shipped is Picked, then packed into one box L by a packer and shipped with test-post's parcel
+// service; web-eu invoices on shipment, so the order has its invoice.
+func (f *Floor) Shipped(t testing.TB, tote string, units map[string]int64) (int64, string) {
+	t.Helper()
+	ctx := context.Background()
+	id, number := f.Picked(t, tote, units)
+	pk, _ := f.Packer(t, "Parcel Packer "+tote)
+	p, err := pk.Open(ctx, "", id, "P1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var weight int
+	for _, l := range p.Lines {
+		if _, err := pk.Verify(ctx, "", p.Shipment, l.SKU, l.ToVerify(), f.Day); err != nil {
+			t.Fatalf("verifying %s: %v", l.SKU, err)
+		}
+	}
+	if err := f.Owner.Get(&weight, `SELECT 600 + sum(l.qty_picked * p.weight_g) FROM order_lines l JOIN products p ON p.id = l.product_id
+		WHERE l.order_id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pk.CloseParcel(ctx, "", shipping.ParcelRequest{Shipment: p.Shipment, Box: "L", WeightG: weight}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pk.Ship(ctx, "", shipping.ShipRequest{Shipment: p.Shipment, Carrier: "test-post", Service: "parcel", Day: f.Day}); err != nil {
+		t.Fatal(err)
+	}
+	return id, number
 }

@@ -607,7 +607,7 @@ func (s *Store) CreditReturns(ctx context.Context, key string, orderID int64) ([
 		if err := lockLines(ctx, tx, orderID); err != nil {
 			return err
 		}
-		docs, err := creditsOf(ctx, tx, orderID)
+		docs, err := creditsOf(ctx, tx, orderID, nil)
 		if err != nil {
 			return err
 		}
@@ -626,7 +626,29 @@ func (s *Store) CreditReturns(ctx context.Context, key string, orderID int64) ([
 	return out, nil
 }
 
-func creditsOf(ctx context.Context, tx *sqlx.Tx, orderID int64) ([]written, error) {
+// CreditUnitsWithin issues, inside a transaction the caller holds with the order's lines locked
+// (a refund of a return, db/returns), credit notes for the given units (order line → units)
+// against the invoices that billed them, oldest first; units no invoice billed, or already
+// credited, are left out. Nothing left to credit is a *NothingError.
+func (s *Store) CreditUnitsWithin(ctx context.Context, tx *sqlx.Tx, orderID int64, units map[int64]int64) ([]Issued, error) {
+	docs, err := creditsOf(ctx, tx, orderID, units)
+	if err != nil {
+		return nil, err
+	}
+	var out []Issued
+	for _, d := range docs {
+		iss, err := writeDoc(ctx, tx, "", d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, iss)
+	}
+	return out, nil
+}
+
+// creditsOf is the credit notes for the order's returned units not credited yet, or, when want
+// is given, for those units of each line.
+func creditsOf(ctx context.Context, tx *sqlx.Tx, orderID int64, want map[int64]int64) ([]written, error) {
 	var number string
 	err := tx.GetContext(ctx, &number, `SELECT number FROM orders WHERE id = $1`, orderID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -641,7 +663,11 @@ func creditsOf(ctx context.Context, tx *sqlx.Tx, orderID int64) ([]written, erro
 	}
 	left := map[int64]int64{} // order line → units to credit
 	for _, l := range lines {
-		if n := min(l.Returned, l.Invoiced) - l.Credited; n > 0 {
+		n := min(l.Returned, l.Invoiced) - l.Credited
+		if want != nil {
+			n = min(want[l.ID], l.Invoiced-l.Credited)
+		}
+		if n > 0 {
 			left[l.ID] = n
 		}
 	}

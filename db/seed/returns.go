@@ -28,18 +28,18 @@ func dispose(r *rng, why string) disposition {
 	switch why {
 	case "RET_DAMAGED":
 		if r.chance(500) {
-			return disposition{"damaged", "scrap", "DISP_SCRAP", "scrap"}
+			return disposition{"C", "scrap", "DISP_SCRAP", "scrap"}
 		}
-		return disposition{"damaged", "quarantine", "DISP_QUARANTINE", "transfer"}
+		return disposition{"C", "quarantine", "DISP_QUARANTINE", "transfer"}
 	case "RET_DEFECTIVE":
 		if r.chance(500) {
-			return disposition{"defective", "return_to_vendor", "DISP_RTV", "transfer"}
+			return disposition{"D", "return_to_vendor", "DISP_RTV", "transfer"}
 		}
-		return disposition{"defective", "refurbish", "DISP_REFURBISH", "transfer"}
+		return disposition{"D", "refurbish", "DISP_REFURBISH", "transfer"}
 	case "RET_NOT_AS_DESCRIBED":
-		return disposition{"good", "restock", "DISP_RESTOCK", "putaway"}
+		return disposition{"B", "restock", "DISP_RESTOCK", "putaway"}
 	}
-	return disposition{pick(r, []string{"new", "new", "good"}), "restock", "DISP_RESTOCK", "putaway"}
+	return disposition{pick(r, []string{"A", "A", "B"}), "restock", "DISP_RESTOCK", "putaway"}
 }
 
 // rmaCtx is a rendered return, for the events.
@@ -66,17 +66,21 @@ func (g *renderer) returns(r *rng, o *orderCtx, b *batch) error {
 		return nil
 	}
 	rc := g.newRMA(r, o)
-	status := "closed"
+	// Every returned unit was inspected (model.DeriveRMAStatus): the RMA closes once each is
+	// refunded, and until then waits inspected with its refund due.
+	status, refundStatus, closed := "closed", "refunded", any(g.w.txNow)
 	var refunded []lineCtx
 	for _, l := range returned {
 		g.returnLine(r, o, b, rc, l)
 		if l.q.Refunded > 0 {
 			refunded = append(refunded, l)
-		} else {
-			status = "received"
+		}
+		if l.q.Refunded < l.q.Returned {
+			status, refundStatus, closed = "inspected", "due", nil
 		}
 	}
-	b.rmas.add(rc.id, rc.number, o.id, status, "refund", rc.reason, "", o.t.rmaRequest, g.w.txNow, g.w.xid)
+	b.rmas.add(rc.id, rc.number, o.id, status, "refund", rc.reason, "", o.t.rmaRequest, g.w.txNow, g.w.xid,
+		o.p.wh.id, o.t.rmaRequest, closed, refundStatus)
 	o.rma = rc
 	if len(refunded) > 0 {
 		return g.refund(o, b, rc, refunded)
@@ -95,7 +99,7 @@ func (g *renderer) returnLine(r *rng, o *orderCtx, b *batch, rc *rmaCtx, l lineC
 	w := g.w
 	s := &w.slots[l.slot]
 	g.n.rmaLine++
-	b.rmaLines.add(g.n.rmaLine, rc.id, o.id, l.id, l.q.Returned, l.q.Returned, l.q.Refunded, rc.reason)
+	b.rmaLines.add(g.n.rmaLine, rc.id, o.id, l.id, l.q.Returned, l.q.Returned, l.q.Returned, l.q.Refunded, rc.reason)
 	g.n.movement++
 	returnID := g.n.movement
 	b.movements.add(movementRow(returnID, o.t.received, o.clerk, s.product.id, s.lot, w.virt["CUSTOMER"],
@@ -162,8 +166,9 @@ func (g *renderer) authorizedReturn(r *rng, o *orderCtx, b *batch) {
 	l := o.lines[0]
 	rc.units = int64(r.between(1, int(l.q.Shipped)))
 	g.n.rmaLine++
-	b.rmaLines.add(g.n.rmaLine, rc.id, o.id, l.id, rc.units, int64(0), int64(0), rc.reason)
-	b.rmas.add(rc.id, rc.number, o.id, "authorized", "refund", rc.reason, "", o.t.rmaRequest, g.w.txNow, g.w.xid)
+	b.rmaLines.add(g.n.rmaLine, rc.id, o.id, l.id, rc.units, int64(0), int64(0), int64(0), rc.reason)
+	b.rmas.add(rc.id, rc.number, o.id, "authorized", "refund", rc.reason, "", o.t.rmaRequest, g.w.txNow, g.w.xid,
+		o.p.wh.id, o.t.rmaRequest, nil, "waiting")
 	o.rma = rc
 }
 
