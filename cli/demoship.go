@@ -10,13 +10,15 @@ import (
 
 	"oms/db"
 	"oms/db/catalog"
+	"oms/db/returns"
 	dbship "oms/db/shipping"
 	"oms/shipping"
 )
 
 // demoShipping makes the demo's packing stations work: the sample rate cards imported, a GS1
 // company prefix for SSCCs (GS1's example prefix, when the company has none), a UPS account,
-// and a station P1 in every distribution centre that prints ZPL labels and PDF paper into
+// a 10 % restocking fee when a customer no longer wants the goods, and a station P1 in every
+// distribution centre that prints ZPL labels and PDF paper into
 // directories under dir. It returns the labels' directory.
 func demoShipping(ctx context.Context, d *db.DB, dir string) (string, error) {
 	st := dbship.New(d)
@@ -31,6 +33,10 @@ func demoShipping(ctx context.Context, d *db.DB, dir string) (string, error) {
 		return "", err
 	}
 	if err := st.SetAccount(ctx, "ups", "5R893903"); err != nil {
+		return "", err
+	}
+	// The returns desk's policy: a change of mind costs a 10 % restocking fee.
+	if err := returns.New(d).SetFee(ctx, "RET_NO_LONGER_WANTED", 100_000); err != nil {
 		return "", err
 	}
 	labels, paper := filepath.Join(dir, "labels"), filepath.Join(dir, "paper")

@@ -70,6 +70,9 @@ no parcel has are listed. The last line is "recorded N events".`,
 			for _, u := range res.Unknown {
 				fmt.Fprintf(out, "unknown tracking number %s: no parcel has it\n", u)
 			}
+			for _, r := range res.Returns {
+				fmt.Fprintf(out, "return parcel %s is on its way back\n", r)
+			}
 			fmt.Fprintf(out, "recorded %d %s\n", res.Recorded, plural(res.Recorded, "event", "events"))
 			return nil
 		},

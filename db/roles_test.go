@@ -79,7 +79,7 @@ rate_card_surcharges -     S       S        S      SID         -      SID       
 rate_card_transit   -       S       S        S      SID         -      SID         SID
 rate_card_zones     -       S       S        S      SID         -      SID         SID
 rate_cards          -       S       S        S      SID         -      SID         SID
-reason_codes        S       S       S        S      S           S      S           S
+reason_codes        S       S       S        S      Su          S      Su          S
 refunds             -       -       S        -      S           -      S           S
 reservations        S       S       S        S      SIUD        S      SIUD        S
 rma_lines           S       S       S        S      S           S      S           S

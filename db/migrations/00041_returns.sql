@@ -1043,10 +1043,13 @@ GRANT EXECUTE ON FUNCTION oms_rma_open(bigint, text, jsonb, text, boolean), oms_
     oms_rma_refund(bigint, jsonb, bigint, bigint, bigint, bigint, text, text), oms_rma_refund_credited(bigint, bigint),
     oms_rma_exchange(bigint), oms_rma_cancel(bigint, text), oms_rma_close(bigint, text) TO oms_returns;
 GRANT EXECUTE ON FUNCTION oms_rma_authorize(bigint) TO oms_supervisor;
+-- The restocking fee per return reason is the back office's policy, like the channels' windows.
+GRANT UPDATE (restocking_fee_ppm) ON reason_codes TO oms_backoffice;
 GRANT EXECUTE ON FUNCTION oms_rma_in_transit(text) TO oms_backoffice;
 
 -- +goose Down
 REVOKE EXECUTE ON FUNCTION oms_rma_in_transit(text) FROM oms_backoffice;
+REVOKE UPDATE (restocking_fee_ppm) ON reason_codes FROM oms_backoffice;
 REVOKE INSERT ON invoices, invoice_lines, invoice_tax_lines FROM oms_returns;
 REVOKE SELECT ON invoice_counters FROM oms_returns;
 REVOKE SELECT (vat_number) ON customers FROM oms_returns;

@@ -4,8 +4,10 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"oms/db/returns"
+	"oms/db/shipping"
 	"oms/model"
 )
 
@@ -88,6 +90,32 @@ func TestAnRMAFromFindToRefund(t *testing.T) {
 		WHERE w.code = 'RTM1' AND l.code = 'A-01' AND p.sku = 'TEE-1'`)
 	if onHand != 38 {
 		t.Errorf("A-01 holds %d tees; want 40 − 3 shipped + 1 restocked = 38", onHand)
+	}
+	checkClean(t, d.Owner)
+}
+
+// The carrier's first scan of a return parcel (oms tracking import) puts its RMA in transit; the
+// number is not reported as unknown.
+func TestAReturnParcelOnItsWayIsInTransit(t *testing.T) {
+	d := newDesk(t)
+	ctx := context.Background()
+	id, _ := d.Shipped(t, "T1", map[string]int64{"MUG-1": 1})
+	o, err := d.clerk.Order(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := d.clerk.Open(ctx, "", returns.OpenRequest{Order: id, Wish: model.WishStoreCredit,
+		Lines: []returns.OpenLine{{Line: o.Lines[0].ID, Qty: 1, Reason: "RET_DAMAGED"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := shipping.New(d.Clerk).RecordTracking(ctx, "", []shipping.TrackingEvent{
+		{Tracking: r.Tracking, At: time.Now(), Status: "in_transit", Place: "Rotterdam"}})
+	if err != nil || len(res.Unknown) != 0 || len(res.Returns) != 1 {
+		t.Fatalf("tracking the return parcel: %+v, %v", res, err)
+	}
+	if r, _ = d.clerk.RMA(ctx, r.ID); r.Status != model.RMAInTransit {
+		t.Fatalf("the RMA is %s; want in transit", r.Status)
 	}
 	checkClean(t, d.Owner)
 }

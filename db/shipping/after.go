@@ -3,6 +3,7 @@ package shipping
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -37,7 +38,8 @@ type TrackingEvent struct {
 // TrackingResult is what recording a file's events did.
 type TrackingResult struct {
 	Recorded int      `json:"recorded"` // new events; an event seen before is not counted again
-	Unknown  []string `json:"unknown"`  // tracking numbers no parcel has
+	Unknown  []string `json:"unknown"`  // tracking numbers no parcel or return has
+	Returns  []string `json:"returns"`  // return parcels (RMAs' labels) the carrier now has
 }
 
 // RecordTracking records carrier events in one transaction under key: each parcel's latest
@@ -53,8 +55,27 @@ func (s *Store) RecordTracking(ctx context.Context, key string, evs []TrackingEv
 		var unknown pq.StringArray
 		err := tx.QueryRowxContext(ctx, `SELECT recorded, unknown FROM oms_tracking_record($1, $2::timestamptz[], $3, $4)`,
 			pq.StringArray(nums), pq.StringArray(ats), pq.StringArray(sts), pq.StringArray(places)).Scan(&out.Recorded, &unknown)
-		out.Unknown = unknown
-		return out, err
+		if err != nil {
+			return out, err
+		}
+		// A return parcel's number is its RMA's: the carrier has it, so the RMA is in transit.
+		var returns pq.StringArray
+		if err := tx.GetContext(ctx, &returns, `SELECT coalesce(array_agg(return_tracking ORDER BY return_tracking), '{}')
+			FROM rmas WHERE return_tracking = ANY ($1)`, unknown); err != nil {
+			return out, err
+		}
+		for _, n := range returns {
+			if _, err := tx.ExecContext(ctx, `SELECT oms_rma_in_transit($1)`, n); err != nil {
+				return out, err
+			}
+		}
+		out.Returns = returns
+		for _, u := range unknown {
+			if !slices.Contains(returns, u) {
+				out.Unknown = append(out.Unknown, u)
+			}
+		}
+		return out, nil
 	})
 }
 
