@@ -1087,6 +1087,69 @@ DROP FUNCTION oms_rma_restatus(bigint);
 DROP FUNCTION oms_rma_status(boolean, boolean, boolean, boolean, bigint, bigint, bigint, text);
 DROP FUNCTION oms_refund_status(text, bigint, bigint);
 DROP TABLE rma_unexpected;
+DROP INDEX rmas_changes, rma_receipts_by_line, refunds_by_rma;
+-- The functions 00006 and 00037 made, as they were.
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION oms_bound_rma_lines() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+    bad record;
+BEGIN
+    PERFORM 1 FROM order_lines WHERE id IN (SELECT order_line_id FROM new_rows) ORDER BY id FOR NO KEY UPDATE;
+    SELECT o.number, ol.line_no, p.sku, ol.qty_shipped, s.requested INTO bad
+      FROM (SELECT rl.order_line_id, sum(rl.qty_requested) AS requested
+              FROM rma_lines rl JOIN rmas r ON r.id = rl.rma_id
+             WHERE rl.order_line_id IN (SELECT order_line_id FROM new_rows) AND r.status <> 'cancelled'
+             GROUP BY 1) s
+      JOIN order_lines ol ON ol.id = s.order_line_id JOIN orders o ON o.id = ol.order_id
+      JOIN products p ON p.id = ol.product_id
+     WHERE s.requested > ol.qty_shipped LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'order % line % (%) shipped % units, and its RMAs would ask % back', bad.number,
+            bad.line_no, bad.sku, bad.qty_shipped, bad.requested
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'rma_lines_within_shipped';
+    END IF;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION oms_rma_line_guard() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    IF NEW.qty_received IS DISTINCT FROM OLD.qty_received AND NOT oms_is_owner(TG_RELID) THEN
+        RAISE EXCEPTION 'units received on an RMA line follow its inspection receipts: record a receipt instead'
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'rma_lines_received_follow_receipts';
+    END IF;
+    IF NEW.order_line_id <> OLD.order_line_id OR NEW.rma_id <> OLD.rma_id THEN
+        RAISE EXCEPTION 'an RMA line cannot move to another RMA or order line'
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'rma_lines_fixed';
+    END IF;
+    RETURN NEW;
+END $$;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION oms_receive_rma_units() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    UPDATE rma_lines rl SET qty_received = rl.qty_received + s.qty
+      FROM (SELECT rma_line_id, sum(qty) AS qty FROM new_rows GROUP BY 1) s
+     WHERE rl.id = s.rma_line_id;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION oms_invoice_needs_backoffice() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
+BEGIN
+    IF pg_has_role('oms_backoffice', 'USAGE') OR EXISTS (
+            SELECT 1 FROM shipments s
+             WHERE s.order_id = NEW.order_id AND s.status = 'shipped' AND s.xmin = pg_current_xact_id()::xid) THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'permission denied: invoicing is the back office''s work (a packer''s invoice comes only with the shipment it bills)'
+        USING ERRCODE = 'insufficient_privilege';
+END $$;
+-- +goose StatementEnd
 ALTER TABLE refunds DROP COLUMN computed_minor, DROP COLUMN shipping_minor, DROP COLUMN fee_minor,
     DROP COLUMN credit_note_id, DROP COLUMN note;
 ALTER TABLE rma_receipts DROP CONSTRAINT rma_receipts_grade_check, DROP COLUMN lot_id, DROP COLUMN note;
