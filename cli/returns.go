@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -17,12 +18,13 @@ func newReturnsCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "returns",
 		Short: "The returns queue and the returns policy",
-		Args:  subcommandArgs("queue, policy, fee or authorize"),
+		Args:  subcommandArgs("queue, policy, fee, authorize or label"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return usageError{errors.New("say what to do: oms returns queue|policy|fee|authorize (see oms returns --help)")}
+			return usageError{errors.New("say what to do: oms returns queue|policy|fee|authorize|label (see oms returns --help)")}
 		},
 	}
-	cmd.AddCommand(newReturnsQueueCmd(g), newReturnsPolicyCmd(g), newReturnsFeeCmd(g), newReturnsAuthorizeCmd(g))
+	cmd.AddCommand(newReturnsQueueCmd(g), newReturnsPolicyCmd(g), newReturnsFeeCmd(g), newReturnsAuthorizeCmd(g),
+		newReturnsLabelCmd(g))
 	return cmd
 }
 
@@ -147,4 +149,43 @@ func newReturnsAuthorizeCmd(g *globals) *cobra.Command {
 			return nil
 		},
 	}
+}
+
+func newReturnsLabelCmd(g *globals) *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:     "label RMA -o FILE.pdf",
+		Short:   "Write an RMA's return label, to send to the customer",
+		Example: "  oms returns label RMA-000123 -o RMA-000123.pdf",
+		Args:    exactly("RMA"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return usageError{errors.New("say where the label goes: -o FILE.pdf")}
+			}
+			d, err := g.openMigrated(cmd.Context(), db.Config{AppName: "oms returns", MaxConns: 1})
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			st := returns.New(d)
+			id, err := st.ByScan(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			format, body, err := st.Label(cmd.Context(), id)
+			if err != nil {
+				return err
+			}
+			if len(body) == 0 {
+				return fmt.Errorf("%s has no return label: no carrier took its order out", strings.ToUpper(args[0]))
+			}
+			if err := os.WriteFile(out, body, 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s's return label (%s) → %s\n", strings.ToUpper(args[0]), format, out)
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&out, "out", "o", "", "the file to write")
+	return cmd
 }
