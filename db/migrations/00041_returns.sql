@@ -68,8 +68,11 @@ ALTER TABLE rma_lines
     ADD CONSTRAINT rma_lines_refunded_inspected CHECK (qty_refunded <= qty_inspected);
 
 ALTER TABLE rma_receipts DROP CONSTRAINT rma_receipts_grade_check;
+-- Inspections are append-only; the grades are renamed once, here, with that guard set aside.
+ALTER TABLE rma_receipts DISABLE TRIGGER rma_receipts_append_only;
 UPDATE rma_receipts SET grade = CASE grade WHEN 'new' THEN 'A' WHEN 'good' THEN 'A' WHEN 'missing_parts' THEN 'B'
                                            WHEN 'damaged' THEN 'C' ELSE 'D' END;
+ALTER TABLE rma_receipts ENABLE TRIGGER rma_receipts_append_only;
 ALTER TABLE rma_receipts
     ADD CONSTRAINT rma_receipts_grade_check CHECK (grade IN ('A', 'B', 'C', 'D')),
     ADD COLUMN lot_id bigint REFERENCES lots,
@@ -1153,7 +1156,9 @@ END $$;
 ALTER TABLE refunds DROP COLUMN computed_minor, DROP COLUMN shipping_minor, DROP COLUMN fee_minor,
     DROP COLUMN credit_note_id, DROP COLUMN note;
 ALTER TABLE rma_receipts DROP CONSTRAINT rma_receipts_grade_check, DROP COLUMN lot_id, DROP COLUMN note;
+ALTER TABLE rma_receipts DISABLE TRIGGER rma_receipts_append_only;
 UPDATE rma_receipts SET grade = CASE grade WHEN 'A' THEN 'good' WHEN 'B' THEN 'missing_parts' WHEN 'C' THEN 'damaged' ELSE 'defective' END;
+ALTER TABLE rma_receipts ENABLE TRIGGER rma_receipts_append_only;
 ALTER TABLE rma_receipts ADD CONSTRAINT rma_receipts_grade_check CHECK (grade IN ('new', 'good', 'damaged', 'defective', 'missing_parts'));
 ALTER TABLE rma_lines DROP CONSTRAINT rma_lines_inspected_in_range, DROP CONSTRAINT rma_lines_refunded_inspected,
     DROP COLUMN qty_inspected;
