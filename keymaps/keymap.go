@@ -17,6 +17,7 @@ const (
 	ScopeInvoices = "invoices"
 	ScopePicking  = "picking"
 	ScopePacking  = "packing"
+	ScopeReturns  = "returns"
 	ScopeInput    = "input"
 	ScopeDialog   = "dialog"
 )
@@ -33,6 +34,7 @@ type KeyMap struct {
 	Invoices InvoicesKeys
 	Picking  PickingKeys
 	Packing  PackingKeys
+	Returns  ReturnsKeys
 	Input    InputKeys
 	Dialog   DialogKeys
 }
@@ -213,6 +215,26 @@ func (p PackingKeys) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (p PackingKeys) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
+
+// ReturnsKeys are the returns desk's own actions, beside its scan field: ctrl keys the field
+// does not use for editing, and the arrows that choose among a field's values.
+type ReturnsKeys struct {
+	Open     key.Binding
+	Inspect  key.Binding
+	Refund   key.Binding
+	Exchange key.Binding
+	Queue    key.Binding
+	Prev     key.Binding
+	Next     key.Binding
+}
+
+// ShortHelp implements help.KeyMap.
+func (r ReturnsKeys) ShortHelp() []key.Binding {
+	return []key.Binding{r.Open, r.Inspect, r.Refund, r.Exchange, r.Queue, r.Prev, r.Next}
+}
+
+// FullHelp implements help.KeyMap.
+func (r ReturnsKeys) FullHelp() [][]key.Binding { return [][]key.Binding{r.ShortHelp()} }
 
 // ShortHelp implements help.KeyMap.
 func (g GlobalKeys) ShortHelp() []key.Binding { return []key.Binding{g.Help, g.Menu} }
@@ -458,6 +480,20 @@ var registry = []scopeDef{
 			{"reprint", []string{"ctrl+r"}, "reprint", "Print the shipped order's labels and papers again (after a printer failed)", func(k *KeyMap) *key.Binding { return &k.Packing.Reprint }},
 			{"relabel", []string{"ctrl+o"}, "new labels", "Void the shipped order's labels and print new ones with new tracking numbers (before the carrier's manifest closes); asks first", func(k *KeyMap) *key.Binding { return &k.Packing.Relabel }},
 			{"station", []string{"ctrl+l"}, "station", "Change the packing station whose printers print the labels (between orders)", func(k *KeyMap) *key.Binding { return &k.Packing.Station }},
+		},
+	},
+	{
+		name:  ScopeReturns,
+		title: "Returns desk",
+		about: "On the returns desk, beside its scan field (scans, order numbers, names, counts and amounts go to the field).",
+		actions: []actionDef{
+			{"open", []string{"ctrl+o"}, "open RMA", "On an order: open an RMA — per line the units coming back and why, what the customer wishes; asks first", func(k *KeyMap) *key.Binding { return &k.Returns.Open }},
+			{"inspect", []string{"ctrl+x"}, "inspect", "On an RMA with units received and not graded: grade them (A–D) and say where they go (restock asks for a bin)", func(k *KeyMap) *key.Binding { return &k.Returns.Inspect }},
+			{"refund", []string{"ctrl+r"}, "refund", "On an RMA with inspected units to pay back: show the refund line by line, choose the method, pay it after a y (a supervisor may type another amount)", func(k *KeyMap) *key.Binding { return &k.Returns.Refund }},
+			{"exchange", []string{"ctrl+y"}, "exchange", "On an exchange RMA: make its replacement order; asks first", func(k *KeyMap) *key.Binding { return &k.Returns.Exchange }},
+			{"queue", []string{"ctrl+l"}, "queue", "Go to the returns queue: arrived, to refund, expected, waiting for a supervisor, all open", func(k *KeyMap) *key.Binding { return &k.Returns.Queue }},
+			{"prev", []string{"left"}, "prev", "The previous list of the queue, or the previous value of the chosen field (reason, wish, grade, disposition, method)", func(k *KeyMap) *key.Binding { return &k.Returns.Prev }},
+			{"next", []string{"right"}, "next", "The next list of the queue, or the next value of the chosen field", func(k *KeyMap) *key.Binding { return &k.Returns.Next }},
 		},
 	},
 	{

@@ -101,7 +101,7 @@ func TestParseErrors(t *testing.T) {
 		want       []string
 	}{
 		{"unknown scope", "quue:\n  search: x\n",
-			[]string{`keys.yaml: line 1: quue: unknown scope (valid: global, list, queue, order, products, newOrder, invoices, picking, packing, input, dialog)`}},
+			[]string{`keys.yaml: line 1: quue: unknown scope (valid: global, list, queue, order, products, newOrder, invoices, picking, packing, returns, input, dialog)`}},
 		{"unknown action", "queue:\n  serch: x\n",
 			[]string{`keys.yaml: line 2: queue.serch: unknown action (valid: search, clearFilter, filterStatus, filterChannel, filterWarehouse, sortToggle, nextStatus, prevStatus, refresh, newOrder, hold, cancel, edit, reroute, split)`}},
 		{"unknown key", "queue:\n  search: [\"/\", \"ctrl+shift+x\"]\n",
@@ -144,9 +144,9 @@ func TestParseErrors(t *testing.T) {
 		{"list item is a list", "queue:\n  search:\n    - [a]\n",
 			[]string{`keys.yaml: line 3: queue.search: expected a key name, got a list`}},
 		{"document is a list", "- queue\n",
-			[]string{`keys.yaml: line 1: expected a mapping of scopes (global, list, queue, order, products, newOrder, invoices, picking, packing, input, dialog), got a list`}},
+			[]string{`keys.yaml: line 1: expected a mapping of scopes (global, list, queue, order, products, newOrder, invoices, picking, packing, returns, input, dialog), got a list`}},
 		{"document is a scalar", "hello\n",
-			[]string{`keys.yaml: line 1: expected a mapping of scopes (global, list, queue, order, products, newOrder, invoices, picking, packing, input, dialog), got "hello"`}},
+			[]string{`keys.yaml: line 1: expected a mapping of scopes (global, list, queue, order, products, newOrder, invoices, picking, packing, returns, input, dialog), got "hello"`}},
 		{"scope twice", "queue:\n  search: v\nqueue:\n  refresh: u\n",
 			[]string{`keys.yaml: line 3: queue: scope given twice`}},
 		{"action twice", "queue:\n  search: v\n  search: u\n",

@@ -23,6 +23,7 @@ var groups = []Group{
 	{Name: "new order form", Scopes: []string{ScopeGlobal, ScopeInput, ScopeNewOrder}, Focused: true},
 	{Name: "picking screen", Scopes: []string{ScopeGlobal, ScopeInput, ScopePicking}, Focused: true},
 	{Name: "packing screen", Scopes: []string{ScopeGlobal, ScopeInput, ScopePacking}, Focused: true},
+	{Name: "returns desk", Scopes: []string{ScopeGlobal, ScopeInput, ScopeReturns}, Focused: true},
 	{Name: "text field", Scopes: []string{ScopeGlobal, ScopeInput}, Focused: true},
 	{Name: "dialog", Scopes: []string{ScopeGlobal, ScopeDialog}, Focused: true},
 }

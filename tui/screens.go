@@ -11,6 +11,7 @@ import (
 	"oms/db/invoicing"
 	"oms/db/orders"
 	dbpicking "oms/db/picking"
+	dbreturns "oms/db/returns"
 	dbshipping "oms/db/shipping"
 	"oms/keymaps"
 	"oms/tui/handover"
@@ -22,6 +23,7 @@ import (
 	"oms/tui/picking"
 	"oms/tui/products"
 	"oms/tui/queue"
+	"oms/tui/returns"
 	"oms/tui/ui"
 )
 
@@ -36,9 +38,7 @@ func Routes(d *db.DB) []ui.Def {
 		queue.Def(ord),
 		picking.Def(pickData{Store: dbpicking.New(d), orders: ord}),
 		packing.Def(dbshipping.New(d)),
-		placeholder("returns", "Returns", "Returns", func(k *keymaps.KeyMap) key.Binding { return k.Global.Returns },
-			"Find the order, open an RMA, receive and inspect each unit, choose its disposition, then refund or exchange.",
-			"returns", "supervisor"),
+		returns.Def(dbreturns.New(d)),
 		placeholder("counts", "Stock counts", "Counts", func(k *keymaps.KeyMap) key.Binding { return k.Global.Counts },
 			"Blind cycle counts by bin, variance review with reasons, approval and posting of adjustments.",
 			"stock", "supervisor"),

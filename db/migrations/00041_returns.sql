@@ -903,7 +903,7 @@ DECLARE
     r rmas := oms_rma_lock(rma);
     o orders;
     ch channels;
-    id bigint;
+    new_id bigint;
     number text;
 BEGIN
     IF r.resolution <> 'exchange' THEN
@@ -931,20 +931,20 @@ BEGIN
     VALUES (number, o.channel_id, r.number, r.number, o.customer_id, o.customer_name, o.ship_to_address_id,
             o.bill_to_address_id, o.currency, 0, 0, 0, 0, 0, 'pending', now(), now() + make_interval(hours => ch.sla_hours),
             format('Replacement for %s (return %s)', o.number, r.number), o.prices_include_tax, o.ship_service, o.service_id)
-    RETURNING orders.id INTO id;
+    RETURNING orders.id INTO new_id;
     INSERT INTO order_lines (order_id, line_no, external_line_id, product_id, description, unit_price_minor, amount_minor, qty_ordered)
-    SELECT id, row_number() OVER (ORDER BY ol.line_no), 'RMA-' || rl.id, ol.product_id, ol.description, 0, 0, rl.qty_requested
+    SELECT new_id, row_number() OVER (ORDER BY ol.line_no), 'RMA-' || rl.id, ol.product_id, ol.description, 0, 0, rl.qty_requested
       FROM rma_lines rl JOIN order_lines ol ON ol.id = rl.order_line_id
      WHERE rl.rma_id = r.id ORDER BY ol.line_no;
-    UPDATE rmas SET exchange_order_id = id WHERE rmas.id = r.id;
+    UPDATE rmas SET exchange_order_id = new_id WHERE rmas.id = r.id;
     -- The allocator that follows stock arrivals (oms allocate --follow) allocates it at once.
-    INSERT INTO allocation_wakeups (product_id) SELECT DISTINCT product_id FROM order_lines WHERE order_id = id ORDER BY 1;
+    INSERT INTO allocation_wakeups (product_id) SELECT DISTINCT product_id FROM order_lines WHERE order_id = new_id ORDER BY 1;
     PERFORM oms_rma_event(r, 'rma.exchanged', format('Replacement order %s for return %s%s', number, r.number,
         CASE WHEN r.cross_ship THEN ', sent before the return arrives' ELSE '' END), jsonb_build_object('rma', r.number, 'order', number));
     INSERT INTO events (entity, entity_id, order_id, kind, message, data, terminal)
-    VALUES ('order', id, id, 'order.created', format('Replacement for %s (return %s), entered by %s', o.number, r.number, me.name),
+    VALUES ('order', new_id, new_id, 'order.created', format('Replacement for %s (return %s), entered by %s', o.number, r.number, me.name),
             jsonb_build_object('rma', r.number, 'replaces', o.number), coalesce(current_setting('application_name', true), ''));
-    RETURN id;
+    RETURN new_id;
 END $$;
 -- +goose StatementEnd
 

@@ -205,8 +205,12 @@ func (s *Store) Refund(ctx context.Context, key string, req RefundRequest) (Refu
 // not wait for that.
 func (s *Store) Exchange(ctx context.Context, key string, rma int64) (string, error) {
 	return db.Keyed(ctx, s.d, key, "returns.exchange", rma, func(tx *sqlx.Tx) (string, error) {
+		var id int64
+		if err := tx.GetContext(ctx, &id, `SELECT oms_rma_exchange($1)`, rma); err != nil {
+			return "", err
+		}
 		var number string
-		err := tx.GetContext(ctx, &number, `SELECT number FROM orders WHERE id = oms_rma_exchange($1)`, rma)
+		err := tx.GetContext(ctx, &number, `SELECT number FROM orders WHERE id = $1`, id)
 		return number, err
 	})
 }
