@@ -119,7 +119,7 @@ var (
 	// returnsMayCall is the returns desk's (00041): RMAs, receiving, inspecting, refunds and
 	// exchanges; the supervisor holds the job, and alone may authorise an RMA outside its window.
 	returnsMayCall = []string{"oms_rma_cancel", "oms_rma_close", "oms_rma_decide", "oms_rma_exchange", "oms_rma_inspect",
-		"oms_rma_label", "oms_rma_open", "oms_rma_receive", "oms_rma_receive_all", "oms_rma_refund", "oms_rma_refund_credited",
+		"oms_rma_label", "oms_rma_lock", "oms_rma_open", "oms_rma_receive", "oms_rma_receive_all", "oms_rma_refund", "oms_rma_refund_credited",
 		"oms_rma_unexpected"}
 	supervisorMayCall = []string{"oms_rma_authorize"}
 	// storeMayCall is the hand-over at a store's counter (00023); the supervisor holds the job.

@@ -21,7 +21,8 @@ import (
 // from PT) and MUG-1 (120×100×100 mm, 350 g, HS 691200 from CN, GTIN 4006381333931) with 40 of
 // each in RTM1's bins A-01 and A-02, the boxes S (200×150×120, tare 100 g), M (350×280×150,
 // 250 g) and L (600×400×400, 600 g), the company's GS1 prefix 8712345 and address, test-post's
-// rate card (Card), RTM1's RETURNS and QUARANTINE locations, and the back office's clerk.
+// rate card (Card), RTM1's RETURNS and QUARANTINE locations, a cap (CAP-9) no order has, and the
+// back office's clerk.
 type Floor struct {
 	Owner, Clerk *db.DB
 	// Day is the day the tests ship on: Monday 30 November 2026.
@@ -66,6 +67,7 @@ func New(t testing.TB) *Floor {
 		 SELECT id, 'L', 'Large', 600, 400, 400, 25000, 600 FROM warehouses WHERE code = 'RTM1'`,
 		`UPDATE company SET gs1_prefix = '8712345', line1 = 'Waalhaven 1', postal_code = '3089 JH', city = 'Rotterdam', phone = '+31 10 123 4567'`,
 		`UPDATE warehouses SET latitude = 51.885, longitude = 4.4035, city = 'Rotterdam' WHERE code = 'RTM1'`,
+		`INSERT INTO products (sku, name, tax_category) VALUES ('CAP-9', 'Cap', 'standard')`,
 		`INSERT INTO locations (warehouse_id, code, kind) SELECT id, 'RETURNS', 'returns' FROM warehouses WHERE code = 'RTM1'`,
 		`INSERT INTO locations (warehouse_id, code, kind) SELECT id, 'QUARANTINE', 'quarantine' FROM warehouses WHERE code = 'RTM1'`,
 	} {

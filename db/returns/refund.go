@@ -2,8 +2,11 @@ package returns
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -108,7 +111,19 @@ func quoteIn(ctx context.Context, tx *sqlx.Tx, rma int64) (Quote, error) {
 		return Quote{}, &NothingToRefund{RMA: h.RMANumber, Why: "is an exchange: nothing is paid back"}
 	}
 	if len(rows) == 0 {
-		return Quote{}, &NothingToRefund{RMA: h.RMANumber, Why: "has no inspected units left to refund"}
+		why := "has no inspected units left to refund"
+		var last struct {
+			Name string    `db:"name"`
+			At   time.Time `db:"created_at"`
+		}
+		err := tx.GetContext(ctx, &last, `SELECT coalesce(s.name, f.actor) AS name, f.created_at FROM refunds f
+			LEFT JOIN staff s ON s.login = f.actor WHERE f.rma_id = $1 ORDER BY f.id DESC LIMIT 1`, rma)
+		if err == nil {
+			why += fmt.Sprintf(": refunded by %s at %s", last.Name, last.At.UTC().Format("15:04"))
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return Quote{}, err
+		}
+		return Quote{}, &NothingToRefund{RMA: h.RMANumber, Why: why}
 	}
 	for _, r := range rows {
 		in.Lines = append(in.Lines, model.RefundLine{OrderLine: r.OrderLine, SKU: r.SKU, Ordered: r.Ordered,
@@ -149,6 +164,11 @@ type Refunded struct {
 // second refund of the same units (another clerk a moment earlier) is refused, naming who.
 func (s *Store) Refund(ctx context.Context, key string, req RefundRequest) (Refunded, error) {
 	return db.Keyed(ctx, s.d, key, "returns.refund", req, func(tx *sqlx.Tx) (Refunded, error) {
+		// The order's lines and the RMA locked first, so the amount is worked out from refunds
+		// that are final: a second refund of the order waits here and then sees the first.
+		if _, err := tx.ExecContext(ctx, `SELECT 1 FROM oms_rma_lock($1)`, req.RMA); err != nil {
+			return Refunded{}, err
+		}
 		q, err := quoteIn(ctx, tx, req.RMA)
 		if err != nil {
 			return Refunded{}, err
