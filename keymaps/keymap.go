@@ -219,18 +219,21 @@ func (p PackingKeys) FullHelp() [][]key.Binding { return [][]key.Binding{p.Short
 // ReturnsKeys are the returns desk's own actions, beside its scan field: ctrl keys the field
 // does not use for editing, and the arrows that choose among a field's values.
 type ReturnsKeys struct {
-	Open     key.Binding
-	Inspect  key.Binding
-	Refund   key.Binding
-	Exchange key.Binding
-	Queue    key.Binding
-	Prev     key.Binding
-	Next     key.Binding
+	Open      key.Binding
+	Inspect   key.Binding
+	Refund    key.Binding
+	Exchange  key.Binding
+	Authorize key.Binding
+	End       key.Binding
+	Aside     key.Binding
+	Queue     key.Binding
+	Prev      key.Binding
+	Next      key.Binding
 }
 
 // ShortHelp implements help.KeyMap.
 func (r ReturnsKeys) ShortHelp() []key.Binding {
-	return []key.Binding{r.Open, r.Inspect, r.Refund, r.Exchange, r.Queue, r.Prev, r.Next}
+	return []key.Binding{r.Open, r.Inspect, r.Refund, r.Exchange, r.Authorize, r.End, r.Aside, r.Queue, r.Prev, r.Next}
 }
 
 // FullHelp implements help.KeyMap.
@@ -491,7 +494,10 @@ var registry = []scopeDef{
 			{"inspect", []string{"ctrl+x"}, "inspect", "On an RMA with units received and not graded: grade them (A–D) and say where they go (restock asks for a bin)", func(k *KeyMap) *key.Binding { return &k.Returns.Inspect }},
 			{"refund", []string{"ctrl+r"}, "refund", "On an RMA with inspected units to pay back: show the refund line by line, choose the method, pay it after a y (a supervisor may type another amount)", func(k *KeyMap) *key.Binding { return &k.Returns.Refund }},
 			{"exchange", []string{"ctrl+y"}, "exchange", "On an exchange RMA: make its replacement order; asks first", func(k *KeyMap) *key.Binding { return &k.Returns.Exchange }},
-			{"queue", []string{"ctrl+l"}, "queue", "Go to the returns queue: arrived, to refund, expected, waiting for a supervisor, all open", func(k *KeyMap) *key.Binding { return &k.Returns.Queue }},
+			{"authorize", []string{"ctrl+s"}, "authorise", "On an RMA waiting for a supervisor (outside the return window): authorise it; asks first. Supervisors only: others are not offered the key, and pressing it says so", func(k *KeyMap) *key.Binding { return &k.Returns.Authorize }},
+			{"end", []string{"ctrl+z"}, "cancel/close", "On an open RMA: cancel it when nothing came back, otherwise close it (the rest is not coming; received units must be graded and a refund due paid first); takes an optional note, asks first", func(k *KeyMap) *key.Binding { return &k.Returns.End }},
+			{"aside", []string{"ctrl+t"}, "put aside", "At the find field: put something that came without an RMA aside as unexpected — what was scanned (or the field's text), units and a short note", func(k *KeyMap) *key.Binding { return &k.Returns.Aside }},
+			{"queue", []string{"ctrl+l"}, "queue", "Go to the returns queue: arrived, to refund, expected, waiting for a supervisor, all open, and the unexpected items (enter on one decides it)", func(k *KeyMap) *key.Binding { return &k.Returns.Queue }},
 			{"prev", []string{"left"}, "prev", "The previous list of the queue, or the previous value of the chosen field (reason, wish, grade, disposition, method)", func(k *KeyMap) *key.Binding { return &k.Returns.Prev }},
 			{"next", []string{"right"}, "next", "The next list of the queue, or the next value of the chosen field", func(k *KeyMap) *key.Binding { return &k.Returns.Next }},
 		},

@@ -576,3 +576,33 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// The returns desk's own keys work beside its scan field: none is a key the field edits with
+// (bubbles' textinput: ctrl+a/b/d/e/f/h/k/n/p/u/v/w) or a printable one, each has a help text,
+// and binding one to a key the desk already uses is a conflict.
+func TestReturnsDeskKeysLeaveTheFieldAlone(t *testing.T) {
+	editing := map[string]bool{}
+	for _, c := range "abdefhknpuvw" {
+		editing["ctrl+"+string(c)] = true
+	}
+	km := keymaps.Default()
+	for _, b := range km.Returns.ShortHelp() {
+		if b.Help().Key == "" || b.Help().Desc == "" {
+			t.Errorf("%v has no help", b.Keys())
+		}
+		for _, k := range b.Keys() {
+			if editing[k] || len([]rune(k)) == 1 {
+				t.Errorf("returns desk %s (%s) would take a key the scan field types or edits with", b.Help().Desc, k)
+			}
+		}
+	}
+	for _, action := range []string{"authorize", "end", "aside"} {
+		if b, ok := km.Binding(keymaps.ScopeReturns, action); !ok || len(b.Keys()) == 0 {
+			t.Errorf("returns.%s is not bound", action)
+		}
+	}
+	_, err := keymaps.Parse("keys.yaml", []byte("returns:\n  aside: ctrl+o\n"))
+	if err == nil || !strings.Contains(err.Error(), `returns.aside: "ctrl+o" is already bound to returns.open`) {
+		t.Errorf("binding aside to open's key: %v", err)
+	}
+}

@@ -21,8 +21,24 @@
 // y (a supervisor may type another amount); ctrl+y makes an exchange's replacement order;
 // ctrl+l goes back to the queue.
 //
-// Every command (open, receive, inspect, refund, exchange) is one db/returns command with its
-// own idempotency key, made when it is submitted and reused when the same one is submitted
-// again after its answer was lost (a time-out), so it applies once. An error never clears the
+// On an RMA waiting for a supervisor (outside the return window) a supervisor authorises it
+// with ctrl+s after a y; the key is not in anyone else's footer, and pressing it says only a
+// supervisor authorises. ctrl+z ends an open RMA after a note (optional) and a y: it cancels one
+// nothing of which came back, and otherwise closes it (the rest is not coming), which the
+// database refuses while received units are not graded or a refund is due; its sentence is
+// shown. A supervisor's refund amount above the raise shows why and keeps the form.
+//
+// The queue's last list is the undecided unexpected items (Unexpected N): what was scanned,
+// units, the RMA or order it came with, who put it aside and their note (no times). enter on
+// one chooses what becomes of it (added to its RMA, only for a known product that came with
+// one; sent back; kept as found stock in quarantine, only for a known product; scrapped) and a
+// y decides it; a refusal (decided by someone else meanwhile) is shown and the list stays.
+// ctrl+t at the find field puts something that came without an RMA aside: what (the field's
+// text, or typed), units, a short note, and the warehouse when the login has none of its own.
+//
+// Every command (open, receive, inspect, refund, exchange, authorise, cancel, close, decide,
+// put aside) is one db/returns command with its own idempotency key, made when it is submitted
+// and reused when the same one is submitted again after its answer was lost (a time-out), so it
+// applies once. An error never clears the
 // field; a fetch that fails keeps what is shown, marked ○ stale.
 package returns

@@ -12,6 +12,7 @@ import (
 	dbreturns "oms/db/returns"
 	"oms/keymaps"
 	"oms/tui/tuitest"
+	"oms/tui/ui"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -65,12 +66,17 @@ type desk struct {
 	w, h int
 }
 
-func openDesk(t *testing.T, f *floortest.Floor, name string, jobs []string, w, h int) *desk {
+// openDesk opens the desk as a fresh login named name with jobs; with set, the context is
+// changed before the screen is built (a warehouse, a clock).
+func openDesk(t *testing.T, f *floortest.Floor, name string, jobs []string, w, h int, set ...func(*ui.Context)) *desk {
 	t.Helper()
-	_, url := dbtest.NewLogin(t, f.Owner, dbtest.Staff{Name: name, Jobs: jobs})
+	login, url := dbtest.NewLogin(t, f.Owner, dbtest.Staff{Name: name, Jobs: jobs})
 	data := &clerkData{Store: dbreturns.New(dbtest.Open(t, url))}
 	c := tuitest.NewContext()
-	c.Jobs, c.User.Warehouse, c.User.Name = jobs, "", name
+	c.Jobs, c.User.Warehouse, c.User.Name, c.User.Login = jobs, "", name, login
+	for _, f := range set {
+		f(c)
+	}
 	s := Def(data).Build(c, nil).(*Screen)
 	return &desk{t: t, s: s, drv: tuitest.New(t, s, *c.Keys, w, h), data: data, w: w, h: h}
 }

@@ -37,6 +37,12 @@ type Data interface {
 	Exchange(ctx context.Context, key string, rma int64) (string, error)
 	Count(ctx context.Context, warehouse string) (returns.Counts, error)
 	Queue(ctx context.Context, view returns.View, warehouse string, limit int) ([]returns.QueueRow, error)
+	OpenUnexpected(ctx context.Context, warehouse string) ([]returns.Unexpected, error)
+	RecordUnexpected(ctx context.Context, key, warehouse, scan string, qty int, note string) (int64, error)
+	Decide(ctx context.Context, key string, id int64, decision string) error
+	Authorize(ctx context.Context, key string, id int64) error
+	Cancel(ctx context.Context, key string, id int64, note string) error
+	Close(ctx context.Context, key string, id int64, note string) error
 }
 
 // Route names the screen.
@@ -74,6 +80,12 @@ const (
 	stepRefund                    // the refund's quote and method
 	stepRefundConfirm             // pay it? y
 	stepExchange                  // make the replacement order? y
+	stepAuthorize                 // authorise the RMA? y (a supervisor)
+	stepEnd                       // cancel or close the RMA: its note
+	stepEndConfirm                // cancel or close it? y
+	stepDecide                    // an unexpected item: which decision?
+	stepDecideConfirm             // that decision? y
+	stepAside                     // something without an RMA: what, units, note, warehouse
 )
 
 // formLine is an order line in the new RMA's form.
@@ -95,10 +107,11 @@ type Screen struct {
 	warehouse string
 
 	// The queue.
-	view   int // index in returns.Views
+	view   int // index in returns.Views; len(returns.Views) is the unexpected items
 	counts returns.Counts
 	rows   []returns.QueueRow
-	cur    int // the cursor of whichever list the step shows
+	items  []returns.Unexpected // the undecided unexpected items, on their list
+	cur    int                  // the cursor of whichever list the step shows
 	stale  bool
 
 	query   string // what was searched
@@ -135,6 +148,20 @@ type Screen struct {
 	pendingInspect  inspectReq
 	pendingRefund   refundReq
 	pendingExchange exchangeReq
+	pendingDecide   decideReq
+	pendingAside    asideReq
+	pendingAuth     authReq
+	pendingEnd      endReq
+
+	// The unexpected item being decided, and the decisions it may take.
+	deciding returns.Unexpected
+	choices  []string
+	choice   int
+
+	// The put-aside form: what was scanned, units, a note and (without the user's) the warehouse.
+	aside asideForm
+
+	endNote string // the note of a cancel or close
 
 	queueF    *ui.Fetcher[returns.View, queued]
 	findF     *ui.Fetcher[string, found]
@@ -146,11 +173,16 @@ type Screen struct {
 	quoteF    *ui.Fetcher[int64, returns.Quote]
 	refundF   *ui.Fetcher[refundReq, refunded]
 	exchangeF *ui.Fetcher[exchangeReq, exchanged]
+	decideF   *ui.Fetcher[decideReq, struct{}]
+	asideF    *ui.Fetcher[asideReq, int64]
+	authF     *ui.Fetcher[authReq, returns.RMA]
+	endF      *ui.Fetcher[endReq, returns.RMA]
 }
 
 type queued struct {
 	counts returns.Counts
 	rows   []returns.QueueRow
+	items  []returns.Unexpected
 }
 
 type found struct {
@@ -229,8 +261,12 @@ func New(c *ui.Context, data Data) *Screen {
 			if err != nil {
 				return queued{}, err
 			}
+			if v == viewUnexpected {
+				items, err := data.OpenUnexpected(ctx, wh)
+				return queued{counts: counts, items: items}, err
+			}
 			rows, err := data.Queue(ctx, v, wh, queueLimit)
-			return queued{counts, rows}, err
+			return queued{counts: counts, rows: rows}, err
 		}
 	})
 	s.findF = ui.NewFetcher(c, s.id, "returns find", func(q string) ui.Query[found] {
@@ -312,6 +348,7 @@ func New(c *ui.Context, data Data) *Screen {
 			return exchanged{n, rma}, err
 		}
 	})
+	s.moreFetchers(data)
 	s.prompt()
 	return s
 }
@@ -321,9 +358,9 @@ func (s *Screen) ID() ui.InstanceID { return s.id }
 // Title is the RMA or order shown, or the desk.
 func (s *Screen) Title() string {
 	switch {
-	case s.rma != nil && s.step >= stepRMA:
+	case s.rma != nil && s.onRMA():
 		return s.rma.Number
-	case s.order != nil && s.step >= stepOrder:
+	case s.order != nil && s.onOrder():
 		return s.order.Number
 	}
 	return "Returns"
@@ -345,7 +382,8 @@ func (s *Screen) Watches() db.TableSet { return db.SetOf(db.RMAs) }
 // shell's keys come first.
 func (s *Screen) Capturing() bool {
 	switch s.step {
-	case stepHits, stepForm, stepFormConfirm, stepInspect, stepRefund, stepRefundConfirm, stepExchange:
+	case stepHits, stepForm, stepFormConfirm, stepInspect, stepRefund, stepRefundConfirm, stepExchange,
+		stepAuthorize, stepEnd, stepEndConfirm, stepDecide, stepDecideConfirm, stepAside:
 		return true
 	}
 	return s.scan.Value() != "" || s.busy
@@ -353,7 +391,8 @@ func (s *Screen) Capturing() bool {
 
 // HasUnsavedInput: a scan typed and not submitted, or a form being filled.
 func (s *Screen) HasUnsavedInput() bool {
-	return strings.TrimSpace(s.scan.Value()) != "" || s.step == stepForm || s.step == stepInspect
+	return strings.TrimSpace(s.scan.Value()) != "" || s.step == stepForm || s.step == stepInspect ||
+		s.step == stepAside || s.step == stepEnd && s.endNote != ""
 }
 
 func (s *Screen) supervisor() bool { return slices.Contains(s.ctx.Jobs, "supervisor") }
@@ -363,14 +402,19 @@ func (s *Screen) ShortHelp() []key.Binding {
 	in, rk, l, d := s.ctx.Keys.Input, s.ctx.Keys.Returns, s.ctx.Keys.List, s.ctx.Keys.Dialog
 	switch s.step {
 	case stepQueue:
-		return []key.Binding{in.Submit, l.Up, l.Down, rk.Prev, rk.Next, in.Clear}
+		if s.curView() == viewUnexpected {
+			return []key.Binding{s.decideHelp(), l.Up, l.Down, rk.Prev, rk.Next, rk.Aside, in.Clear}
+		}
+		return []key.Binding{in.Submit, l.Up, l.Down, rk.Prev, rk.Next, rk.Aside, in.Clear}
 	case stepHits:
-		return []key.Binding{in.Submit, l.Up, l.Down, in.Cancel}
+		return []key.Binding{in.Submit, l.Up, l.Down, rk.Aside, in.Cancel}
 	case stepOrder:
-		return []key.Binding{rk.Open, in.Submit, l.Up, l.Down, rk.Queue, in.Cancel}
+		return []key.Binding{rk.Open, in.Submit, l.Up, l.Down, rk.Queue, rk.Aside, in.Cancel}
 	case stepForm, stepInspect, stepRefund:
 		return []key.Binding{in.Submit, l.Up, l.Down, rk.Prev, rk.Next, in.Cancel}
-	case stepFormConfirm, stepRefundConfirm, stepExchange:
+	case stepDecide, stepAside, stepEnd:
+		return []key.Binding{in.Submit, l.Up, l.Down, in.Cancel}
+	case stepFormConfirm, stepRefundConfirm, stepExchange, stepAuthorize, stepEndConfirm, stepDecideConfirm:
 		return []key.Binding{d.Confirm, d.Cancel}
 	case stepRMA:
 		var out []key.Binding
@@ -383,7 +427,14 @@ func (s *Screen) ShortHelp() []key.Binding {
 		if s.canExchange() {
 			out = append(out, rk.Exchange)
 		}
-		return append(out, in.Submit, rk.Queue, in.Cancel)
+		if s.canAuthorize() {
+			out = append(out, rk.Authorize)
+		}
+		out = append(out, in.Submit)
+		if s.rma != nil && s.rma.Status.Open() {
+			out = append(out, s.endHelp())
+		}
+		return append(out, rk.Queue, in.Cancel)
 	}
 	return []key.Binding{in.Submit, in.Clear}
 }
@@ -413,7 +464,7 @@ func (s *Screen) Update(msg tea.Msg) tea.Cmd {
 func (s *Screen) refresh() tea.Cmd {
 	switch s.step {
 	case stepQueue:
-		return s.queueF.Want(returns.Views[s.view])
+		return s.queueF.Want(s.curView())
 	case stepRMA:
 		if s.rma != nil {
 			return s.rmaF.Want(s.rma.ID)
@@ -427,9 +478,9 @@ func (s *Screen) onResult(msg ui.Result) tea.Cmd {
 		if ok {
 			if a.Err != nil {
 				s.stale = true // the rows stay, said to be old
-			} else if a.Wish == returns.Views[s.view] {
-				s.stale, s.counts, s.rows = false, a.Value.counts, a.Value.rows
-				s.cur = min(s.cur, max(len(s.rows)-1, 0))
+			} else if a.Wish == s.curView() {
+				s.stale, s.counts, s.rows, s.items = false, a.Value.counts, a.Value.rows, a.Value.items
+				s.cur = min(s.cur, max(s.listLen()-1, 0))
 			}
 		}
 		return next
@@ -488,7 +539,7 @@ func (s *Screen) onResult(msg ui.Result) tea.Cmd {
 		}
 		return next
 	}
-	return nil
+	return s.onMoreResult(msg)
 }
 
 func (s *Screen) onKey(msg tea.KeyMsg) tea.Cmd {
@@ -497,10 +548,12 @@ func (s *Screen) onKey(msg tea.KeyMsg) tea.Cmd {
 		return nil // one command at a time; the field keeps what was scanned
 	}
 	switch s.step {
-	case stepFormConfirm, stepRefundConfirm, stepExchange:
+	case stepFormConfirm, stepRefundConfirm, stepExchange, stepAuthorize, stepEndConfirm, stepDecideConfirm:
 		return s.onConfirmKey(msg)
-	case stepForm, stepInspect, stepRefund:
+	case stepForm, stepInspect, stepRefund, stepAside, stepEnd:
 		return s.onFormKey(msg)
+	case stepDecide:
+		return s.onDecideKey(msg)
 	}
 	arrow := msg.Type != tea.KeyRunes // j/k and the like are typed into the field
 	switch {
@@ -521,6 +574,12 @@ func (s *Screen) onKey(msg tea.KeyMsg) tea.Cmd {
 		return s.startRefund()
 	case key.Matches(msg, rk.Exchange):
 		return s.startExchange()
+	case key.Matches(msg, rk.Authorize):
+		return s.startAuthorize()
+	case key.Matches(msg, rk.End):
+		return s.startEnd()
+	case key.Matches(msg, rk.Aside):
+		return s.startAside()
 	case arrow && key.Matches(msg, list.Up):
 		s.cur = max(s.cur-1, 0)
 		return nil
@@ -545,6 +604,9 @@ func (s *Screen) onKey(msg tea.KeyMsg) tea.Cmd {
 func (s *Screen) listLen() int {
 	switch s.step {
 	case stepQueue:
+		if s.curView() == viewUnexpected {
+			return len(s.items)
+		}
 		return len(s.rows)
 	case stepHits:
 		return len(s.hits)
@@ -557,10 +619,10 @@ func (s *Screen) listLen() int {
 }
 
 func (s *Screen) switchView(by int) tea.Cmd {
-	n := len(returns.Views)
+	n := len(returns.Views) + 1 // and the unexpected items
 	s.view, s.cur = (s.view+by+n)%n, 0
-	s.rows = nil
-	return s.queueF.Want(returns.Views[s.view])
+	s.rows, s.items = nil, nil
+	return s.queueF.Want(s.curView())
 }
 
 // cancel is esc: back a step; on the queue it clears the field.
@@ -596,13 +658,16 @@ func (s *Screen) toQueue() tea.Cmd {
 	s.clearNote()
 	s.scan.SetValue("")
 	s.prompt()
-	return s.queueF.Want(returns.Views[s.view])
+	return s.queueF.Want(s.curView())
 }
 
 // submit acts on the field's text at the current prompt.
 func (s *Screen) submit(text string) tea.Cmd {
 	switch s.step {
 	case stepQueue:
+		if text == "" && s.curView() == viewUnexpected {
+			return s.startDecide()
+		}
 		if text == "" {
 			if s.cur < len(s.rows) {
 				return s.openRMA(s.rows[s.cur].ID)
@@ -749,11 +814,15 @@ func (s *Screen) formRows() int {
 func (s *Screen) onFormKey(msg tea.KeyMsg) tea.Cmd {
 	in, rk, list := &s.ctx.Keys.Input, &s.ctx.Keys.Returns, &s.ctx.Keys.List
 	arrow := msg.Type != tea.KeyRunes
-	rows := map[step]int{stepForm: s.formRows(), stepInspect: s.inspectRows(), stepRefund: s.refundRows()}[s.step]
+	rows := map[step]int{stepForm: s.formRows(), stepInspect: s.inspectRows(), stepRefund: s.refundRows(),
+		stepAside: s.asideRows(), stepEnd: 1}[s.step]
 	switch {
 	case key.Matches(msg, in.Submit):
 		return s.formSubmit()
 	case key.Matches(msg, in.Cancel):
+		if s.step == stepAside {
+			return s.toQueue()
+		}
 		back := stepOrder
 		if s.step != stepForm {
 			back = stepRMA
@@ -823,14 +892,11 @@ func (s *Screen) cycle(by int) {
 }
 
 func (s *Screen) backspace() {
-	cut := func(v string) string {
-		if v == "" {
-			return v
-		}
-		r := []rune(v)
-		return string(r[:len(r)-1])
-	}
 	switch s.step {
+	case stepAside:
+		s.asideBackspace()
+	case stepEnd:
+		s.endNote = cut(s.endNote)
 	case stepForm:
 		if s.row < len(s.lines) {
 			s.lines[s.row].qty /= 10
@@ -849,10 +915,25 @@ func (s *Screen) backspace() {
 	}
 }
 
+// cut is v without its last character.
+func cut(v string) string {
+	if v == "" {
+		return v
+	}
+	r := []rune(v)
+	return string(r[:len(r)-1])
+}
+
 // typed takes text typed into the focused row: digits for a count, a grade's letter, a bin, an
-// amount.
+// amount, a note.
 func (s *Screen) typed(text string) {
 	switch s.step {
+	case stepAside:
+		s.asideTyped(text)
+	case stepEnd:
+		if ui.Width(s.endNote) < noteLimit {
+			s.endNote += text
+		}
 	case stepForm:
 		if s.row < len(s.lines) {
 			l := &s.lines[s.row]
@@ -919,6 +1000,12 @@ func (s *Screen) formSubmit() tea.Cmd {
 		s.prompt()
 	case stepInspect:
 		return s.sendInspect()
+	case stepAside:
+		return s.sendAside()
+	case stepEnd:
+		s.step = stepEndConfirm
+		s.clearNote()
+		s.prompt()
 	case stepRefund:
 		if s.amount != "" {
 			if _, err := model.ParseMoney(s.amount, s.quote.Currency); err != nil {
@@ -945,6 +1032,12 @@ func (s *Screen) onConfirmKey(msg tea.KeyMsg) tea.Cmd {
 			return s.sendRefund()
 		case stepExchange:
 			return s.sendExchange()
+		case stepAuthorize:
+			return s.sendAuthorize()
+		case stepEndConfirm:
+			return s.sendEnd()
+		case stepDecideConfirm:
+			return s.sendDecide()
 		}
 	case key.Matches(msg, d.Cancel), key.Matches(msg, s.ctx.Keys.Input.Cancel):
 		switch s.step {
@@ -952,6 +1045,10 @@ func (s *Screen) onConfirmKey(msg tea.KeyMsg) tea.Cmd {
 			s.step = stepForm
 		case stepRefundConfirm:
 			s.step = stepRefund
+		case stepEndConfirm:
+			s.step = stepEnd
+		case stepDecideConfirm:
+			s.step = stepDecide
 		default:
 			s.step = stepRMA
 		}
@@ -1224,7 +1321,15 @@ func (s *Screen) sendRefund() tea.Cmd {
 func (s *Screen) refunded(got refunded, err error) {
 	s.busy = false
 	if err != nil {
-		s.refuse(ui.Explain(err)) // still at the question: y again sends the same key
+		s.refuse(ui.Explain(err))
+		if !ui.IsConnectionError(err) {
+			// Refused (an amount beyond the raise): back to the form as it was typed.
+			s.step, s.pendingRefund = stepRefund, refundReq{}
+			if s.amount != "" {
+				s.row = 1
+			}
+			s.prompt()
+		} // otherwise still at the question: y again sends the same key
 		return
 	}
 	s.pendingRefund = refundReq{}

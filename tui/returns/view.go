@@ -2,6 +2,7 @@ package returns
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"oms/db/returns"
@@ -66,12 +67,12 @@ func (s *Screen) header() string {
 	st := s.ctx.Styles
 	var text string
 	switch {
-	case s.step >= stepRMA && s.rma != nil:
+	case s.onRMA() && s.rma != nil:
 		text = " " + s.rma.Number
 		if s.w >= 40 {
 			text = " Return " + s.rma.Number + " · " + s.rma.Order
 		}
-	case s.step >= stepOrder && s.order != nil:
+	case s.onOrder() && s.order != nil:
 		text = " " + s.order.Number
 		if s.w >= 40 {
 			text = " Returns · order " + s.order.Number
@@ -110,6 +111,12 @@ func (s *Screen) body(room int) []string {
 		return s.inspectLines()
 	case stepRefund, stepRefundConfirm:
 		return s.refundLines()
+	case stepAuthorize, stepEnd, stepEndConfirm:
+		return s.rmaLines(room)
+	case stepDecide, stepDecideConfirm:
+		return s.decideLines()
+	case stepAside:
+		return s.asideLines()
 	}
 	return nil
 }
@@ -125,27 +132,36 @@ func viewName(v returns.View) string {
 		return "Expected"
 	case returns.ViewRequested:
 		return "Requested"
+	case viewUnexpected:
+		return "Unexpected"
 	}
 	return "Open"
+}
+
+// countOf is the count of a list of the queue.
+func (s *Screen) countOf(v returns.View) int64 {
+	if v == viewUnexpected {
+		return s.counts.Unexpected
+	}
+	return s.counts.Of(v)
 }
 
 // queueLines are the lists' counts (the chosen one in brackets) and its RMAs.
 func (s *Screen) queueLines(room int) []string {
 	st := s.ctx.Styles
 	var out []string
-	v := returns.Views[s.view]
+	v := s.curView()
 	if s.w < 40 {
-		out = append(out, st.Title.Render(fmt.Sprintf(" ◂ %s %d ▸", viewName(v), s.counts.Of(v))))
+		out = append(out, st.Title.Render(fmt.Sprintf(" ◂ %s %d ▸", viewName(v), s.countOf(v))))
 	} else {
 		var tabs []string
-		for i, x := range returns.Views {
-			t := fmt.Sprintf("%s %d", viewName(x), s.counts.Of(x))
+		for i, x := range append(slices.Clone(returns.Views), viewUnexpected) {
+			t := fmt.Sprintf("%s %d", viewName(x), s.countOf(x))
 			if i == s.view {
 				t = "[" + t + "]"
 			}
 			tabs = append(tabs, t)
 		}
-		tabs = append(tabs, fmt.Sprintf("Unexpected %d", s.counts.Unexpected))
 		line := ""
 		for _, t := range tabs {
 			switch {
@@ -159,7 +175,14 @@ func (s *Screen) queueLines(room int) []string {
 			}
 		}
 		out = append(out, line)
-		out = append(out, st.Muted.Render(" "+v.Label()))
+		label := v.Label()
+		if v == viewUnexpected {
+			label = "Unexpected items to decide"
+		}
+		out = append(out, st.Muted.Render(" "+label))
+	}
+	if v == viewUnexpected {
+		return append(out, s.itemLines(room-len(out))...)
 	}
 	if len(s.rows) == 0 {
 		return append(out, st.Muted.Render(" Nothing here"))
@@ -234,6 +257,9 @@ func (s *Screen) orderLines(room int) []string {
 	if s.w >= 40 {
 		out = append(out, " "+ui.Fit(o.Customer+" · "+o.Channel+" · "+o.Status, s.w-1))
 		out = append(out, s.wrap(s.windowSentence(), st.Muted.Render)...)
+	}
+	if s.w < 40 && !o.InWindow(s.ctx.Clock()) {
+		out = append(out, s.wrap("Late: an RMA waits for a supervisor", st.Muted.Render)...)
 	}
 	skuW := 0
 	for _, l := range o.Lines {
@@ -437,6 +463,25 @@ func (s *Screen) rmaLines(room int) []string {
 	if s.step == stepExchange {
 		tail = append(tail, s.wrap("Make the replacement order of "+r.Number+" now?", st.Title.Render)...)
 	}
+	switch s.step {
+	case stepAuthorize:
+		tail = append(tail, s.wrap("Authorise "+r.Number+" outside the return window?", st.Title.Render)...)
+	case stepEnd, stepEndConfirm:
+		tail = append(tail, s.wrap(s.endQuestion(), st.Title.Render)...)
+		note := s.endNote
+		if s.step == stepEnd {
+			note += "_"
+		} else if note == "" {
+			note = "none"
+		}
+		for i, l := range ui.Wrap("Note: "+note, max(s.w-2, 1)) {
+			if i == 0 {
+				tail = append(tail, s.item(s.step == stepEnd, l, ""))
+			} else {
+				tail = append(tail, "  "+l)
+			}
+		}
+	}
 	out := append(head, lines...)
 	out = append(out, tail...)
 	if len(out) > room && room > 0 {
@@ -589,8 +634,23 @@ func (s *Screen) label() string {
 			return "←/→ method, ↓ type another amount; enter"
 		}
 		return "←/→ method, enter"
-	case stepFormConfirm, stepExchange:
+	case stepFormConfirm, stepExchange, stepAuthorize, stepEndConfirm, stepDecideConfirm:
 		return "y yes, n no"
+	case stepDecide:
+		if narrow {
+			return "↑/↓ enter, esc"
+		}
+		return "↑/↓ choose what becomes of it, enter; esc back"
+	case stepAside:
+		if narrow {
+			return "↑/↓ type, enter"
+		}
+		return "↑/↓ field, type what came, units and a note; enter puts it aside"
+	case stepEnd:
+		if narrow {
+			return "note?, enter"
+		}
+		return "Type a note (optional), enter; esc back"
 	case stepRefundConfirm:
 		if narrow {
 			return "y pays, n no"
@@ -641,6 +701,16 @@ func (s *Screen) narrowHint() string {
 		}
 		if s.canExchange() {
 			hints = append(hints, keyName(rk.Exchange)+" exch")
+		}
+		if s.canAuthorize() {
+			hints = append(hints, keyName(rk.Authorize)+" auth")
+		}
+		if s.rma != nil && s.rma.Status.Open() && s.step == stepRMA {
+			hints = append(hints, keyName(rk.End)+" "+map[bool]string{true: "cancel", false: "close"}[unitsBack(s.rma) == 0])
+		}
+	case stepQueue:
+		if s.curView() == viewUnexpected && len(s.items) > 0 {
+			hints = append(hints, "enter decides")
 		}
 	}
 	if len(hints) == 0 {
