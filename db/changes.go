@@ -80,7 +80,8 @@ var changeChecks = [...][]string{
 		`SELECT 1 FROM rma_lines WHERE ` + unseen("change_xid"),
 		`SELECT 1 FROM rma_unexpected WHERE ` + unseen("change_xid")},
 	Counts: {`SELECT 1 FROM stock_counts WHERE ` + unseen("change_xid"),
-		`SELECT 1 FROM stock_count_lines WHERE ` + unseen("change_xid")},
+		`SELECT 1 FROM stock_count_lines WHERE ` + unseen("change_xid"),
+		`SELECT 1 FROM count_tasks WHERE ` + unseen("change_xid")},
 	// open_change_xid is stamped by the same transaction as change_xid and never later (00007),
 	// so orders_changes finds its candidates. A line counts when its order is open now; a line
 	// of an order that was open at the snapshot and is not now is covered by the stamp of the
