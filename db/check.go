@@ -281,6 +281,19 @@ var checkQueries = []checkQuery{
 	    ON n.manifest_id = m.id
 	 WHERE m.parcels <> coalesce(n.n, 0)
 	 ORDER BY m.id`},
+	{"counts", "a posted count moved exactly its variance, and a bin under count has one open task", `
+	SELECT format('Count %s bin %s round %s: %s × %s counted against %s expected, but its adjustment moved %s',
+	              c.number, l.code, t.round, cl.counted, p.sku, cl.expected,
+	              coalesce(CASE WHEN m.to_location_id = t.location_id THEN m.qty ELSE -m.qty END, 0))
+	  FROM count_task_lines cl JOIN count_tasks t ON t.id = cl.task_id JOIN stock_counts c ON c.id = t.count_id
+	  JOIN locations l ON l.id = t.location_id JOIN products p ON p.id = cl.product_id
+	  LEFT JOIN stock_movements m ON m.id = cl.movement_id
+	 WHERE t.status = 'posted'
+	   AND cl.variance <> coalesce(CASE WHEN m.to_location_id = t.location_id THEN m.qty ELSE -m.qty END, 0)
+	UNION ALL
+	SELECT format('Bin %s has %s count tasks open at once', l.code, n.n)
+	  FROM (SELECT location_id, count(*) AS n FROM count_tasks WHERE status IN ('ready', 'claimed', 'review')
+	         GROUP BY 1 HAVING count(*) > 1) n JOIN locations l ON l.id = n.location_id`},
 	{"order_counts", "the queue's counts per status equal the orders", `
 	WITH actual AS (SELECT channel_id, coalesce(warehouse_id, 0) AS warehouse_id, status, count(*) AS n
 	                  FROM orders GROUP BY 1, 2, 3),

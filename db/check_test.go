@@ -49,8 +49,8 @@ func TestCheckPassesOnSeededData(t *testing.T) {
 	if !rep.OK() {
 		t.Fatalf("violations on freshly seeded data: %v", rep.Violations)
 	}
-	if len(rep.Rules) != 20 {
-		t.Fatalf("%d rules checked, want 20", len(rep.Rules))
+	if len(rep.Rules) != 21 {
+		t.Fatalf("%d rules checked, want 21", len(rep.Rules))
 	}
 
 }
@@ -131,6 +131,12 @@ func TestCheckFindsEachKindOfViolation(t *testing.T) {
 		{"manifests", []string{`INSERT INTO manifests (carrier_id, warehouse_id, parcels, weight_g)
 			SELECT (SELECT min(id) FROM carriers), (SELECT min(id) FROM warehouses), 3, 0`},
 			[]string{"Manifest M-", " says 3 parcels, but 0 are on it"}},
+		{"counts", []string{replica(`INSERT INTO stock_counts (id, warehouse_id, status, number) SELECT 9001, min(id), 'posted', 'C-009001' FROM warehouses;
+			INSERT INTO count_tasks (id, count_id, warehouse_id, location_id, status, counted_at, snapshot)
+			SELECT 9001, 9001, l.warehouse_id, l.id, 'posted', now(), pg_current_snapshot() FROM locations l
+			 WHERE l.id = (SELECT min(id) FROM locations WHERE kind = 'bin');
+			INSERT INTO count_task_lines (task_id, product_id, counted, expected) SELECT 9001, min(id), 5, 3 FROM products`)},
+			[]string{"Count C-009001 bin ", " 5 × ", " counted against 3 expected, but its adjustment moved 0"}},
 	}
 	for _, c := range cases {
 		t.Run(c.rule, func(t *testing.T) {
