@@ -212,7 +212,7 @@ database server, run: oms demo`,
 	root.AddCommand(newExportCmd(g))
 	root.AddCommand(newCompanyCmd(g), newCustomersCmd(g))
 	root.AddCommand(newWavesCmd(g))
-	root.AddCommand(newCarriersCmd(g), newTrackingCmd(g), newManifestCmd(g), newStationsCmd(g), newReturnsCmd(g))
+	root.AddCommand(newCarriersCmd(g), newTrackingCmd(g), newManifestCmd(g), newStationsCmd(g), newReturnsCmd(g), newCountsCmd(g))
 	return root
 }
 
