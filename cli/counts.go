@@ -107,7 +107,8 @@ recounts it and a supervisor who counted neither decides. Counts are blind unles
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: counts within %d units and %s post at once%s\n", strings.ToUpper(args[0]), units, value,
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: counts within %d %s and %s post at once%s\n", strings.ToUpper(args[0]), units,
+				plural(units, "unit", "units"), value,
 				map[bool]string{true: "; counters see what the books expect", false: "; counts are blind"}[show])
 			return nil
 		},
