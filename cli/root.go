@@ -213,6 +213,7 @@ database server, run: oms demo`,
 	root.AddCommand(newCompanyCmd(g), newCustomersCmd(g))
 	root.AddCommand(newWavesCmd(g))
 	root.AddCommand(newCarriersCmd(g), newTrackingCmd(g), newManifestCmd(g), newStationsCmd(g), newReturnsCmd(g), newCountsCmd(g))
+	root.AddCommand(newInboundCmds(g)...)
 	return root
 }
 

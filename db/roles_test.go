@@ -77,6 +77,8 @@ pick_tasks          S       S       S        S      S           S      S        
 product_barcodes    S       S       S        SI     SIUD        S      SIUD        S
 product_prices      S       S       S        S      SIUD        S      SIUD        S
 products            S       S       S        Su     SIU         S      SIU         S
+purchase_order_lines -      -       -        S      S           -      S           S
+purchase_orders     -       -       -        S      S           -      S           S
 rate_card_rates     -       S       S        S      SID         -      SID         SID
 rate_card_surcharges -     S       S        S      SID         -      SID         SID
 rate_card_transit   -       S       S        S      SID         -      SID         SID
@@ -92,13 +94,17 @@ rmas                S       S       S        S      S           S      S        
 shipments           S       SIU     S        S      S           S      SIU         S
 staff               S       S       S        S      S           S      S           S
 staff_keys          -       -       -        -      -           -      -           S
+stock_adjustments   -       -       -        S      S           -      S           S
 stock_balances      S       S       S        S      S           S      S           S
 stock_count_lines   S       S       S        S      S           S      S           S
 stock_counts        S       S       S        S      S           S      S           S
 stock_movements     SI      SI      SI       SI     S           S      SI          S
+suppliers           -       -       -        S      SIU         -      SIU         S
 tax_categories      S       S       S        S      S           S      S           S
 tax_rates           S       S       S        S      SIu         S      SIu         S
 tracking_events     -       S       S        S      S           -      S           S
+transfer_lines      -       -       -        S      S           -      S           S
+transfers           -       -       -        S      S           -      S           S
 warehouses          S       S       S        S      S           S      Su          SIU
 `
 
@@ -107,13 +113,13 @@ warehouses          S       S       S        S      S           S      Su       
 // they run as the owner) no job may call.
 var (
 	everyoneMayCall = []string{"oms_actor", "oms_backdating", "oms_derive_status", "oms_is_owner", "oms_money",
-		"oms_movement_job", "oms_order_is_open", "oms_phone_key", "oms_postcode_key", "oms_refund_status", "oms_rma_status",
+		"oms_movement_job", "oms_order_is_open", "oms_phone_key", "oms_postcode_key", "oms_po_status", "oms_refund_status", "oms_rma_status", "oms_transfer_status",
 		"oms_search_fold"}
 	adminMayCall = []string{"oms_staff_add", "oms_staff_add_key", "oms_staff_disable", "oms_staff_remove_key",
 		"oms_staff_set_jobs"}
 	// backofficeMayCall is the intake's (migration 00017), the order history (00021) and releasing pick work (00031); the supervisor holds the job.
 	backofficeMayCall = []string{"oms_intake_events", "oms_lock_free_bins", "oms_order_event", "oms_order_events", "oms_sell_at_store", "oms_pick_release", "oms_take_numbers", "oms_try_lock_free_bins",
-		"oms_tracking_record", "oms_rma_in_transit"}
+		"oms_tracking_record", "oms_rma_in_transit", "oms_po_create", "oms_po_close", "oms_po_cancel"}
 	// pickerMayCall is picking's (00031): claim, confirm and short; the supervisor holds the job.
 	pickerMayCall = []string{"oms_pick_claim", "oms_pick_confirm", "oms_pick_short"}
 	// packerMayCall is packing's (00037): the station's commands, label voids and the manifest.
@@ -124,9 +130,13 @@ var (
 	returnsMayCall = []string{"oms_rma_cancel", "oms_rma_close", "oms_rma_decide", "oms_rma_exchange", "oms_rma_inspect",
 		"oms_rma_label", "oms_rma_lock", "oms_rma_open", "oms_rma_receive", "oms_rma_receive_all", "oms_rma_refund", "oms_rma_refund_credited",
 		"oms_rma_unexpected"}
-	supervisorMayCall = []string{"oms_rma_authorize", "oms_count_decide"}
-	// stockMayCall is counting's (00042): plan, claim and record; the supervisor holds the job.
-	stockMayCall = []string{"oms_count_claim", "oms_count_plan", "oms_count_record", "oms_count_unclaim"}
+	supervisorMayCall = []string{"oms_rma_authorize", "oms_count_decide", "oms_adjust_approve", "oms_adjust_reject"}
+	// stockMayCall is counting's (00042) — plan, claim, record — and inbound's (00043): receiving
+	// against purchase orders, putaway, moves, transfers and adjustments; the supervisor holds
+	// the job.
+	stockMayCall = []string{"oms_count_claim", "oms_count_plan", "oms_count_record", "oms_count_unclaim",
+		"oms_po_receive", "oms_putaway_suggest", "oms_putaway", "oms_move", "oms_transfer_create", "oms_transfer_ship",
+		"oms_transfer_receive", "oms_transfer_write_off", "oms_adjust"}
 	// storeMayCall is the hand-over at a store's counter (00023); the supervisor holds the job.
 	storeMayCall = []string{"oms_hand_over"}
 )

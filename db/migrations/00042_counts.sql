@@ -27,6 +27,11 @@ ALTER TABLE warehouses
     ADD COLUMN count_tolerance_minor bigint NOT NULL DEFAULT 0 CHECK (count_tolerance_minor >= 0),
     ADD COLUMN count_show_expected boolean NOT NULL DEFAULT false;
 
+-- What a unit of a product is worth to the business, in the company's currency: the value of
+-- count variances and adjustments (0 until set).
+ALTER TABLE products
+    ADD COLUMN unit_cost_minor bigint NOT NULL DEFAULT 0 CHECK (unit_cost_minor >= 0);
+
 ALTER TABLE stock_counts
     ADD COLUMN number text UNIQUE,
     ADD COLUMN plan text NOT NULL DEFAULT '';
@@ -99,11 +104,11 @@ BEGIN
 END $$;
 -- +goose StatementEnd
 
--- A product's unit cost in the company's currency (0 until costs are kept).
+-- A product's unit cost in the company's currency.
 -- +goose StatementBegin
 CREATE FUNCTION oms_count_unit_cost(product bigint) RETURNS bigint
 LANGUAGE sql STABLE SET search_path = pg_catalog, public, pg_temp AS $$
-    SELECT coalesce((to_jsonb(p) ->> 'unit_cost_minor')::bigint, 0) FROM products p WHERE p.id = product
+    SELECT p.unit_cost_minor FROM products p WHERE p.id = product
 $$;
 -- +goose StatementEnd
 
@@ -593,4 +598,5 @@ DROP TABLE count_task_lines;
 DROP TABLE count_tasks;
 ALTER TABLE count_flags DROP COLUMN flag_xid;
 ALTER TABLE stock_counts DROP COLUMN number, DROP COLUMN plan;
+ALTER TABLE products DROP COLUMN unit_cost_minor;
 ALTER TABLE warehouses DROP COLUMN count_tolerance_units, DROP COLUMN count_tolerance_minor, DROP COLUMN count_show_expected;
