@@ -294,6 +294,27 @@ var checkQueries = []checkQuery{
 	SELECT format('Bin %s has %s count tasks open at once', l.code, n.n)
 	  FROM (SELECT location_id, count(*) AS n FROM count_tasks WHERE status IN ('ready', 'claimed', 'review')
 	         GROUP BY 1 HAVING count(*) > 1) n JOIN locations l ON l.id = n.location_id`},
+	{"inbound", "purchase order and transfer lines hold what their movements moved", `
+	SELECT format('%s line %s (%s) says %s received, %s damaged, but its receipts bring %s, %s of them into quarantine',
+	              o.number, pl.line_no, p.sku, pl.qty_received, pl.qty_damaged, coalesce(m.qty, 0), coalesce(m.damaged, 0))
+	  FROM purchase_order_lines pl JOIN purchase_orders o ON o.id = pl.po_id JOIN products p ON p.id = pl.product_id
+	  LEFT JOIN (SELECT mv.po_line_id, sum(mv.qty) AS qty, sum(mv.qty) FILTER (WHERE l.kind = 'quarantine') AS damaged
+	               FROM stock_movements mv JOIN locations l ON l.id = mv.to_location_id
+	              WHERE mv.po_line_id IS NOT NULL GROUP BY 1) m ON m.po_line_id = pl.id
+	 WHERE (pl.qty_received, pl.qty_damaged) <> (coalesce(m.qty, 0), coalesce(m.damaged, 0))
+	UNION ALL
+	SELECT format('%s line %s (%s) says %s shipped, %s received, %s written off, but its movements say %s, %s and %s',
+	              t.number, tl.line_no, p.sku, tl.qty_shipped, tl.qty_received, tl.qty_written_off,
+	              coalesce(m.shipped, 0), coalesce(m.received, 0), coalesce(m.lost, 0))
+	  FROM transfer_lines tl JOIN transfers t ON t.id = tl.transfer_id JOIN products p ON p.id = tl.product_id
+	  LEFT JOIN (SELECT mv.transfer_line_id,
+	                    sum(mv.qty) FILTER (WHERE dst.kind = 'transit') AS shipped,
+	                    sum(mv.qty) FILTER (WHERE src.kind = 'transit' AND dst.kind <> 'adjustment') AS received,
+	                    sum(mv.qty) FILTER (WHERE src.kind = 'transit' AND dst.kind = 'adjustment') AS lost
+	               FROM stock_movements mv JOIN locations src ON src.id = mv.from_location_id
+	               JOIN locations dst ON dst.id = mv.to_location_id
+	              WHERE mv.transfer_line_id IS NOT NULL GROUP BY 1) m ON m.transfer_line_id = tl.id
+	 WHERE (tl.qty_shipped, tl.qty_received, tl.qty_written_off) <> (coalesce(m.shipped, 0), coalesce(m.received, 0), coalesce(m.lost, 0))`},
 	{"order_counts", "the queue's counts per status equal the orders", `
 	WITH actual AS (SELECT channel_id, coalesce(warehouse_id, 0) AS warehouse_id, status, count(*) AS n
 	                  FROM orders GROUP BY 1, 2, 3),

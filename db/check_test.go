@@ -49,8 +49,8 @@ func TestCheckPassesOnSeededData(t *testing.T) {
 	if !rep.OK() {
 		t.Fatalf("violations on freshly seeded data: %v", rep.Violations)
 	}
-	if len(rep.Rules) != 21 {
-		t.Fatalf("%d rules checked, want 21", len(rep.Rules))
+	if len(rep.Rules) != 22 {
+		t.Fatalf("%d rules checked, want 22", len(rep.Rules))
 	}
 
 }
@@ -137,6 +137,10 @@ func TestCheckFindsEachKindOfViolation(t *testing.T) {
 			 WHERE l.id = (SELECT min(id) FROM locations WHERE kind = 'bin');
 			INSERT INTO count_task_lines (task_id, product_id, counted, expected) SELECT 9001, min(id), 5, 3 FROM products`)},
 			[]string{"Count C-009001 bin ", " 5 × ", " counted against 3 expected, but its adjustment moved 0"}},
+		{"inbound", []string{replica(`INSERT INTO suppliers (id, code, name, country, currency) VALUES (9001, 'SUP9', 'Sup', 'NL', 'EUR');
+			INSERT INTO purchase_orders (id, number, supplier_id, warehouse_id, currency) SELECT 9001, 'PO-009001', 9001, min(id), 'EUR' FROM warehouses;
+			INSERT INTO purchase_order_lines (po_id, line_no, product_id, qty_ordered, qty_received) SELECT 9001, 1, min(id), 10, 4 FROM products`)},
+			[]string{"PO-009001 line 1 (", ") says 4 received, 0 damaged, but its receipts bring 0, 0 of them into quarantine"}},
 	}
 	for _, c := range cases {
 		t.Run(c.rule, func(t *testing.T) {
