@@ -65,7 +65,9 @@ CREATE TABLE count_tasks (
 );
 CREATE INDEX count_tasks_ready ON count_tasks (warehouse_id, pick_seq, id) WHERE status = 'ready';
 CREATE INDEX count_tasks_claimed ON count_tasks (claimed_by) WHERE status = 'claimed';
-CREATE INDEX count_tasks_open_bin ON count_tasks (location_id) WHERE status IN ('ready', 'claimed', 'recount', 'review');
+-- One open task per bin: a plan and a short pick's flag racing for a bin meet here, and the
+-- second waits for the first and adds nothing.
+CREATE UNIQUE INDEX count_tasks_one_open ON count_tasks (location_id) WHERE status IN ('ready', 'claimed', 'review');
 CREATE INDEX count_tasks_changes ON count_tasks (change_xid);
 CREATE TRIGGER count_tasks_stamp BEFORE INSERT OR UPDATE ON count_tasks
     FOR EACH ROW EXECUTE FUNCTION oms_stamp_change();
@@ -123,7 +125,7 @@ BEGIN
     INSERT INTO count_tasks (count_id, warehouse_id, location_id, pick_seq)
     SELECT oms_count_add_bins.count_id, l.warehouse_id, l.id, l.pick_seq FROM locations l
      WHERE l.id = ANY (bins) AND l.kind = 'bin'
-       AND NOT EXISTS (SELECT 1 FROM count_tasks t WHERE t.location_id = l.id AND t.status IN ('ready', 'claimed', 'recount', 'review'))
+       AND NOT EXISTS (SELECT 1 FROM count_tasks t WHERE t.location_id = l.id AND t.status IN ('ready', 'claimed', 'review'))
      ORDER BY l.pick_seq, l.id
     ON CONFLICT DO NOTHING;
     GET DIAGNOSTICS n = ROW_COUNT;
@@ -161,6 +163,28 @@ LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $
 $$;
 -- +goose StatementEnd
 
+-- Puts a flagged bin in its warehouse's open count of flagged bins (a new one if none is open),
+-- unless the bin has a count task open already.
+-- +goose StatementBegin
+CREATE FUNCTION oms_count_flag_bin(bin bigint) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+    wid bigint := (SELECT warehouse_id FROM locations WHERE id = bin);
+    c bigint;
+BEGIN
+    IF EXISTS (SELECT 1 FROM count_tasks WHERE location_id = bin AND status IN ('ready', 'claimed', 'review')) THEN
+        RETURN;
+    END IF;
+    SELECT id INTO c FROM stock_counts WHERE warehouse_id = wid AND plan = 'short-pick flags'
+       AND status IN ('counting', 'review') ORDER BY id DESC LIMIT 1;
+    IF c IS NULL THEN
+        c := oms_count_new(wid, 'spot', 'short-pick flags');
+    END IF;
+    PERFORM oms_count_add_bins(c, ARRAY[bin]);
+    PERFORM oms_count_restatus(c);
+END $$;
+-- +goose StatementEnd
+
 -- A short pick's flag raises a count task for its bin by itself, in the warehouse's open count
 -- of flagged bins.
 -- +goose StatementBegin
@@ -168,18 +192,13 @@ CREATE FUNCTION oms_count_flagged() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
     f record;
-    c bigint;
 BEGIN
-    FOR f IN SELECT DISTINCT n.location_id, l.warehouse_id FROM new_rows n JOIN locations l ON l.id = n.location_id
+    FOR f IN SELECT DISTINCT n.location_id FROM new_rows n JOIN locations l ON l.id = n.location_id
               WHERE l.kind = 'bin' ORDER BY 1 LOOP
-        SELECT id INTO c FROM stock_counts WHERE warehouse_id = f.warehouse_id AND plan = 'short-pick flags'
-           AND status IN ('counting', 'review') ORDER BY id DESC LIMIT 1;
-        IF c IS NULL THEN
-            c := oms_count_new(f.warehouse_id, 'spot', 'short-pick flags');
-        END IF;
-        PERFORM oms_count_add_bins(c, ARRAY[f.location_id]);
-        PERFORM oms_count_restatus(c);
-        c := NULL;
+        -- A bin being counted right now: wait for that count, which may answer this flag or
+        -- not (its snapshot decides), and then see whether the bin still has an open task.
+        PERFORM 1 FROM count_tasks WHERE location_id = f.location_id AND status IN ('ready', 'claimed', 'review') FOR SHARE;
+        PERFORM oms_count_flag_bin(f.location_id);
     END LOOP;
     RETURN NULL;
 END $$;
@@ -210,7 +229,7 @@ BEGIN
     IF NOT FOUND THEN
         RAISE EXCEPTION 'there is no warehouse %', warehouse USING ERRCODE = 'no_data_found';
     END IF;
-    max_bins := least(greatest(coalesce(max_bins, 500), 1), 5000);
+    max_bins := least(greatest(coalesce(nullif(max_bins, 0), 500), 1), 5000);
     CASE how
     WHEN 'zone', 'aisle' THEN
         SELECT array_agg(id ORDER BY pick_seq, id) INTO bins FROM (
@@ -259,12 +278,15 @@ BEGIN
     END CASE;
     IF bins IS NULL OR NOT EXISTS (SELECT 1 FROM locations l WHERE l.id = ANY (bins)
                                       AND NOT EXISTS (SELECT 1 FROM count_tasks t WHERE t.location_id = l.id
-                                                         AND t.status IN ('ready', 'claimed', 'recount', 'review'))) THEN
+                                                         AND t.status IN ('ready', 'claimed', 'review'))) THEN
         RAISE EXCEPTION 'nothing to count at % for %: no bin, or every one is being counted already', wh.code, plan_text
             USING ERRCODE = 'check_violation', CONSTRAINT = 'count_tasks_something';
     END IF;
     c := oms_count_new(wh.id, CASE how WHEN 'abc' THEN 'cycle' ELSE 'spot' END, plan_text);
-    PERFORM oms_count_add_bins(c, bins);
+    IF oms_count_add_bins(c, bins) = 0 THEN
+        RAISE EXCEPTION 'nothing to count at % for %: every bin is being counted already', wh.code, plan_text
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'count_tasks_something';
+    END IF;
     INSERT INTO events (entity, entity_id, kind, message, data)
     SELECT 'count', c, 'count.planned', format('%s planned by %s at %s: %s, %s bins', s.number, me.name, wh.code, plan_text,
                                                (SELECT count(*) FROM count_tasks WHERE count_id = c)),
@@ -485,6 +507,10 @@ BEGIN
     UPDATE count_flags SET resolved_at = now()
      WHERE location_id = t.location_id AND resolved_at IS NULL AND pg_visible_in_snapshot(flag_xid, snap);
     GET DIAGNOSTICS flags = ROW_COUNT;
+    -- A flag this count did not see (raised after its snapshot) gets a count of its own.
+    IF EXISTS (SELECT 1 FROM count_flags WHERE location_id = t.location_id AND resolved_at IS NULL) THEN
+        PERFORM oms_count_flag_bin(t.location_id);
+    END IF;
     PERFORM oms_count_restatus(t.count_id);
     INSERT INTO events (entity, entity_id, kind, message, data)
     VALUES ('count', t.count_id, 'count.recorded',
@@ -589,6 +615,7 @@ DROP FUNCTION oms_count_claim(text, interval);
 DROP FUNCTION oms_count_task_json(bigint);
 DROP FUNCTION oms_count_plan(text, text, text, integer);
 DROP FUNCTION oms_count_flagged();
+DROP FUNCTION oms_count_flag_bin(bigint);
 DROP FUNCTION oms_count_restatus(bigint);
 DROP FUNCTION oms_count_new(bigint, text, text);
 DROP FUNCTION oms_count_add_bins(bigint, bigint[]);
