@@ -18,6 +18,7 @@ const (
 	ScopePicking  = "picking"
 	ScopePacking  = "packing"
 	ScopeReturns  = "returns"
+	ScopeCounts   = "counts"
 	ScopeInput    = "input"
 	ScopeDialog   = "dialog"
 )
@@ -35,6 +36,7 @@ type KeyMap struct {
 	Picking  PickingKeys
 	Packing  PackingKeys
 	Returns  ReturnsKeys
+	Counts   CountsKeys
 	Input    InputKeys
 	Dialog   DialogKeys
 }
@@ -238,6 +240,26 @@ func (r ReturnsKeys) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (r ReturnsKeys) FullHelp() [][]key.Binding { return [][]key.Binding{r.ShortHelp()} }
+
+// CountsKeys are the stock counts screen's own actions, beside its scan field: ctrl keys the
+// field does not use for editing and the shell does not take, so they work with the field empty
+// or holding a scan.
+type CountsKeys struct {
+	Finish   key.Binding
+	Undo     key.Binding
+	GiveBack key.Binding
+	Review   key.Binding
+	Counts   key.Binding
+	Plan     key.Binding
+}
+
+// ShortHelp implements help.KeyMap.
+func (c CountsKeys) ShortHelp() []key.Binding {
+	return []key.Binding{c.Finish, c.Undo, c.GiveBack, c.Review, c.Counts, c.Plan}
+}
+
+// FullHelp implements help.KeyMap.
+func (c CountsKeys) FullHelp() [][]key.Binding { return [][]key.Binding{c.ShortHelp()} }
 
 // ShortHelp implements help.KeyMap.
 func (g GlobalKeys) ShortHelp() []key.Binding { return []key.Binding{g.Help, g.Menu} }
@@ -500,6 +522,19 @@ var registry = []scopeDef{
 			{"queue", []string{"ctrl+l"}, "queue", "Go to the returns queue: arrived, to refund, expected, waiting for a supervisor, all open, and the unexpected items (enter on one decides it)", func(k *KeyMap) *key.Binding { return &k.Returns.Queue }},
 			{"prev", []string{"left"}, "prev", "The previous list of the queue, or the previous value of the chosen field (reason, wish, grade, disposition, method)", func(k *KeyMap) *key.Binding { return &k.Returns.Prev }},
 			{"next", []string{"right"}, "next", "The next list of the queue, or the next value of the chosen field", func(k *KeyMap) *key.Binding { return &k.Returns.Next }},
+		},
+	},
+	{
+		name:  ScopeCounts,
+		title: "Stock counts",
+		about: "On the stock counts screen, beside its scan field (bins, items, \"5*SKU\", lots and plans go to the field).",
+		actions: []actionDef{
+			{"finish", []string{"ctrl+s"}, "finish", "While counting a bin: record what you counted (asks first; an empty bin is a count of nothing)", func(k *KeyMap) *key.Binding { return &k.Counts.Finish }},
+			{"undo", []string{"ctrl+z"}, "undo", "While counting a bin: take back the last scan", func(k *KeyMap) *key.Binding { return &k.Counts.Undo }},
+			{"giveBack", []string{"ctrl+x"}, "give back", "Give the claimed bin back to the queue uncounted: it is counted later, by you or someone else", func(k *KeyMap) *key.Binding { return &k.Counts.GiveBack }},
+			{"review", []string{"ctrl+r"}, "review", "Supervisors: the bins whose recount is still beyond tolerance; enter on one approves it with a reason or rejects it, after a y", func(k *KeyMap) *key.Binding { return &k.Counts.Review }},
+			{"counts", []string{"ctrl+l"}, "counts", "The warehouse's counts and their progress (bins posted, open, waiting for a supervisor)", func(k *KeyMap) *key.Binding { return &k.Counts.Counts }},
+			{"plan", []string{"ctrl+o"}, "plan", "Plan a count: type how and what — zone A, aisle 3, bins A-01 A-02, abc A or flags; asks first", func(k *KeyMap) *key.Binding { return &k.Counts.Plan }},
 		},
 	},
 	{

@@ -101,7 +101,7 @@ func TestParseErrors(t *testing.T) {
 		want       []string
 	}{
 		{"unknown scope", "quue:\n  search: x\n",
-			[]string{`keys.yaml: line 1: quue: unknown scope (valid: global, list, queue, order, products, newOrder, invoices, picking, packing, returns, input, dialog)`}},
+			[]string{`keys.yaml: line 1: quue: unknown scope (valid: global, list, queue, order, products, newOrder, invoices, picking, packing, returns, counts, input, dialog)`}},
 		{"unknown action", "queue:\n  serch: x\n",
 			[]string{`keys.yaml: line 2: queue.serch: unknown action (valid: search, clearFilter, filterStatus, filterChannel, filterWarehouse, sortToggle, nextStatus, prevStatus, refresh, newOrder, hold, cancel, edit, reroute, split)`}},
 		{"unknown key", "queue:\n  search: [\"/\", \"ctrl+shift+x\"]\n",
@@ -144,9 +144,9 @@ func TestParseErrors(t *testing.T) {
 		{"list item is a list", "queue:\n  search:\n    - [a]\n",
 			[]string{`keys.yaml: line 3: queue.search: expected a key name, got a list`}},
 		{"document is a list", "- queue\n",
-			[]string{`keys.yaml: line 1: expected a mapping of scopes (global, list, queue, order, products, newOrder, invoices, picking, packing, returns, input, dialog), got a list`}},
+			[]string{`keys.yaml: line 1: expected a mapping of scopes (global, list, queue, order, products, newOrder, invoices, picking, packing, returns, counts, input, dialog), got a list`}},
 		{"document is a scalar", "hello\n",
-			[]string{`keys.yaml: line 1: expected a mapping of scopes (global, list, queue, order, products, newOrder, invoices, picking, packing, returns, input, dialog), got "hello"`}},
+			[]string{`keys.yaml: line 1: expected a mapping of scopes (global, list, queue, order, products, newOrder, invoices, picking, packing, returns, counts, input, dialog), got "hello"`}},
 		{"scope twice", "queue:\n  search: v\nqueue:\n  refresh: u\n",
 			[]string{`keys.yaml: line 3: queue: scope given twice`}},
 		{"action twice", "queue:\n  search: v\n  search: u\n",
@@ -577,7 +577,7 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// The returns desk's own keys work beside its scan field: none is a key the field edits with
+// The returns desk's and the stock counts screen's own keys work beside their scan fields: none is a key the field edits with
 // (bubbles' textinput: ctrl+a/b/d/e/f/h/k/n/p/u/v/w) or a printable one, each has a help text,
 // and binding one to a key the desk already uses is a conflict.
 func TestReturnsDeskKeysLeaveTheFieldAlone(t *testing.T) {
@@ -586,15 +586,25 @@ func TestReturnsDeskKeysLeaveTheFieldAlone(t *testing.T) {
 		editing["ctrl+"+string(c)] = true
 	}
 	km := keymaps.Default()
-	for _, b := range km.Returns.ShortHelp() {
-		if b.Help().Key == "" || b.Help().Desc == "" {
-			t.Errorf("%v has no help", b.Keys())
-		}
-		for _, k := range b.Keys() {
-			if editing[k] || len([]rune(k)) == 1 {
-				t.Errorf("returns desk %s (%s) would take a key the scan field types or edits with", b.Help().Desc, k)
+	for desk, bindings := range map[string][]key.Binding{"returns desk": km.Returns.ShortHelp(), "stock counts": km.Counts.ShortHelp()} {
+		for _, b := range bindings {
+			if b.Help().Key == "" || b.Help().Desc == "" {
+				t.Errorf("%s: %v has no help", desk, b.Keys())
+			}
+			for _, k := range b.Keys() {
+				if editing[k] || len([]rune(k)) == 1 {
+					t.Errorf("%s %s (%s) would take a key the scan field types or edits with", desk, b.Help().Desc, k)
+				}
+				msg, _ := keymaps.KeyMsg(k)
+				if desk == "stock counts" && !keymaps.WorksWhileTyping(msg) {
+					t.Errorf("%s %s (%s) does not reach the screen beside a focused field", desk, b.Help().Desc, k)
+				}
 			}
 		}
+	}
+	if _, err := keymaps.Parse("keys.yaml", []byte("counts:\n  plan: ctrl+s\n")); err == nil ||
+		!strings.Contains(err.Error(), `counts.plan: "ctrl+s" is already bound to counts.finish`) {
+		t.Errorf("binding plan to finish's key: %v", err)
 	}
 	for _, action := range []string{"authorize", "end", "aside"} {
 		if b, ok := km.Binding(keymaps.ScopeReturns, action); !ok || len(b.Keys()) == 0 {

@@ -24,6 +24,7 @@ var groups = []Group{
 	{Name: "picking screen", Scopes: []string{ScopeGlobal, ScopeInput, ScopePicking}, Focused: true},
 	{Name: "packing screen", Scopes: []string{ScopeGlobal, ScopeInput, ScopePacking}, Focused: true},
 	{Name: "returns desk", Scopes: []string{ScopeGlobal, ScopeInput, ScopeReturns}, Focused: true},
+	{Name: "stock counts screen", Scopes: []string{ScopeGlobal, ScopeInput, ScopeCounts}, Focused: true},
 	{Name: "text field", Scopes: []string{ScopeGlobal, ScopeInput}, Focused: true},
 	{Name: "dialog", Scopes: []string{ScopeGlobal, ScopeDialog}, Focused: true},
 }

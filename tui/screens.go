@@ -8,12 +8,14 @@ import (
 	"oms/db"
 	"oms/db/alloc"
 	"oms/db/catalog"
+	dbcounts "oms/db/counts"
 	"oms/db/invoicing"
 	"oms/db/orders"
 	dbpicking "oms/db/picking"
 	dbreturns "oms/db/returns"
 	dbshipping "oms/db/shipping"
 	"oms/keymaps"
+	"oms/tui/counts"
 	"oms/tui/handover"
 	"oms/tui/intake"
 	"oms/tui/invoices"
@@ -39,9 +41,7 @@ func Routes(d *db.DB) []ui.Def {
 		picking.Def(pickData{Store: dbpicking.New(d), orders: ord}),
 		packing.Def(dbshipping.New(d)),
 		returns.Def(dbreturns.New(d)),
-		placeholder("counts", "Stock counts", "Counts", func(k *keymaps.KeyMap) key.Binding { return k.Global.Counts },
-			"Blind cycle counts by bin, variance review with reasons, approval and posting of adjustments.",
-			"stock", "supervisor"),
+		counts.Def(dbcounts.New(d)),
 		placeholder("supervisor", "Supervisor", "Super", func(k *keymaps.KeyMap) key.Binding { return k.Global.Supervisor },
 			"Live queues with ageing and SLA breaches, picks per hour per picker, exceptions, reassigning and releasing work.",
 			"supervisor"),
