@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -105,8 +106,9 @@ func (s *Store) ProductByCode(ctx context.Context, code string) (row ProductRow,
 	return row, err == nil, err
 }
 
-// ProductDetail is a product's page: what the back office maintains, its barcodes and its
-// stock per warehouse, read in one transaction. Version is what an edit must name.
+// ProductDetail is a product's page: what the back office maintains, its barcodes, its stock
+// per warehouse (with what is coming in and a low-stock flag), per bin, and its latest
+// movements, read in one transaction. Version is what an edit must name.
 type ProductDetail struct {
 	ID            int64   `db:"id"`
 	SKU           string  `db:"sku"`
@@ -126,6 +128,11 @@ type ProductDetail struct {
 	Version       int     `db:"version"`
 	Barcodes      []ProductBarcode
 	Stock         []WarehouseStock
+	Bins          []BinStock
+	// Movements are the product's latest DetailMovements movements, newest first; MoreMovements
+	// says older ones exist (ProductMovements pages on from the last one's key).
+	Movements     []Movement
+	MoreMovements bool
 }
 
 // ProductBarcode is an extra scannable code of a product.
@@ -135,25 +142,133 @@ type ProductBarcode struct {
 	QtyPerScan int    `db:"qty_per_scan"`
 }
 
-// WarehouseStock is a product's stock in the real locations of one warehouse.
+// WarehouseStock is a product's stock in the real locations of one warehouse, what is on its
+// way there, and whether it is low.
 type WarehouseStock struct {
 	Code     string `db:"code"`
 	Name     string `db:"name"`
 	OnHand   int64  `db:"on_hand"`
 	Reserved int64  `db:"reserved"`
+	// InTransit is what transfers to this warehouse shipped and it has not received, from the
+	// ledger: movements into the virtual transit location less those out of it, per transfer
+	// line (units a received transfer still has in transit count until written off).
+	InTransit int64 `db:"in_transit"`
+	// OnOrder is what open and partially received purchase orders to this warehouse still
+	// expect: qty_ordered − qty_received per line (an over-receipt counts as 0).
+	OnOrder int64 `db:"on_order"`
+	// ReorderPoint is the level at or below which available stock is low here: the product's.
+	ReorderPoint int64 `db:"reorder_point"`
+	// Low: available ≤ ReorderPoint, for an active product in an active warehouse.
+	Low bool `db:"low"`
 }
 
 // Available is what can still be promised: on hand less reserved.
 func (w WarehouseStock) Available() int64 { return w.OnHand - w.Reserved }
 
+// BinStock is what one real location holds or reserves of the product, per lot.
+type BinStock struct {
+	Warehouse string `db:"warehouse"`
+	Code      string `db:"code"`
+	Kind      string `db:"kind"` // bin, receiving, packing, quarantine…
+	Lot       string `db:"lot"`  // "" without lots
+	OnHand    int64  `db:"on_hand"`
+	Reserved  int64  `db:"reserved"`
+}
+
+// Available is what can still be promised from the location: on hand less reserved.
+func (b BinStock) Available() int64 { return b.OnHand - b.Reserved }
+
+// Movement is one movement of the product in the ledger. A place is its warehouse's code and
+// its own ("RTM1 A-01"), or a virtual location's code alone ("SUPPLIER", "TRANSIT").
+type Movement struct {
+	ID     int64     `db:"id"`
+	At     time.Time `db:"at"`
+	Kind   string    `db:"kind"`
+	Qty    int64     `db:"qty"`
+	Lot    string    `db:"lot"`
+	From   string    `db:"from_place"`
+	To     string    `db:"to_place"`
+	Reason string    `db:"reason"` // a reason code, or ""
+	Actor  string    `db:"actor"`  // the login that posted it
+	Note   string    `db:"note"`
+}
+
+// Key is where a page of older movements starts after m.
+func (m Movement) Key() MovementKey { return MovementKey{At: m.At, ID: m.ID} }
+
+// MovementKey is a keyset in the ledger's newest-first order: (time, id).
+type MovementKey struct {
+	At time.Time
+	ID int64
+}
+
+// DetailMovements is how many movements a product's page shows.
+const DetailMovements = 50
+
 // ErrNoProduct: the product asked for does not exist.
 var ErrNoProduct = errors.New("no such product")
 
-// ProductDetail reads product id's page: every active warehouse is listed, with 0 where it
-// holds none, and an inactive one only while it still holds some.
+// stockSQL is a product's ($1) stock per warehouse: every active warehouse, with 0 where it
+// holds none, and an inactive one only while it holds, expects or reserves some.
+const stockSQL = `
+	WITH held AS (
+	        SELECT l.warehouse_id, sum(b.on_hand) AS on_hand, sum(b.reserved) AS reserved
+	          FROM stock_balances b JOIN locations l ON l.id = b.location_id
+	         WHERE b.product_id = $1 AND NOT b.location_virtual
+	         GROUP BY l.warehouse_id),
+	     transit AS (
+	        SELECT t.to_warehouse_id AS warehouse_id,
+	               sum(CASE WHEN tl.kind = 'transit' THEN m.qty ELSE -m.qty END) AS qty
+	          FROM stock_movements m
+	          JOIN transfer_lines x ON x.id = m.transfer_line_id JOIN transfers t ON t.id = x.transfer_id
+	          JOIN locations fl ON fl.id = m.from_location_id JOIN locations tl ON tl.id = m.to_location_id
+	         WHERE m.product_id = $1 AND m.transfer_line_id IS NOT NULL
+	           AND (fl.kind = 'transit' OR tl.kind = 'transit')
+	         GROUP BY t.to_warehouse_id),
+	     ordered AS (
+	        SELECT po.warehouse_id, sum(greatest(pl.qty_ordered - pl.qty_received, 0)) AS qty
+	          FROM purchase_order_lines pl JOIN purchase_orders po ON po.id = pl.po_id
+	         WHERE pl.product_id = $1 AND po.status IN ('open', 'partially_received')
+	         GROUP BY po.warehouse_id)
+	SELECT w.code, w.name, coalesce(h.on_hand, 0) AS on_hand, coalesce(h.reserved, 0) AS reserved,
+	       coalesce(tr.qty, 0) AS in_transit, coalesce(o.qty, 0) AS on_order,
+	       p.reorder_point::bigint AS reorder_point,
+	       (p.active AND w.active AND coalesce(h.on_hand, 0) - coalesce(h.reserved, 0) <= p.reorder_point) AS low
+	  FROM warehouses w CROSS JOIN (SELECT active, reorder_point FROM products WHERE id = $1) p
+	  LEFT JOIN held h ON h.warehouse_id = w.id
+	  LEFT JOIN transit tr ON tr.warehouse_id = w.id
+	  LEFT JOIN ordered o ON o.warehouse_id = w.id
+	 WHERE w.active OR coalesce(h.on_hand, 0) <> 0 OR coalesce(tr.qty, 0) <> 0 OR coalesce(o.qty, 0) <> 0
+	 ORDER BY w.code`
+
+// binsSQL is every real location that holds or reserves product $1, per lot, by warehouse and
+// then the pick path.
+const binsSQL = `
+	SELECT w.code AS warehouse, l.code, l.kind, coalesce(lo.lot_code, '') AS lot, b.on_hand, b.reserved
+	  FROM stock_balances b JOIN locations l ON l.id = b.location_id
+	  JOIN warehouses w ON w.id = l.warehouse_id LEFT JOIN lots lo ON lo.id = b.lot_id
+	 WHERE b.product_id = $1 AND NOT b.location_virtual AND (b.on_hand <> 0 OR b.reserved <> 0)
+	 ORDER BY w.code, l.pick_seq, l.code, lo.lot_code NULLS FIRST`
+
+// movementsSQL is product $1's movements older than the key ($2, $3; NULLs for the newest),
+// newest first, at most $4.
+const movementsSQL = `
+	SELECT m.id, m.at, m.kind, m.qty, coalesce(lo.lot_code, '') AS lot,
+	       coalesce(fw.code || ' ', '') || fl.code AS from_place, coalesce(tw.code || ' ', '') || tl.code AS to_place,
+	       coalesce(m.reason_code, '') AS reason, m.actor, m.note
+	  FROM stock_movements m
+	  JOIN locations fl ON fl.id = m.from_location_id LEFT JOIN warehouses fw ON fw.id = fl.warehouse_id
+	  JOIN locations tl ON tl.id = m.to_location_id LEFT JOIN warehouses tw ON tw.id = tl.warehouse_id
+	  LEFT JOIN lots lo ON lo.id = m.lot_id
+	 WHERE m.product_id = $1 AND ($2::timestamptz IS NULL OR (m.at, m.id) < ($2, $3::bigint))
+	 ORDER BY m.at DESC, m.id DESC
+	 LIMIT $4`
+
+// ProductDetail reads product id's page in one snapshot, so that its warehouses, bins and
+// movements agree.
 func (s *Store) ProductDetail(ctx context.Context, id int64) (ProductDetail, error) {
 	var p ProductDetail
-	err := s.d.InTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.d.InSnapshot(ctx, func(tx *sqlx.Tx) error {
 		p = ProductDetail{}
 		err := tx.GetContext(ctx, &p, `
 			SELECT id, sku, name, gtin, weight_g, length_mm, width_mm, height_mm, hs_code,
@@ -171,17 +286,48 @@ func (s *Store) ProductDetail(ctx context.Context, id int64) (ProductDetail, err
 			 WHERE product_id = $1 ORDER BY kind, barcode`, id); err != nil {
 			return err
 		}
-		return tx.SelectContext(ctx, &p.Stock, `
-			SELECT w.code, w.name, COALESCE(b.on_hand, 0) AS on_hand, COALESCE(b.reserved, 0) AS reserved
-			  FROM warehouses w
-			  LEFT JOIN (SELECT l.warehouse_id, sum(b.on_hand) AS on_hand, sum(b.reserved) AS reserved
-			               FROM stock_balances b JOIN locations l ON l.id = b.location_id
-			              WHERE b.product_id = $1 AND NOT b.location_virtual
-			              GROUP BY l.warehouse_id) b ON b.warehouse_id = w.id
-			 WHERE w.active OR COALESCE(b.on_hand, 0) <> 0
-			 ORDER BY w.code`, id)
+		if err := tx.SelectContext(ctx, &p.Stock, stockSQL, id); err != nil {
+			return err
+		}
+		if err := tx.SelectContext(ctx, &p.Bins, binsSQL, id); err != nil {
+			return err
+		}
+		p.Movements, p.MoreMovements, err = movements(ctx, tx, id, nil, DetailMovements)
+		return err
 	})
 	return p, err
+}
+
+// ProductMovements pages on through product id's movements, newest first: at most limit
+// (1 to 500) older than after, and whether there are more still.
+func (s *Store) ProductMovements(ctx context.Context, id int64, after MovementKey, limit int) ([]Movement, bool, error) {
+	var out []Movement
+	var more bool
+	err := s.d.InSnapshot(ctx, func(tx *sqlx.Tx) (err error) {
+		out, more, err = movements(ctx, tx, id, &after, limit)
+		return err
+	})
+	return out, more, err
+}
+
+func movements(ctx context.Context, tx *sqlx.Tx, id int64, after *MovementKey, limit int) ([]Movement, bool, error) {
+	if limit <= 0 || limit > 500 {
+		limit = DetailMovements
+	}
+	var at *time.Time
+	var key int64
+	if after != nil {
+		at, key = &after.At, after.ID
+	}
+	var out []Movement
+	if err := tx.SelectContext(ctx, &out, movementsSQL, id, at, key, limit+1); err != nil {
+		return nil, false, err
+	}
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
+	}
+	return out, more, nil
 }
 
 // ProductEdit is what the back office changes on a product's page, with the version of the

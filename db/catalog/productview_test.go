@@ -12,6 +12,7 @@ import (
 	"oms/db"
 	dbcatalog "oms/db/catalog"
 	"oms/db/dbtest"
+	"oms/db/inbound"
 	"oms/db/seed"
 )
 
@@ -339,5 +340,201 @@ func TestUpdateProductRefusesWhatTheImportRefuses(t *testing.T) {
 	after, err := office.ProductDetail(ctx, lotted.ID)
 	if err != nil || !reflect.DeepEqual(after, before) {
 		t.Fatalf("a refused save changed the product:\n%+v\n%+v (%v)", before, after, err)
+	}
+}
+
+// A product's page adds, per warehouse, what transfers to it have in transit (from the ledger)
+// and what open purchase orders to it still expect, and flags a warehouse whose available stock
+// is at or below the reorder point; then every real place holding or reserving it, by warehouse
+// and pick path; then its movements, newest first, paged by keyset. The POs and transfers go
+// through db/inbound as the back office's and a stock clerk's logins; the stock and the
+// reservations are the owner's direct inserts.
+//
+// STK-1 (reorder point 10): RTM1 A-02 (pick 10) 12 and A-01 (pick 20) 30 with 4 reserved; BER-M
+// A-01 8 with 1 reserved. TR-1 RTM1→BER-M ships 6 (from A-02, first on the path) and is not
+// received; TR-2 BER-M→RTM1 ships 2 and is received in full. PO-1 to RTM1: 20 ordered, 5
+// received; PO-2 to BER-M: 7 open; PO-3 to RTM1: 4, cancelled.
+func TestProductDetailStockInboundBinsAndMovements(t *testing.T) {
+	owner := dbtest.SmallBusiness(t)
+	ctx := context.Background()
+	for _, s := range []string{
+		`INSERT INTO products (sku, name, tax_category, reorder_point) VALUES ('STK-1', 'Stock item', 'standard', 10)`,
+		`INSERT INTO locations (warehouse_id, code, kind, pick_seq)
+		 SELECT w.id, x.code, x.kind, x.seq FROM warehouses w,
+		        (VALUES ('RTM1', 'A-01', 'bin', 20), ('RTM1', 'A-02', 'bin', 10), ('RTM1', 'RECEIVING', 'receiving', 0),
+		                ('BER-M', 'RECEIVING', 'receiving', 0)) AS x(w, code, kind, seq) WHERE w.code = x.w`,
+		`INSERT INTO stock_movements (product_id, from_location_id, to_location_id, qty, kind)
+		 SELECT p.id, s.id, b.id, x.qty, 'receipt' FROM products p, locations s, locations b JOIN warehouses w ON w.id = b.warehouse_id,
+		        (VALUES ('RTM1', 'A-01', 30), ('RTM1', 'A-02', 12), ('BER-M', 'A-01', 8)) AS x(w, code, qty)
+		  WHERE p.sku = 'STK-1' AND s.kind = 'supplier' AND w.code = x.w AND b.code = x.code ORDER BY x.qty`,
+		`INSERT INTO customers (name, country, currency) VALUES ('Anna', 'NL', 'EUR')`,
+		`INSERT INTO addresses (customer_id, name, line1, city, country) SELECT id, 'Anna', 'Coolsingel 40', 'Rotterdam', 'NL' FROM customers`,
+		`INSERT INTO orders (number, channel_id, external_id, external_name, customer_id, customer_name, ship_to_address_id,
+		                     currency, subtotal_minor, total_minor, ordered_at, promised_at)
+		 SELECT 'SO-' || n, c.id, 'X-' || n, '#X-' || n, a.customer_id, 'Anna', a.id, 'EUR', 0, 0, now(), now() + interval '1 day'
+		   FROM channels c, addresses a, generate_series(1, 2) n WHERE c.code = 'web-eu'`,
+		`INSERT INTO order_lines (order_id, line_no, external_line_id, product_id, description, unit_price_minor, qty_ordered)
+		 SELECT o.id, 1, '1', p.id, 'Stock item', 100, 5 FROM orders o, products p WHERE p.sku = 'STK-1'`,
+		`WITH u AS (UPDATE order_lines l SET qty_allocated = CASE o.number WHEN 'SO-1' THEN 4 ELSE 1 END
+		              FROM orders o WHERE o.id = l.order_id)
+		 INSERT INTO reservations (order_line_id, location_id, product_id, qty)
+		 SELECT l.id, b.id, l.product_id, CASE o.number WHEN 'SO-1' THEN 4 ELSE 1 END
+		   FROM order_lines l JOIN orders o ON o.id = l.order_id, locations b JOIN warehouses w ON w.id = b.warehouse_id
+		  WHERE b.code = 'A-01' AND w.code = CASE o.number WHEN 'SO-1' THEN 'RTM1' ELSE 'BER-M' END`,
+	} {
+		if _, err := owner.Exec(s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+	office := inbound.New(dbtest.LoginAs(t, owner, "backoffice"))
+	login, url := dbtest.NewLogin(t, owner, dbtest.Staff{Name: "Stan Stock", Jobs: []string{"stock"}})
+	stock := inbound.New(dbtest.Open(t, url))
+	must := func(what string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	must("adding the supplier", office.AddSupplier(ctx, "", inbound.Supplier{Code: "ACME", Name: "Acme", Country: "NL", Currency: "EUR"}))
+	var pos []string
+	for _, req := range []inbound.PORequest{
+		{Supplier: "ACME", Warehouse: "RTM1", Lines: []inbound.POLineRequest{{SKU: "STK-1", Qty: 20}, {SKU: "MUG-1", Qty: 50}}},
+		{Supplier: "ACME", Warehouse: "BER-M", Lines: []inbound.POLineRequest{{SKU: "STK-1", Qty: 7}}},
+		{Supplier: "ACME", Warehouse: "RTM1", Lines: []inbound.POLineRequest{{SKU: "STK-1", Qty: 4}}},
+	} {
+		po, err := office.CreatePO(ctx, "", req)
+		must("creating a PO", err)
+		pos = append(pos, po.Number)
+	}
+	_, err := office.CancelPO(ctx, "", pos[2], "not needed")
+	must("cancelling PO-3", err)
+	tr1, err := stock.CreateTransfer(ctx, "", inbound.TransferRequest{From: "RTM1", To: "BER-M",
+		Lines: []inbound.TransferLineRequest{{SKU: "STK-1", Qty: 6}}})
+	must("creating TR-1", err)
+	_, err = stock.Ship(ctx, "", tr1.Number, nil)
+	must("shipping TR-1", err)
+	tr2, err := stock.CreateTransfer(ctx, "", inbound.TransferRequest{From: "BER-M", To: "RTM1",
+		Lines: []inbound.TransferLineRequest{{SKU: "STK-1", Qty: 2}}})
+	must("creating TR-2", err)
+	_, err = stock.Ship(ctx, "", tr2.Number, nil)
+	must("shipping TR-2", err)
+	_, err = stock.ReceiveTransfer(ctx, "", tr2.Number, nil)
+	must("receiving TR-2", err)
+	got, err := stock.Receive(ctx, "", inbound.Receipt{PO: pos[0], Scan: "STK-1", Qty: 5})
+	must("receiving 5 on PO-1", err)
+	if got.Status != "partially_received" || got.Open != 15 {
+		t.Fatalf("PO-1 after receiving 5: %+v", got)
+	}
+
+	var id int64
+	if err := owner.Get(&id, `SELECT id FROM products WHERE sku = 'STK-1'`); err != nil {
+		t.Fatal(err)
+	}
+	for _, jobs := range [][]string{{"stock"}, {"backoffice"}, {"supervisor"}, {"admin"}} {
+		p, err := as(t, owner, jobs...).ProductDetail(ctx, id)
+		if err != nil {
+			t.Fatalf("as %v: %v", jobs, err)
+		}
+		wantStock := []dbcatalog.WarehouseStock{
+			{Code: "BER-M", Name: "Berlin store", OnHand: 6, Reserved: 1, InTransit: 6, OnOrder: 7, ReorderPoint: 10, Low: true},
+			{Code: "RTM1", Name: "Rotterdam DC", OnHand: 43, Reserved: 4, InTransit: 0, OnOrder: 15, ReorderPoint: 10, Low: false},
+		}
+		if !reflect.DeepEqual(p.Stock, wantStock) {
+			t.Errorf("as %v, stock per warehouse:\n%+v\nwant\n%+v", jobs, p.Stock, wantStock)
+		}
+		if p.Stock[0].Available() != 5 || p.Stock[1].Available() != 39 {
+			t.Errorf("available: %d and %d, want 5 and 39", p.Stock[0].Available(), p.Stock[1].Available())
+		}
+		wantBins := []dbcatalog.BinStock{
+			{Warehouse: "BER-M", Code: "A-01", Kind: "bin", OnHand: 6, Reserved: 1},
+			{Warehouse: "RTM1", Code: "RECEIVING", Kind: "receiving", OnHand: 7},
+			{Warehouse: "RTM1", Code: "A-02", Kind: "bin", OnHand: 6},
+			{Warehouse: "RTM1", Code: "A-01", Kind: "bin", OnHand: 30, Reserved: 4},
+		}
+		if !reflect.DeepEqual(p.Bins, wantBins) {
+			t.Errorf("as %v, bins:\n%+v\nwant\n%+v", jobs, p.Bins, wantBins)
+		}
+		if p.Bins[3].Available() != 26 {
+			t.Errorf("RTM1 A-01 has %d available, want 26", p.Bins[3].Available())
+		}
+		type mv struct {
+			Kind     string
+			Qty      int64
+			From, To string
+			Actor    string
+		}
+		var ownerLogin string
+		if err := owner.Get(&ownerLogin, `SELECT current_user`); err != nil {
+			t.Fatal(err)
+		}
+		wantMoves := []mv{
+			{"receipt", 5, "SUPPLIER", "RTM1 RECEIVING", login},
+			{"transfer", 2, "TRANSIT", "RTM1 RECEIVING", login},
+			{"transfer", 2, "BER-M A-01", "TRANSIT", login},
+			{"transfer", 6, "RTM1 A-02", "TRANSIT", login},
+			{"receipt", 30, "SUPPLIER", "RTM1 A-01", ownerLogin},
+			{"receipt", 12, "SUPPLIER", "RTM1 A-02", ownerLogin},
+			{"receipt", 8, "SUPPLIER", "BER-M A-01", ownerLogin},
+		}
+		var moves []mv
+		for i, m := range p.Movements {
+			moves = append(moves, mv{m.Kind, m.Qty, m.From, m.To, m.Actor})
+			if i > 0 && m.At.After(p.Movements[i-1].At) {
+				t.Errorf("movement %d is newer than the one before it", i)
+			}
+		}
+		if !reflect.DeepEqual(moves, wantMoves) || p.MoreMovements {
+			t.Errorf("as %v, movements (more %v):\n%+v\nwant\n%+v", jobs, p.MoreMovements, moves, wantMoves)
+		}
+		if n := p.Movements[2].Note; !strings.Contains(n, tr2.Number) {
+			t.Errorf("TR-2's shipment says %q", n)
+		}
+	}
+
+	// Paging on from the second movement, two at a time, gives the rest in the same order.
+	s := as(t, owner, "stock")
+	p, err := s.ProductDetail(ctx, id)
+	must("reading the page", err)
+	var paged []int64
+	key := p.Movements[1].Key()
+	for {
+		page, more, err := s.ProductMovements(ctx, id, key, 2)
+		must("paging movements", err)
+		for _, m := range page {
+			paged = append(paged, m.ID)
+		}
+		if !more {
+			break
+		}
+		key = page[len(page)-1].Key()
+	}
+	var want []int64
+	for _, m := range p.Movements[2:] {
+		want = append(want, m.ID)
+	}
+	if !reflect.DeepEqual(paged, want) {
+		t.Errorf("paged %v, want %v", paged, want)
+	}
+
+	// A retired product is low nowhere; a warehouse with nothing at all is listed with zeros
+	// and is low (0 ≤ 10).
+	if _, err := owner.Exec(`INSERT INTO warehouses (code, name, kind, country, time_zone, currency)
+		VALUES ('AMS1', 'Amsterdam DC', 'dc', 'NL', 'Europe/Amsterdam', 'EUR')`); err != nil {
+		t.Fatal(err)
+	}
+	p, err = s.ProductDetail(ctx, id)
+	must("reading the page", err)
+	if len(p.Stock) != 3 || p.Stock[0].Code != "AMS1" || !p.Stock[0].Low || p.Stock[0].OnHand != 0 || p.Stock[0].OnOrder != 0 {
+		t.Errorf("with an empty warehouse: %+v", p.Stock)
+	}
+	if _, err := owner.Exec(`UPDATE products SET active = false WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	p, err = s.ProductDetail(ctx, id)
+	must("reading the page", err)
+	for _, w := range p.Stock {
+		if w.Low {
+			t.Errorf("a retired product is low at %s", w.Code)
+		}
 	}
 }
