@@ -214,6 +214,7 @@ database server, run: oms demo`,
 	root.AddCommand(newWavesCmd(g))
 	root.AddCommand(newCarriersCmd(g), newTrackingCmd(g), newManifestCmd(g), newStationsCmd(g), newReturnsCmd(g), newCountsCmd(g))
 	root.AddCommand(newInboundCmds(g)...)
+	root.AddCommand(newReplenishCmds(g)...)
 	return root
 }
 
