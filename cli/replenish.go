@@ -120,10 +120,10 @@ that fill it up to the max from the warehouse's reserve bins. --max 0 removes th
 func newReplenishCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "replenish",
-		Short: "Replenishment tasks: raise, list, do",
-		Args:  subcommandArgs("raise, list or do"),
+		Short: "Replenishment tasks: raise, list, do, cancel",
+		Args:  subcommandArgs("raise, list, do or cancel"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return usageError{errors.New("say what to do: oms replenish raise|list|do (see oms replenish --help)")}
+			return usageError{errors.New("say what to do: oms replenish raise|list|do|cancel (see oms replenish --help)")}
 		},
 	}
 	raise := &cobra.Command{
@@ -220,7 +220,27 @@ the reserve bin has free.`,
 	do.Flags().StringVar(&from, "from", "", "the reserve bin scanned")
 	do.Flags().StringVar(&to, "to", "", "the pick bin scanned")
 	do.Flags().IntVar(&qty, "qty", 0, "the units moved")
-	cmd.AddCommand(raise, list, do)
+	cancel := &cobra.Command{
+		Use:     "cancel TASK",
+		Short:   "Cancel a replenishment task that cannot be done (its reserve is empty); raising may make another",
+		Example: "  oms replenish cancel 12",
+		Args:    exactly("TASK"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			task, err := strconv.ParseInt(args[0], 10, 64)
+			if err != nil || task < 1 {
+				return usageError{fmt.Errorf("TASK %q is not a task's number", args[0])}
+			}
+			return withReplenish(cmd, g, func(ctx context.Context, st *replenish.Store, out io.Writer) error {
+				t, err := st.Cancel(ctx, "", task)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(out, "task %d cancelled: %d × %s %s → %s\n", t.ID, t.Qty, t.SKU, t.From, t.To)
+				return nil
+			})
+		},
+	}
+	cmd.AddCommand(raise, list, do, cancel)
 	return cmd
 }
 

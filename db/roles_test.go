@@ -140,7 +140,7 @@ var (
 	stockMayCall = []string{"oms_count_claim", "oms_count_plan", "oms_count_record", "oms_count_unclaim",
 		"oms_po_receive", "oms_putaway_suggest", "oms_putaway", "oms_move", "oms_transfer_create", "oms_transfer_ship",
 		"oms_transfer_receive", "oms_transfer_write_off", "oms_adjust", "oms_bin_level_set", "oms_replenish_raise",
-		"oms_replenish_claim", "oms_replenish_confirm"}
+		"oms_replenish_cancel", "oms_replenish_claim", "oms_replenish_confirm"}
 	// storeMayCall is the hand-over at a store's counter (00023); the supervisor holds the job.
 	storeMayCall = []string{"oms_hand_over"}
 )

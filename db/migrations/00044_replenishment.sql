@@ -227,6 +227,32 @@ BEGIN
 END $$;
 -- +goose StatementEnd
 
+-- Cancels a task that cannot be done (its reserve turned out empty, the pick bin moved): a ready
+-- one, the caller's own claimed one, or one whose lease ran out. Raising may then make another.
+-- +goose StatementBegin
+CREATE FUNCTION oms_replenish_cancel(a_task bigint) RETURNS jsonb
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+    me staff := oms_inbound_me('stock');
+    t replenish_tasks;
+BEGIN
+    SELECT * INTO t FROM replenish_tasks WHERE id = a_task FOR NO KEY UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'there is no replenishment task %', a_task USING ERRCODE = 'no_data_found';
+    END IF;
+    IF t.status IN ('done', 'cancelled') THEN
+        RAISE EXCEPTION 'replenishment task % is % already', t.id, t.status
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'replenish_tasks_open';
+    END IF;
+    IF t.status = 'claimed' AND t.claimed_by <> me.id AND t.lease_expires_at > now() THEN
+        RAISE EXCEPTION 'replenishment task % is being done by %', t.id, (SELECT name FROM staff WHERE id = t.claimed_by)
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'replenish_tasks_claimed';
+    END IF;
+    UPDATE replenish_tasks SET status = 'cancelled', claimed_by = NULL, lease_expires_at = NULL WHERE id = t.id;
+    RETURN oms_replenish_task_json(t.id);
+END $$;
+-- +goose StatementEnd
+
 -- Confirms a task: the scans name its reserve bin and its pick bin (code or barcode), and qty
 -- units (at most the task's, and the reserve's free stock) move from the one to the other in a
 -- transfer movement; the task is done. A task another replenisher holds under a live lease is
@@ -357,11 +383,12 @@ BEGIN
 END $$;
 -- +goose StatementEnd
 GRANT EXECUTE ON FUNCTION oms_bin_level_set(text, text, text, integer, integer), oms_replenish_raise(text),
-    oms_replenish_claim(text, interval), oms_replenish_confirm(bigint, text, text, integer) TO oms_stock;
+    oms_replenish_claim(text, interval), oms_replenish_confirm(bigint, text, text, integer), oms_replenish_cancel(bigint) TO oms_stock;
 GRANT EXECUTE ON FUNCTION oms_reorder_rule_set(text, text, integer, integer, integer, text) TO oms_backoffice;
 
 -- +goose Down
 DROP FUNCTION oms_reorder_rule_set(text, text, integer, integer, integer, text);
+DROP FUNCTION oms_replenish_cancel(bigint);
 DROP FUNCTION oms_replenish_confirm(bigint, text, text, integer);
 DROP FUNCTION oms_replenish_claim(text, interval);
 DROP FUNCTION oms_replenish_raise(text);

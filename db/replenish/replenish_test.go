@@ -202,3 +202,35 @@ func TestReplenishersClaimAtOnce(t *testing.T) {
 	}
 	checkClean(t, sh.Owner)
 }
+
+// A task that cannot be done is cancelled — not one another replenisher holds — and the next
+// raise makes the pick bin's task again, from what the reserves have free.
+func TestAReplenishmentTaskIsCancelled(t *testing.T) {
+	sh := newShelf(t)
+	ctx := context.Background()
+	if _, err := sh.stock.Raise(ctx, "", "RTM1"); err != nil {
+		t.Fatal(err)
+	}
+	other, _ := replenisher(t, sh.Floor, "Otto Other")
+	held, err := other.Claim(ctx, "", "RTM1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = sh.stock.Cancel(ctx, "", held.ID)
+	wantErr(t, err, "is being done by Otto Other")
+	open, _ := sh.stock.Tasks(ctx, "RTM1", false)
+	for _, task := range open {
+		if _, err := sh.stock.Cancel(ctx, "", task.ID); err != nil && task.ID != held.ID {
+			t.Fatalf("cancelling task %d: %v", task.ID, err)
+		}
+	}
+	if _, err := other.Cancel(ctx, "", held.ID); err != nil {
+		t.Fatalf("Otto cancelling his own task: %v", err)
+	}
+	_, err = other.Cancel(ctx, "", held.ID)
+	wantErr(t, err, "is cancelled already")
+	if r, err := sh.stock.Raise(ctx, "", "RTM1"); err != nil || r.Tasks != 2 || r.Units != 16 {
+		t.Fatalf("raising after the cancels: %+v, %v; want the 2 tasks for 16 again", r, err)
+	}
+	checkClean(t, sh.Owner)
+}

@@ -100,6 +100,16 @@ func (s *Store) Confirm(ctx context.Context, key string, c Confirm) (Task, error
 	})
 }
 
+// Cancel cancels a task that cannot be done (a ready one, the caller's own, or one whose lease
+// ran out), in one transaction under key, and answers it cancelled.
+func (s *Store) Cancel(ctx context.Context, key string, task int64) (Task, error) {
+	return keyed(ctx, s, key, "replenish.cancel", task, func(tx *sqlx.Tx) (Task, error) {
+		var t Task
+		_, err := decode(ctx, tx, &t, `SELECT oms_replenish_cancel($1)`, task)
+		return t, err
+	})
+}
+
 // Tasks lists a warehouse's open tasks (ready and claimed) on the reserves' pick path; with all,
 // the done and cancelled ones too, newest last.
 func (s *Store) Tasks(ctx context.Context, warehouse string, all bool) ([]Task, error) {
