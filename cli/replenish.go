@@ -268,7 +268,7 @@ func newReorderCmd(g *globals) *cobra.Command {
 		Use:   "rule WAREHOUSE SKU --point N --qty N --lead-days N [--supplier CODE]",
 		Short: "Set a product's reorder rule at a warehouse (the back office's); --qty 0 removes it",
 		Long: `Sets when a product is reordered at a warehouse: when what it has and has coming (available,
-on order, in transit) is at most the point plus the demand expected over the lead time, order
+on order, in transit) falls below the point plus the demand expected over the lead time, order
 at least --qty, from --supplier (needed for a draft PO). --qty 0 removes the rule.`,
 		Example: "  oms reorder rule RTM1 TEE-1 --point 20 --qty 30 --lead-days 7 --supplier ACME",
 		Args:    exactly("WAREHOUSE", "SKU"),
@@ -299,7 +299,7 @@ at least --qty, from --supplier (needed for a draft PO). --qty 0 removes the rul
 			})
 		},
 	}
-	rule.Flags().IntVar(&point, "point", 0, "reorder when the position falls to this plus the demand over the lead time")
+	rule.Flags().IntVar(&point, "point", 0, "reorder when the position falls below this plus the demand over the lead time")
 	rule.Flags().IntVar(&qty, "qty", 0, "order at least this many units (0: remove the rule)")
 	rule.Flags().IntVar(&lead, "lead-days", 0, "days from ordering to arrival")
 	rule.Flags().StringVar(&supplier, "supplier", "", "the supplier's code")
@@ -338,8 +338,8 @@ creates one purchase order per supplier for them (the back office's).`, replenis
 					if s.Supplier != "" {
 						from = " from " + s.Supplier
 					}
-					fmt.Fprintf(out, "%s %s: %d available, %d on order, %d in transit, %d expected demand (%d days) ≤ point %d → order %d%s\n",
-						s.Warehouse, s.SKU, s.Available, s.OnOrder, s.InTransit, s.Demand, s.LeadDays, s.Point, s.Qty, from)
+					fmt.Fprintf(out, "%s %s: %d available + %d on order + %d in transit < point %d + %d expected demand (%d days) → order %d%s\n",
+						s.Warehouse, s.SKU, s.Available, s.OnOrder, s.InTransit, s.Point, s.Demand, s.LeadDays, s.Qty, from)
 				}
 				for _, po := range d.POs {
 					fmt.Fprintf(out, "%s from %s: %s, %s\n", po.Number, po.Supplier, replenCount(int64(po.Lines), "line"), replenCount(po.Units, "unit"))

@@ -127,7 +127,7 @@ func TestReorderCLIRuleSuggestDraft(t *testing.T) {
 	if code, _, stderr := oms(t, "reorder", "suggest", "--db", bo); code != 2 || !strings.Contains(stderr, "--warehouse W") {
 		t.Fatalf("suggest without a warehouse: exit %d, %q", code, stderr)
 	}
-	const line = "RTM1 TEE-1: 12 available, 10 on order, 0 in transit, 14 expected demand (7 days) ≤ point 20 → order 30 from SUP1\n"
+	const line = "RTM1 TEE-1: 12 available + 10 on order + 0 in transit < point 20 + 14 expected demand (7 days) → order 30 from SUP1\n"
 	if out := omsOK(t, "reorder", "suggest", "--warehouse", "RTM1", "--db", bo); out != line {
 		t.Fatalf("reorder suggest said %q", out)
 	}

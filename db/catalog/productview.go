@@ -156,7 +156,8 @@ type WarehouseStock struct {
 	// OnOrder is what open and partially received purchase orders to this warehouse still
 	// expect: qty_ordered − qty_received per line (an over-receipt counts as 0).
 	OnOrder int64 `db:"on_order"`
-	// ReorderPoint is the level at or below which available stock is low here: the product's.
+	// ReorderPoint is the level at or below which available stock is low here: the warehouse's
+	// reorder rule's point for the product when it has one (oms reorder rule), else the product's.
 	ReorderPoint int64 `db:"reorder_point"`
 	// Low: available ≤ ReorderPoint, for an active product in an active warehouse.
 	Low bool `db:"low"`
@@ -232,9 +233,10 @@ const stockSQL = `
 	         GROUP BY po.warehouse_id)
 	SELECT w.code, w.name, coalesce(h.on_hand, 0) AS on_hand, coalesce(h.reserved, 0) AS reserved,
 	       coalesce(tr.qty, 0) AS in_transit, coalesce(o.qty, 0) AS on_order,
-	       p.reorder_point::bigint AS reorder_point,
-	       (p.active AND w.active AND coalesce(h.on_hand, 0) - coalesce(h.reserved, 0) <= p.reorder_point) AS low
+	       coalesce(r.reorder_point, p.reorder_point)::bigint AS reorder_point,
+	       (p.active AND w.active AND coalesce(h.on_hand, 0) - coalesce(h.reserved, 0) <= coalesce(r.reorder_point, p.reorder_point)) AS low
 	  FROM warehouses w CROSS JOIN (SELECT active, reorder_point FROM products WHERE id = $1) p
+	  LEFT JOIN reorder_rules r ON r.warehouse_id = w.id AND r.product_id = $1
 	  LEFT JOIN held h ON h.warehouse_id = w.id
 	  LEFT JOIN transit tr ON tr.warehouse_id = w.id
 	  LEFT JOIN ordered o ON o.warehouse_id = w.id

@@ -345,12 +345,12 @@ func TestUpdateProductRefusesWhatTheImportRefuses(t *testing.T) {
 
 // A product's page adds, per warehouse, what transfers to it have in transit (from the ledger)
 // and what open purchase orders to it still expect, and flags a warehouse whose available stock
-// is at or below the reorder point; then every real place holding or reserving it, by warehouse
+// is at or below its reorder point (its reorder rule's there, else the product's); then every real place holding or reserving it, by warehouse
 // and pick path; then its movements, newest first, paged by keyset. The POs and transfers go
 // through db/inbound as the back office's and a stock clerk's logins; the stock and the
 // reservations are the owner's direct inserts.
 //
-// STK-1 (reorder point 10): RTM1 A-02 (pick 10) 12 and A-01 (pick 20) 30 with 4 reserved; BER-M
+// STK-1 (reorder point 10; RTM1's reorder rule says 40): RTM1 A-02 (pick 10) 12 and A-01 (pick 20) 30 with 4 reserved; BER-M
 // A-01 8 with 1 reserved. TR-1 RTM1→BER-M ships 6 (from A-02, first on the path) and is not
 // received; TR-2 BER-M→RTM1 ships 2 and is received in full. PO-1 to RTM1: 20 ordered, 5
 // received; PO-2 to BER-M: 7 open; PO-3 to RTM1: 4, cancelled.
@@ -359,6 +359,9 @@ func TestProductDetailStockInboundBinsAndMovements(t *testing.T) {
 	ctx := context.Background()
 	for _, s := range []string{
 		`INSERT INTO products (sku, name, tax_category, reorder_point) VALUES ('STK-1', 'Stock item', 'standard', 10)`,
+		// RTM1's reorder rule raises its point to 40; BER-M keeps the product's 10.
+		`INSERT INTO reorder_rules (warehouse_id, product_id, reorder_point, reorder_qty, lead_days)
+		 SELECT w.id, p.id, 40, 20, 7 FROM warehouses w, products p WHERE w.code = 'RTM1' AND p.sku = 'STK-1'`,
 		`INSERT INTO locations (warehouse_id, code, kind, pick_seq)
 		 SELECT w.id, x.code, x.kind, x.seq FROM warehouses w,
 		        (VALUES ('RTM1', 'A-01', 'bin', 20), ('RTM1', 'A-02', 'bin', 10), ('RTM1', 'RECEIVING', 'receiving', 0),
@@ -437,7 +440,7 @@ func TestProductDetailStockInboundBinsAndMovements(t *testing.T) {
 		}
 		wantStock := []dbcatalog.WarehouseStock{
 			{Code: "BER-M", Name: "Berlin store", OnHand: 6, Reserved: 1, InTransit: 6, OnOrder: 7, ReorderPoint: 10, Low: true},
-			{Code: "RTM1", Name: "Rotterdam DC", OnHand: 43, Reserved: 4, InTransit: 0, OnOrder: 15, ReorderPoint: 10, Low: false},
+			{Code: "RTM1", Name: "Rotterdam DC", OnHand: 43, Reserved: 4, InTransit: 0, OnOrder: 15, ReorderPoint: 40, Low: true},
 		}
 		if !reflect.DeepEqual(p.Stock, wantStock) {
 			t.Errorf("as %v, stock per warehouse:\n%+v\nwant\n%+v", jobs, p.Stock, wantStock)

@@ -33,8 +33,10 @@ func (s *Store) SetRule(ctx context.Context, key string, r Rule) (Rule, error) {
 }
 
 // Suggestion is a product a warehouse should reorder: its position (Available + OnOrder +
-// InTransit) is at or below its rule's Point plus the Demand expected over the lead time, so
-// Qty units are suggested: the rule's quantity, or more when the gap is bigger.
+// InTransit) is below its rule's Point plus the Demand expected over the lead time (below, as
+// Odoo's minimum and ERPNext's re-order level trigger: so a draft that orders exactly up to the
+// point is not suggested again), so Qty units are suggested: the rule's quantity, or more when
+// the gap is bigger.
 type Suggestion struct {
 	Warehouse string `db:"warehouse" json:"warehouse"`
 	SKU       string `db:"sku" json:"sku"`
@@ -59,7 +61,7 @@ type Suggestion struct {
 // Position is what the warehouse has and has coming: available, on order and in transit.
 func (g Suggestion) Position() int64 { return g.Available + g.OnOrder + g.InTransit }
 
-// suggestQuery computes the suggestions of warehouse $1 (an id), one row per rule at or below
+// suggestQuery computes the suggestions of warehouse $1 (an id), one row per rule below
 // its point plus demand, by SKU. Every figure is read from the ledger, balances and POs as they
 // are; nothing is written.
 const suggestQuery = `
@@ -95,7 +97,7 @@ x AS (SELECT w.code AS warehouse, r.sku, r.supplier, r.reorder_point::bigint AS 
         LEFT JOIN transit t ON t.product_id = r.product_id LEFT JOIN shipped sh ON sh.product_id = r.product_id)
 SELECT warehouse, sku, supplier, available, on_order, in_transit, shipped, demand, lead_days, point, reorder_qty,
        greatest(reorder_qty, point + demand - (available + on_order + in_transit)) AS qty
-  FROM x WHERE available + on_order + in_transit <= point + demand
+  FROM x WHERE available + on_order + in_transit < point + demand
  ORDER BY sku`
 
 func suggest(ctx context.Context, tx *sqlx.Tx, warehouse string) ([]Suggestion, error) {
