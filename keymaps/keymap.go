@@ -115,6 +115,7 @@ type OrderKeys struct {
 type ProductsKeys struct {
 	Search      key.Binding
 	ClearSearch key.Binding
+	Low         key.Binding
 	Refresh     key.Binding
 	Edit        key.Binding
 	NextField   key.Binding
@@ -123,12 +124,12 @@ type ProductsKeys struct {
 
 // ShortHelp implements help.KeyMap.
 func (p ProductsKeys) ShortHelp() []key.Binding {
-	return []key.Binding{p.Search, p.ClearSearch, p.Refresh}
+	return []key.Binding{p.Search, p.ClearSearch, p.Low, p.Refresh}
 }
 
 // FullHelp implements help.KeyMap.
 func (p ProductsKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{p.Search, p.ClearSearch, p.Refresh}, {p.Edit, p.NextField, p.PrevField}}
+	return [][]key.Binding{{p.Search, p.ClearSearch, p.Low, p.Refresh}, {p.Edit, p.NextField, p.PrevField}}
 }
 
 // NewOrderKeys are the new-order form's actions, together with Input (enter adds a line in
@@ -454,6 +455,7 @@ var registry = []scopeDef{
 		actions: []actionDef{
 			{"search", []string{"/"}, "search", "Search products (SKU prefix, part of the name, scanned GTIN or barcode)", func(k *KeyMap) *key.Binding { return &k.Products.Search }},
 			{"clearSearch", []string{"x"}, "clear", "Clear the search", func(k *KeyMap) *key.Binding { return &k.Products.ClearSearch }},
+			{"low", []string{"l"}, "low only", "Show only the products low somewhere they are stocked (▼: available at or below the reorder point), or all again", func(k *KeyMap) *key.Binding { return &k.Products.Low }},
 			{"refresh", []string{"r"}, "refresh", "Refetch now", func(k *KeyMap) *key.Binding { return &k.Products.Refresh }},
 			{"edit", []string{"e"}, "edit", "Edit the product: name, codes, weight and measures, customs, tax, tracking, reorder point, active (enter saves, esc leaves)", func(k *KeyMap) *key.Binding { return &k.Products.Edit }},
 			{"nextField", []string{"tab"}, "next field", "Go to the next field of the form", func(k *KeyMap) *key.Binding { return &k.Products.NextField }},

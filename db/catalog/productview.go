@@ -24,7 +24,23 @@ type ProductRow struct {
 	Name   string `db:"name"`
 	OnHand int64  `db:"on_hand"` // in every real (non-virtual) location
 	Active bool   `db:"active"`
+	// Low: the product is active and low somewhere it is stocked (lowSQL).
+	Low bool `db:"low"`
 }
+
+// lowSQL says product p is low: active, and in some active warehouse that holds or has held
+// it, or has a reorder rule for it, what is available (on hand less reserved in its real
+// places) is at or below the reorder point there (the rule's, else the product's). Warehouses
+// that never carried the product are not counted: otherwise every product would be low
+// somewhere.
+const lowSQL = `(p.active AND EXISTS (
+	SELECT 1 FROM warehouses w
+	  LEFT JOIN reorder_rules r ON r.warehouse_id = w.id AND r.product_id = p.id
+	 CROSS JOIN LATERAL (SELECT count(*) AS places, coalesce(sum(b.on_hand - b.reserved), 0) AS free
+	                       FROM stock_balances b JOIN locations l ON l.id = b.location_id
+	                      WHERE b.product_id = p.id AND l.warehouse_id = w.id AND NOT b.location_virtual) s
+	 WHERE w.active AND (s.places > 0 OR r.product_id IS NOT NULL)
+	   AND s.free <= coalesce(r.reorder_point, p.reorder_point)))`
 
 // ProductPageRequest asks for a page of the list in SKU order, filtered by Search: a SKU
 // prefix, a part of the name, or an exact GTIN or barcode. After and Before are keysets (a SKU
@@ -32,6 +48,7 @@ type ProductRow struct {
 // with none, the first page.
 type ProductPageRequest struct {
 	Search              string
+	Low                 bool // only the products low somewhere (ProductRow.Low)
 	After, Before, From string
 	Limit               int
 }
@@ -58,6 +75,9 @@ func (s *Store) ProductPage(ctx context.Context, r ProductPageRequest) ([]Produc
 		where = append(where, "(p.sku ILIKE "+arg(esc+"%")+" OR p.name ILIKE "+arg("%"+esc+"%")+
 			" OR p.gtin = "+arg(text)+" OR p.id IN (SELECT product_id FROM product_barcodes WHERE barcode = "+arg(text)+"))")
 	}
+	if r.Low {
+		where = append(where, lowSQL)
+	}
 	order := "p.sku"
 	switch {
 	case r.Before != "":
@@ -68,7 +88,7 @@ func (s *Store) ProductPage(ctx context.Context, r ProductPageRequest) ([]Produc
 	case r.From != "":
 		where = append(where, "p.sku >= "+arg(r.From))
 	}
-	q := `SELECT p.id, p.sku, p.name, p.active,
+	q := `SELECT p.id, p.sku, p.name, p.active, ` + lowSQL + ` AS low,
 	             COALESCE((SELECT sum(b.on_hand) FROM stock_balances b
 	                        WHERE b.product_id = p.id AND NOT b.location_virtual), 0) AS on_hand
 	        FROM products p
@@ -94,7 +114,7 @@ func (s *Store) ProductByCode(ctx context.Context, code string) (row ProductRow,
 		return row, false, nil
 	}
 	err = s.d.GetContext(ctx, &row, `
-		SELECT p.id, p.sku, p.name, p.active, 0::bigint AS on_hand
+		SELECT p.id, p.sku, p.name, p.active, false AS low, 0::bigint AS on_hand
 		  FROM products p
 		 WHERE p.gtin = $1 OR p.sku = $1
 		    OR p.id IN (SELECT product_id FROM product_barcodes WHERE barcode = $1)

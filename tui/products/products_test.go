@@ -180,3 +180,42 @@ func TestKeysetPagingWalksTheWholeCatalogue(t *testing.T) {
 func containsFold(s, sub string) bool {
 	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
 }
+
+// l shows only what is low somewhere it is stocked, each row marked ▼ (not colour alone), and
+// the search line says so; l again shows everything. The demo's seed leaves some products low.
+func TestLowShowsOnlyTheProductsLowSomewhere(t *testing.T) {
+	for _, size := range []struct {
+		name string
+		w, h int
+	}{{"80x24", 80, 24}, {"40x16", 40, 16}, {"20x16", 20, 16}} {
+		s, drv, _ := list(t, tuitest.DemoDB(t), size.w, size.h)
+		all, lowAmongAll := len(s.rows), 0
+		for _, r := range s.rows {
+			if r.Low {
+				lowAmongAll++
+			}
+		}
+		if lowAmongAll == 0 || lowAmongAll == all {
+			t.Fatalf("the demo's first page has %d low products of %d: the test needs some of each", lowAmongAll, all)
+		}
+		drv.Press(keymaps.ScopeProducts, "low")
+		if len(s.rows) == 0 {
+			t.Fatal("low only lists nothing")
+		}
+		for _, r := range s.rows {
+			if !r.Low {
+				t.Fatalf("%s is listed as low but is not", r.SKU)
+			}
+		}
+		frame := drv.Frame()
+		tuitest.Exactly(t, frame, size.w, size.h)
+		if !strings.Contains(frame, "▼") || size.w >= 40 && !strings.Contains(frame, "low only") {
+			t.Fatalf("the low-only list does not say so:\n%s", frame)
+		}
+		tuitest.Golden(t, "products-low-"+size.name, frame)
+		drv.Press(keymaps.ScopeProducts, "low")
+		if len(s.rows) != all {
+			t.Fatalf("l again lists %d, want %d", len(s.rows), all)
+		}
+	}
+}

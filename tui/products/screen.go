@@ -79,6 +79,7 @@ type Screen struct {
 	cursor, offset int
 	atStart, atEnd bool
 	loaded, stale  bool
+	low            bool // only the products low somewhere
 }
 
 // New builds the list; Init loads its first page.
@@ -132,7 +133,7 @@ func (s *Screen) pageSize() int  { return min(max(2*s.visibleRows(), 20), 200) }
 func (s *Screen) maxWindow() int { return 3 * s.pageSize() }
 
 func (s *Screen) pageWant(kind fetchKind) pageWant {
-	w := pageWant{kind: kind, req: catalog.ProductPageRequest{Search: s.search.Value()}, limit: s.pageSize()}
+	w := pageWant{kind: kind, req: catalog.ProductPageRequest{Search: s.search.Value(), Low: s.low}, limit: s.pageSize()}
 	switch kind {
 	case fetchRefresh:
 		if len(s.rows) == 0 || s.atStart {
@@ -168,7 +169,7 @@ func (s *Screen) result(r ui.Result) tea.Cmd {
 		case !ok:
 		case a.Err != nil:
 			s.stale = true // rows and search kept, marked stale
-		case a.Value.want.req.Search == s.search.Value():
+		case a.Value.want.req.Search == s.search.Value() && a.Value.want.req.Low == s.low:
 			s.apply(a.Value)
 		}
 		return next
@@ -297,6 +298,9 @@ func (s *Screen) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, p.ClearSearch):
 		s.search.SetValue("")
 		return s.pages.Want(fetchFirst)
+	case key.Matches(msg, p.Low):
+		s.low = !s.low
+		return s.pages.Want(fetchFirst)
 	case key.Matches(msg, p.Refresh):
 		return s.pages.Want(fetchRefresh)
 	}
@@ -337,7 +341,7 @@ func (s *Screen) ShortHelp() []key.Binding {
 		return []key.Binding{withHelp(in.Submit, "done"), withHelp(in.Cancel, "leave"), in.Clear}
 	}
 	p := &s.ctx.Keys.Products
-	return []key.Binding{s.ctx.Keys.List.Open, p.Search, p.ClearSearch, p.Refresh}
+	return []key.Binding{s.ctx.Keys.List.Open, p.Search, p.ClearSearch, p.Low, p.Refresh}
 }
 
 func withHelp(b key.Binding, desc string) key.Binding {
@@ -348,7 +352,8 @@ func withHelp(b key.Binding, desc string) key.Binding {
 // FullHelp is the help page: the keys and the mark narrow layouts use.
 func (s *Screen) FullHelp() [][]key.Binding {
 	mark := key.NewBinding(key.WithKeys("×"), key.WithHelp("×", "inactive product"))
-	return append(append(s.ctx.Keys.List.FullHelp(), s.ctx.Keys.Products.FullHelp()...), []key.Binding{mark})
+	low := key.NewBinding(key.WithKeys(lowMark), key.WithHelp(lowMark, "low somewhere it is stocked"))
+	return append(append(s.ctx.Keys.List.FullHelp(), s.ctx.Keys.Products.FullHelp()...), []key.Binding{mark, low})
 }
 
 func (s *Screen) SetSize(w, h int) {
@@ -362,6 +367,9 @@ func (s *Screen) View() string {
 	st := s.ctx.Styles
 	var b strings.Builder
 	line := s.search.View()
+	if s.low {
+		line = ui.Fit(strings.TrimRight(line, " "), s.width-11) + st.Warning.Render(" ▼ low only")
+	}
 	if s.stale {
 		line = ui.Fit(line, s.width-8) + st.Muted.Render(" (stale)")
 	}
@@ -372,6 +380,8 @@ func (s *Screen) View() string {
 	switch {
 	case !s.loaded:
 		b.WriteString("\n " + st.Muted.Render("Loading…"))
+	case len(s.rows) == 0 && s.low:
+		b.WriteString("\n " + st.Muted.Render("Nothing is low."))
 	case len(s.rows) == 0:
 		b.WriteString("\n " + st.Muted.Render("No product matches."))
 	}
@@ -382,7 +392,11 @@ func (s *Screen) View() string {
 		if !r.Active {
 			active = "no"
 		}
-		text := s.row(r.SKU, r.Name, strconv.FormatInt(r.OnHand, 10), active)
+		onHand := strconv.FormatInt(r.OnHand, 10)
+		if r.Low {
+			onHand = "▼" + onHand
+		}
+		text := s.row(r.SKU, r.Name, onHand, active)
 		b.WriteByte('\n')
 		if i == s.cursor {
 			b.WriteString(st.Selected.Render(ui.Fit(">"+text[1:], s.width)))
