@@ -72,30 +72,10 @@ func runDemo(cmd *cobra.Command, g *globals, opts seed.Options, noTUI bool) erro
 		fmt.Fprintln(stderr, "demo database stopped and removed")
 		g.log.Info("demo server stopped and removed", "dir", cluster.Dir())
 	}()
-	admin, err := db.Open(ctx, db.Config{URL: cluster.URL("postgres"), AppName: "oms demo", MaxConns: 1})
-	if err != nil {
-		return err
-	}
-	err = admin.CreateDatabase(ctx, "oms")
-	admin.Close()
-	if err != nil {
+	if err := seededDatabase(cmd, cluster, "oms demo", opts); err != nil {
 		return err
 	}
 	url := cluster.URL("oms")
-	d, err := db.Open(ctx, db.Config{URL: url, AppName: "oms demo", MaxConns: 2})
-	if err != nil {
-		return err
-	}
-	if _, err := d.Migrate(ctx); err != nil {
-		d.Close()
-		return err
-	}
-	fmt.Fprintf(stderr, "loading %d demo orders…\n", opts.Orders)
-	err = runSeed(cmd, d, opts)
-	d.Close()
-	if err != nil {
-		return err
-	}
 	file, err := writeURLFile(cluster.Port(), "", url)
 	if err != nil {
 		return err
@@ -145,6 +125,12 @@ func runDemo(cmd *cobra.Command, g *globals, opts seed.Options, noTUI bool) erro
 		return err
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "packing station P1 of each DC prints labels into %s\n", labels)
+	// Stock control finds goods to receive and a pick bin to refill.
+	work, err := demoInbound(ctx, people)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "receiving at %s: %s\n", demoHome, work)
 	printJoin(cmd.OutOrStdout(), url, file)
 	printDemoStaff(cmd.OutOrStdout(), people)
 	sshd.print(cmd.OutOrStdout())
@@ -161,6 +147,31 @@ func runDemo(cmd *cobra.Command, g *globals, opts seed.Options, noTUI bool) erro
 		}
 	}
 	return g.runTUIOn(cmd, s, me.URL, "", joinNotice(file))
+}
+
+// seededDatabase creates the database oms on a private server, migrates it and loads the demo
+// business into it: how oms demo and oms simulate (with no database of its own) begin.
+func seededDatabase(cmd *cobra.Command, cluster *pgcluster.Cluster, app string, opts seed.Options) error {
+	ctx := cmd.Context()
+	admin, err := db.Open(ctx, db.Config{URL: cluster.URL("postgres"), AppName: app, MaxConns: 1})
+	if err != nil {
+		return err
+	}
+	err = admin.CreateDatabase(ctx, "oms")
+	admin.Close()
+	if err != nil {
+		return err
+	}
+	d, err := db.Open(ctx, db.Config{URL: cluster.URL("oms"), AppName: app, MaxConns: 2})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if _, err := d.Migrate(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "loading %d demo orders…\n", opts.Orders)
+	return runSeed(cmd, d, opts)
 }
 
 // demoStaff opens the demo database as its superuser and adds the demo staff.

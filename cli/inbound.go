@@ -22,7 +22,7 @@ import (
 // PO, putaway, moves, transfers between warehouses and adjustments.
 
 func newInboundCmds(g *globals) []*cobra.Command {
-	return []*cobra.Command{newSuppliersCmd(g), newPOCmd(g), newTransferCmd(g), newPutawayCmd(g), newMoveCmd(g), newAdjustCmd(g)}
+	return []*cobra.Command{newSuppliersCmd(g), newPOCmd(g), newASNCmd(g), newTransferCmd(g), newPutawayCmd(g), newMoveCmd(g), newAdjustCmd(g)}
 }
 
 // withInbound opens the database for one inbound command.
@@ -416,6 +416,9 @@ func newTransferCmd(g *globals) *cobra.Command {
 		Short: "Write off what a received transfer still has in transit (lost on the way)",
 		Args:  exactly("NUMBER"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if strings.TrimSpace(reason) == "" {
+				return usageError{errors.New("say why the units are written off: --reason TEXT")}
+			}
 			return withInbound(cmd, g, func(ctx context.Context, st *inbound.Store, out io.Writer) error {
 				m, err := st.WriteOff(ctx, "", args[0], reason)
 				if err != nil {

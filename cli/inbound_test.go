@@ -92,6 +92,9 @@ func TestInboundTransferMoveAndAdjust(t *testing.T) {
 	if code, _, stderr := oms(t, "transfer", "receive", "TR-000001", "TEE-1", "--db", stock); code != 2 || !strings.Contains(stderr, "SKU=QTY") {
 		t.Fatalf("a unit without a quantity: exit %d, %q", code, stderr)
 	}
+	if code, _, stderr := oms(t, "transfer", "write-off", "TR-000001", "--db", stock); code != 2 || !strings.Contains(stderr, "--reason TEXT") {
+		t.Fatalf("a write-off without a reason: exit %d, %q", code, stderr)
+	}
 	if out := omsOK(t, "transfer", "show", "TR-000001", "--db", stock); !strings.HasPrefix(out, "TR-000001 BER-M → RTM1 received with differences, 1 in transit\n") {
 		t.Fatalf("transfer show said %q", out)
 	}
@@ -119,5 +122,30 @@ func TestInboundTransferMoveAndAdjust(t *testing.T) {
 	if err := owner.Get(&onHand, `SELECT b.on_hand FROM stock_balances b JOIN locations l ON l.id = b.location_id JOIN products p ON p.id = b.product_id
 		WHERE l.code = 'A-02' AND p.sku = 'MUG-1'`); err != nil || onHand != 1 {
 		t.Fatalf("A-02 holds %d mugs (%v)", onHand, err)
+	}
+}
+
+// The back office records ACME's notice for a PO with its pallet's SSCC; stock receives it
+// whole by the SSCC (one line of output), and a second receive is one sentence and exit 1.
+func TestASNCreateReceiveShow(t *testing.T) {
+	_, urls := inboundWorld(t, "backoffice", "stock")
+	bo, stock := urls["backoffice"], urls["stock"]
+	omsOK(t, "suppliers", "add", "ACME", "Acme Supplies", "--country", "NL", "--currency", "EUR", "--db", bo)
+	omsOK(t, "po", "create", "--supplier", "ACME", "--warehouse", "RTM1", "TEE-1=10", "MUG-1=5", "--db", bo)
+	if code, _, stderr := oms(t, "asn", "create", "PO-000001", "D-1", "TEE-1", "--db", bo); code != 2 || !strings.Contains(stderr, "SKU=QTY[/LOT[/YYYY-MM-DD]]") {
+		t.Fatalf("a line without a quantity: exit %d, %q", code, stderr)
+	}
+	want := "DESADV-7781 ACME for PO-000001 SSCC 387123450000077816 on 2026-12-07, expected\nTEE-1 6\nMUG-1 5\n"
+	if out := omsOK(t, "asn", "create", "PO-000001", "desadv-7781", "TEE-1=6", "MUG-1=5", "--sscc", "387123450000077816", "--expected", "2026-12-07", "--db", bo); out != want {
+		t.Fatalf("asn create said %q", out)
+	}
+	if out := omsOK(t, "asn", "receive", "387123450000077816", "--db", stock); out != "DESADV-7781: 11 units on 2 lines received against PO-000001; partially received\n" {
+		t.Fatalf("asn receive said %q", out)
+	}
+	if code, _, stderr := oms(t, "asn", "receive", "DESADV-7781", "--db", stock); code != 1 || !strings.Contains(stderr, "notice DESADV-7781 was received already by") {
+		t.Fatalf("receiving it again: exit %d, %q", code, stderr)
+	}
+	if out := omsOK(t, "asn", "show", "DESADV-7781", "--db", stock); !strings.HasPrefix(out, "DESADV-7781 ACME for PO-000001 SSCC 387123450000077816 on 2026-12-07, received by ") {
+		t.Fatalf("asn show said %q", out)
 	}
 }

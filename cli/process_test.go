@@ -373,6 +373,10 @@ func demoFiles(t *testing.T, p *process) (urlFile, dataDir string) {
 		return i >= 0 && strings.Contains(s[i:], "    admin ") && strings.Contains(s[strings.Index(s[i:], "    admin ")+i:], ".url)")
 	})
 	text = ansi.Strip(text)
+	// Stock control has goods announced to receive (oms asn receive) the moment the demo is up.
+	if !strings.Contains(text, "receiving at RTM1: PO-000001 from NORDTEX is due today (notice DESADV-1001, pallet SSCC 387123450000077816)") {
+		t.Errorf("the demo does not say what stock control can receive:\n%s", text)
+	}
 	i := strings.Index(text, `oms --db "$(cat `)
 	if i < 0 {
 		t.Fatalf("no join command in %q", text)

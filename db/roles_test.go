@@ -36,11 +36,14 @@ const grantDesign = `
 table               picker  packer  returns  stock  backoffice  store  supervisor  admin
 addresses           S       S       S        S      SIU         S      SIU         S
 allocation_wakeups  -       -       -        -      SuD         -      SuD         S
+asn_lines           -       -       -        S      S           -      S           S
+asns                -       -       -        S      S           -      S           S
 bin_levels          -       -       -        S      S           -      S           S
 boxes               S       S       S        SIU    S           S      SIU         S
 carrier_rates       S       S       S        S      S           S      S           S
 carrier_services    S       S       S        S      SIU         S      SIU         SIU
 carriers            S       S       S        S      SIU         S      SIU         SIU
+channel_holds       S       S       S        S      S           -      S           S
 channels            S       S       S        S      SIU         S      SIU         S
 company             S       S       S        S      S           S      S           SIu
 count_flags         S       S       S        S      S           S      S           S
@@ -122,7 +125,7 @@ var (
 		"oms_staff_set_jobs"}
 	// backofficeMayCall is the intake's (migration 00017), the order history (00021) and releasing pick work (00031); the supervisor holds the job.
 	backofficeMayCall = []string{"oms_intake_events", "oms_lock_free_bins", "oms_order_event", "oms_order_events", "oms_sell_at_store", "oms_pick_release", "oms_take_numbers", "oms_try_lock_free_bins",
-		"oms_tracking_record", "oms_rma_in_transit", "oms_po_create", "oms_po_close", "oms_po_cancel", "oms_reorder_rule_set"}
+		"oms_tracking_record", "oms_rma_in_transit", "oms_po_create", "oms_po_close", "oms_po_cancel", "oms_reorder_rule_set", "oms_asn_create"}
 	// pickerMayCall is picking's (00031): claim, confirm and short; the supervisor holds the job.
 	pickerMayCall = []string{"oms_pick_claim", "oms_pick_confirm", "oms_pick_short"}
 	// packerMayCall is packing's (00037): the station's commands, label voids and the manifest.
@@ -133,14 +136,18 @@ var (
 	returnsMayCall = []string{"oms_rma_cancel", "oms_rma_close", "oms_rma_decide", "oms_rma_exchange", "oms_rma_inspect",
 		"oms_rma_label", "oms_rma_lock", "oms_rma_open", "oms_rma_receive", "oms_rma_receive_all", "oms_rma_refund", "oms_rma_refund_credited",
 		"oms_rma_unexpected"}
-	supervisorMayCall = []string{"oms_rma_authorize", "oms_count_decide", "oms_adjust_approve", "oms_adjust_reject"}
+	// supervisorMayCall is the supervisor's own: authorising RMAs (00041), deciding counts (00042)
+	// and adjustments (00043), and the floor's actions (00045): reassign or release a batch, an
+	// order's priority, hold and release a channel.
+	supervisorMayCall = []string{"oms_rma_authorize", "oms_count_decide", "oms_adjust_approve", "oms_adjust_reject",
+		"oms_floor_reassign", "oms_floor_priority", "oms_floor_hold_channel", "oms_floor_release_channel"}
 	// stockMayCall is counting's (00042) — plan, claim, record — inbound's (00043): receiving
 	// against purchase orders, putaway, moves, transfers and adjustments — and replenishment's
 	// (00044); the supervisor holds the job.
 	stockMayCall = []string{"oms_count_claim", "oms_count_plan", "oms_count_record", "oms_count_unclaim",
 		"oms_po_receive", "oms_putaway_suggest", "oms_putaway", "oms_move", "oms_transfer_create", "oms_transfer_ship",
 		"oms_transfer_receive", "oms_transfer_write_off", "oms_adjust", "oms_bin_level_set", "oms_replenish_raise",
-		"oms_replenish_cancel", "oms_replenish_claim", "oms_replenish_confirm"}
+		"oms_replenish_cancel", "oms_replenish_claim", "oms_replenish_confirm", "oms_asn_receive"}
 	// storeMayCall is the hand-over at a store's counter (00023); the supervisor holds the job.
 	storeMayCall = []string{"oms_hand_over"}
 )

@@ -8,37 +8,41 @@ import (
 
 // Scope names, as used in YAML, error messages and [Press].
 const (
-	ScopeGlobal   = "global"
-	ScopeList     = "list"
-	ScopeQueue    = "queue"
-	ScopeOrder    = "order"
-	ScopeProducts = "products"
-	ScopeNewOrder = "newOrder"
-	ScopeInvoices = "invoices"
-	ScopePicking  = "picking"
-	ScopePacking  = "packing"
-	ScopeReturns  = "returns"
-	ScopeCounts   = "counts"
-	ScopeInput    = "input"
-	ScopeDialog   = "dialog"
+	ScopeGlobal     = "global"
+	ScopeList       = "list"
+	ScopeQueue      = "queue"
+	ScopeOrder      = "order"
+	ScopeProducts   = "products"
+	ScopeNewOrder   = "newOrder"
+	ScopeInvoices   = "invoices"
+	ScopePicking    = "picking"
+	ScopePacking    = "packing"
+	ScopeReturns    = "returns"
+	ScopeCounts     = "counts"
+	ScopeStockwork  = "stockwork"
+	ScopeSupervisor = "supervisor"
+	ScopeInput      = "input"
+	ScopeDialog     = "dialog"
 )
 
 // KeyMap holds every scope's bindings. Build it with [Default] or [Load];
 // the zero value has no keys bound.
 type KeyMap struct {
-	Global   GlobalKeys
-	List     ListKeys
-	Queue    QueueKeys
-	Order    OrderKeys
-	Products ProductsKeys
-	NewOrder NewOrderKeys
-	Invoices InvoicesKeys
-	Picking  PickingKeys
-	Packing  PackingKeys
-	Returns  ReturnsKeys
-	Counts   CountsKeys
-	Input    InputKeys
-	Dialog   DialogKeys
+	Global     GlobalKeys
+	List       ListKeys
+	Queue      QueueKeys
+	Order      OrderKeys
+	Products   ProductsKeys
+	NewOrder   NewOrderKeys
+	Invoices   InvoicesKeys
+	Picking    PickingKeys
+	Packing    PackingKeys
+	Returns    ReturnsKeys
+	Counts     CountsKeys
+	Stockwork  StockworkKeys
+	Supervisor SupervisorKeys
+	Input      InputKeys
+	Dialog     DialogKeys
 }
 
 // GlobalKeys are active on every screen. While a text field or dialog is
@@ -261,6 +265,45 @@ func (c CountsKeys) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (c CountsKeys) FullHelp() [][]key.Binding { return [][]key.Binding{c.ShortHelp()} }
+
+// StockworkKeys are the receiving and moves screen's own actions, beside its scan field: ctrl
+// keys the field does not use for editing and the shell does not take, so they work with the
+// field empty or holding a scan. Its first menu chooses a job with the digits 1–4.
+type StockworkKeys struct {
+	Finish  key.Binding
+	Undo    key.Binding
+	Damaged key.Binding
+	Cancel  key.Binding
+}
+
+// ShortHelp implements help.KeyMap.
+func (s StockworkKeys) ShortHelp() []key.Binding {
+	return []key.Binding{s.Finish, s.Undo, s.Damaged, s.Cancel}
+}
+
+// FullHelp implements help.KeyMap.
+func (s StockworkKeys) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+
+// SupervisorKeys are the supervisor's floor screen's own actions, beside the list keys: its
+// panes and what a supervisor does to the row under the cursor (each asks first).
+type SupervisorKeys struct {
+	NextPane key.Binding
+	PrevPane key.Binding
+	Wave     key.Binding
+	Reassign key.Binding
+	GiveBack key.Binding
+	Priority key.Binding
+	Approve  key.Binding
+	Hold     key.Binding
+}
+
+// ShortHelp implements help.KeyMap.
+func (s SupervisorKeys) ShortHelp() []key.Binding {
+	return []key.Binding{s.NextPane, s.Wave, s.Reassign, s.GiveBack, s.Priority, s.Approve, s.Hold, s.PrevPane}
+}
+
+// FullHelp implements help.KeyMap.
+func (s SupervisorKeys) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
 
 // ShortHelp implements help.KeyMap.
 func (g GlobalKeys) ShortHelp() []key.Binding { return []key.Binding{g.Help, g.Menu} }
@@ -537,6 +580,32 @@ var registry = []scopeDef{
 			{"review", []string{"ctrl+r"}, "review", "Supervisors: the bins whose recount is still beyond tolerance; enter on one approves it with a reason or rejects it, after a y", func(k *KeyMap) *key.Binding { return &k.Counts.Review }},
 			{"counts", []string{"ctrl+l"}, "counts", "The warehouse's counts and their progress (bins posted, open, waiting for a supervisor)", func(k *KeyMap) *key.Binding { return &k.Counts.Counts }},
 			{"plan", []string{"ctrl+o"}, "plan", "Plan a count: type how and what — zone A, aisle 3, bins A-01 A-02, abc A or flags; asks first", func(k *KeyMap) *key.Binding { return &k.Counts.Plan }},
+		},
+	},
+	{
+		name:  ScopeStockwork,
+		title: "Receiving and moves",
+		about: "On the receiving and moves screen, beside its scan field (PO numbers, items, \"5*SKU\", counts, lots, expiry dates and bins go to the field; 1–4 choose a job).",
+		actions: []actionDef{
+			{"finish", []string{"ctrl+s"}, "receive", "While receiving against a PO: receive what was scanned (asks first)", func(k *KeyMap) *key.Binding { return &k.Stockwork.Finish }},
+			{"undo", []string{"ctrl+z"}, "undo", "While receiving: take back the last scan", func(k *KeyMap) *key.Binding { return &k.Stockwork.Undo }},
+			{"damaged", []string{"ctrl+r"}, "damaged", "While receiving: mark the last scan's units damaged (they go to quarantine), or good again", func(k *KeyMap) *key.Binding { return &k.Stockwork.Damaged }},
+			{"cancel", []string{"ctrl+x"}, "cancel task", "Replenishment: cancel the claimed task when it cannot be done (its reserve is empty); asks first", func(k *KeyMap) *key.Binding { return &k.Stockwork.Cancel }},
+		},
+	},
+	{
+		name:  ScopeSupervisor,
+		title: "Supervisor",
+		about: "On the supervisor's floor screen (Now, People, Exceptions), together with the list keys; every action asks first.",
+		actions: []actionDef{
+			{"nextPane", []string{"tab"}, "next pane", "Show the next pane: Now, People, Exceptions", func(k *KeyMap) *key.Binding { return &k.Supervisor.NextPane }},
+			{"prevPane", []string{"shift+tab"}, "prev pane", "Show the previous pane", func(k *KeyMap) *key.Binding { return &k.Supervisor.PrevPane }},
+			{"wave", []string{"w"}, "wave", "Release a wave: the warehouse's allocated orders into pick batches (a held channel's stay out); asks first", func(k *KeyMap) *key.Binding { return &k.Supervisor.Wave }},
+			{"reassign", []string{"r"}, "reassign", "On a person holding a batch, or an expired lease: give the batch to another picker (type their login); asks first", func(k *KeyMap) *key.Binding { return &k.Supervisor.Reassign }},
+			{"giveBack", []string{"b"}, "release batch", "On a person holding a batch, or an expired lease: give the batch back to the queue for the next picker; asks first", func(k *KeyMap) *key.Binding { return &k.Supervisor.GiveBack }},
+			{"priority", []string{"p"}, "priority", "On a row naming an order: type its new priority (-9 to 9, higher first); asks first", func(k *KeyMap) *key.Binding { return &k.Supervisor.Priority }},
+			{"approve", []string{"a"}, "approve", "On a count beyond tolerance, an adjustment, an RMA to authorise or a refund due: approve it (a count posts with lost or found; a refund pays the computed amount); asks first", func(k *KeyMap) *key.Binding { return &k.Supervisor.Approve }},
+			{"hold", []string{"h"}, "hold channel", "On a channel in Now: hold it (its orders go into no wave) or release its hold; asks first", func(k *KeyMap) *key.Binding { return &k.Supervisor.Hold }},
 		},
 	},
 	{

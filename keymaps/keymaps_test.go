@@ -101,7 +101,7 @@ func TestParseErrors(t *testing.T) {
 		want       []string
 	}{
 		{"unknown scope", "quue:\n  search: x\n",
-			[]string{`keys.yaml: line 1: quue: unknown scope (valid: global, list, queue, order, products, newOrder, invoices, picking, packing, returns, counts, input, dialog)`}},
+			[]string{`keys.yaml: line 1: quue: unknown scope (valid: global, list, queue, order, products, newOrder, invoices, picking, packing, returns, counts, stockwork, supervisor, input, dialog)`}},
 		{"unknown action", "queue:\n  serch: x\n",
 			[]string{`keys.yaml: line 2: queue.serch: unknown action (valid: search, clearFilter, filterStatus, filterChannel, filterWarehouse, sortToggle, nextStatus, prevStatus, refresh, newOrder, hold, cancel, edit, reroute, split)`}},
 		{"unknown key", "queue:\n  search: [\"/\", \"ctrl+shift+x\"]\n",
@@ -144,9 +144,9 @@ func TestParseErrors(t *testing.T) {
 		{"list item is a list", "queue:\n  search:\n    - [a]\n",
 			[]string{`keys.yaml: line 3: queue.search: expected a key name, got a list`}},
 		{"document is a list", "- queue\n",
-			[]string{`keys.yaml: line 1: expected a mapping of scopes (global, list, queue, order, products, newOrder, invoices, picking, packing, returns, counts, input, dialog), got a list`}},
+			[]string{`keys.yaml: line 1: expected a mapping of scopes (global, list, queue, order, products, newOrder, invoices, picking, packing, returns, counts, stockwork, supervisor, input, dialog), got a list`}},
 		{"document is a scalar", "hello\n",
-			[]string{`keys.yaml: line 1: expected a mapping of scopes (global, list, queue, order, products, newOrder, invoices, picking, packing, returns, counts, input, dialog), got "hello"`}},
+			[]string{`keys.yaml: line 1: expected a mapping of scopes (global, list, queue, order, products, newOrder, invoices, picking, packing, returns, counts, stockwork, supervisor, input, dialog), got "hello"`}},
 		{"scope twice", "queue:\n  search: v\nqueue:\n  refresh: u\n",
 			[]string{`keys.yaml: line 3: queue: scope given twice`}},
 		{"action twice", "queue:\n  search: v\n  search: u\n",
@@ -577,7 +577,7 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// The returns desk's and the stock counts screen's own keys work beside their scan fields: none is a key the field edits with
+// The returns desk's, the stock counts screen's and the receiving and moves screen's own keys work beside their scan fields: none is a key the field edits with
 // (bubbles' textinput: ctrl+a/b/d/e/f/h/k/n/p/u/v/w) or a printable one, each has a help text,
 // and binding one to a key the desk already uses is a conflict.
 func TestReturnsDeskKeysLeaveTheFieldAlone(t *testing.T) {
@@ -586,7 +586,8 @@ func TestReturnsDeskKeysLeaveTheFieldAlone(t *testing.T) {
 		editing["ctrl+"+string(c)] = true
 	}
 	km := keymaps.Default()
-	for desk, bindings := range map[string][]key.Binding{"returns desk": km.Returns.ShortHelp(), "stock counts": km.Counts.ShortHelp()} {
+	for desk, bindings := range map[string][]key.Binding{"returns desk": km.Returns.ShortHelp(), "stock counts": km.Counts.ShortHelp(),
+		"receiving and moves": km.Stockwork.ShortHelp()} {
 		for _, b := range bindings {
 			if b.Help().Key == "" || b.Help().Desc == "" {
 				t.Errorf("%s: %v has no help", desk, b.Keys())
@@ -596,7 +597,7 @@ func TestReturnsDeskKeysLeaveTheFieldAlone(t *testing.T) {
 					t.Errorf("%s %s (%s) would take a key the scan field types or edits with", desk, b.Help().Desc, k)
 				}
 				msg, _ := keymaps.KeyMsg(k)
-				if desk == "stock counts" && !keymaps.WorksWhileTyping(msg) {
+				if desk != "returns desk" && !keymaps.WorksWhileTyping(msg) {
 					t.Errorf("%s %s (%s) does not reach the screen beside a focused field", desk, b.Help().Desc, k)
 				}
 			}

@@ -25,6 +25,8 @@ var groups = []Group{
 	{Name: "packing screen", Scopes: []string{ScopeGlobal, ScopeInput, ScopePacking}, Focused: true},
 	{Name: "returns desk", Scopes: []string{ScopeGlobal, ScopeInput, ScopeReturns}, Focused: true},
 	{Name: "stock counts screen", Scopes: []string{ScopeGlobal, ScopeInput, ScopeCounts}, Focused: true},
+	{Name: "receiving and moves screen", Scopes: []string{ScopeGlobal, ScopeInput, ScopeStockwork}, Focused: true},
+	{Name: "supervisor screen", Scopes: []string{ScopeGlobal, ScopeList, ScopeSupervisor}},
 	{Name: "text field", Scopes: []string{ScopeGlobal, ScopeInput}, Focused: true},
 	{Name: "dialog", Scopes: []string{ScopeGlobal, ScopeDialog}, Focused: true},
 }

@@ -3,18 +3,17 @@ package tui
 import (
 	"context"
 
-	"github.com/charmbracelet/bubbles/key"
-
 	"oms/db"
 	"oms/db/alloc"
 	"oms/db/catalog"
 	dbcounts "oms/db/counts"
+	dbinbound "oms/db/inbound"
 	"oms/db/invoicing"
 	"oms/db/orders"
 	dbpicking "oms/db/picking"
+	dbreplenish "oms/db/replenish"
 	dbreturns "oms/db/returns"
 	dbshipping "oms/db/shipping"
-	"oms/keymaps"
 	"oms/tui/counts"
 	"oms/tui/handover"
 	"oms/tui/intake"
@@ -26,6 +25,8 @@ import (
 	"oms/tui/products"
 	"oms/tui/queue"
 	"oms/tui/returns"
+	"oms/tui/stockwork"
+	"oms/tui/supervisor"
 	"oms/tui/ui"
 )
 
@@ -42,13 +43,12 @@ func Routes(d *db.DB) []ui.Def {
 		packing.Def(dbshipping.New(d)),
 		returns.Def(dbreturns.New(d)),
 		counts.Def(dbcounts.New(d)),
-		placeholder("supervisor", "Supervisor", "Super", func(k *keymaps.KeyMap) key.Binding { return k.Global.Supervisor },
-			"Live queues with ageing and SLA breaches, picks per hour per picker, exceptions, reassigning and releasing work.",
-			"supervisor"),
+		supervisor.Def(supervisor.NewData(d)),
 		products.Def(cat),
 		intake.Def(ord), intake.RunDef(ord),
 		handover.Def(ord),
 		invoices.Def(invoicing.New(d)), invoices.DocDef(invoicing.New(d)),
+		stockwork.Def(stockwork.Stores{Store: dbinbound.New(d), Replenish: dbreplenish.New(d)}),
 		order.Def(order.Stores{Store: ord, Alloc: alloc.New(d)}),
 		neworder.Def(ord, cat),
 		products.DetailDef(cat),

@@ -509,8 +509,8 @@ func TestScreensFollowTheJobRoles(t *testing.T) {
 		t.Fatalf("back office should open an order:\n%s", drv.Frame())
 	}
 	m, _ := open()
-	if len(m.slots) != 10 {
-		t.Fatalf("without job roles %d screens are offered, want all 10", len(m.slots))
+	if len(m.slots) != 11 {
+		t.Fatalf("without job roles %d screens are offered, want all 11", len(m.slots))
 	}
 }
 

@@ -65,4 +65,3 @@ func TestTheProductsListShowsWhatIsLow(t *testing.T) {
 		}
 	}
 }
-

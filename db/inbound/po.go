@@ -110,11 +110,16 @@ func (s *Store) CreatePO(ctx context.Context, key string, req PORequest) (PO, er
 	})
 }
 
-// PO reads a purchase order by its number.
+// PO reads a purchase order by its number, or by the number or pallet SSCC of a supplier's
+// notice for it (what the dock scans when the truck arrives).
 func (s *Store) PO(ctx context.Context, number string) (PO, error) {
 	var po PO
-	err := s.read(ctx, func(tx *sqlx.Tx) (err error) {
-		po, err = readPO(ctx, tx, `p.number = upper(btrim($1))`, number)
+	err := s.read(ctx, func(tx *sqlx.Tx) error {
+		id, err := poID(ctx, tx, number)
+		if err != nil {
+			return err
+		}
+		po, err = readPO(ctx, tx, `p.id = $1`, id)
 		return err
 	})
 	return po, err
@@ -141,13 +146,19 @@ func readPO(ctx context.Context, tx *sqlx.Tx, where string, arg any) (PO, error)
 	return po, err
 }
 
-// poID is the id of the PO with that number, or ErrNotFound.
+// poID is the id of the PO with that number, or of the PO a notice with that number or SSCC
+// is for, or ErrNotFound.
 func poID(ctx context.Context, tx *sqlx.Tx, number string) (int64, error) {
 	var id int64
 	err := tx.GetContext(ctx, &id, `SELECT id FROM purchase_orders WHERE number = upper(btrim($1))`, number)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("%w: there is no purchase order %s", ErrNotFound, strings.ToUpper(strings.TrimSpace(number)))
+	if !errors.Is(err, sql.ErrNoRows) {
+		return id, err
 	}
+	asn, found, err := asnOf(ctx, tx, number)
+	if err != nil || !found {
+		return 0, errors.Join(err, fmt.Errorf("%w: there is no purchase order %s", ErrNotFound, strings.ToUpper(strings.TrimSpace(number))))
+	}
+	err = tx.GetContext(ctx, &id, `SELECT po_id FROM asns WHERE id = $1`, asn)
 	return id, err
 }
 

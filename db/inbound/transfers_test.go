@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"oms/db/floortest"
 	"oms/db/inbound"
 )
 
@@ -75,5 +76,35 @@ func TestATransferLosesAUnitInTransit(t *testing.T) {
 	}
 	_, err = y.stock.Ship(ctx, "", tr.Number, nil)
 	wantErr(t, err, "TR-000001 was received already: nothing more ships on it")
+	checkClean(t, y.Owner)
+}
+
+// A short pick flagged A-01's tees for a count: a transfer ships from the other bins only, and
+// is refused rather than sending off units from the flagged bin; once the count resolves the
+// flag, the flagged bin ships again.
+func TestATransferLeavesAFlaggedBinAlone(t *testing.T) {
+	y := newYard(t)
+	ctx := context.Background()
+	floortest.Receive(t, y.Owner, "TEE-1", "A-03", 5)
+	mustExec(t, y.Owner, `INSERT INTO count_flags (location_id, product_id, reason_code)
+		SELECT l.id, p.id, 'SHORT_NOT_FOUND' FROM locations l JOIN warehouses w ON w.id = l.warehouse_id, products p
+		 WHERE w.code = 'RTM1' AND l.code = 'A-01' AND p.sku = 'TEE-1'`)
+	tr, err := y.stock.CreateTransfer(ctx, "", inbound.TransferRequest{From: "RTM1", To: "BER-M",
+		Lines: []inbound.TransferLineRequest{{SKU: "TEE-1", Qty: 8}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = y.stock.Ship(ctx, "", tr.Number, nil)
+	wantErr(t, err, "RTM1's bins have too little free TEE-1 for TR-000001: 3 more are needed")
+	if got, err := y.stock.Ship(ctx, "", tr.Number, []inbound.Units{{SKU: "TEE-1", Qty: 5}}); err != nil || got.Shipped != 5 {
+		t.Fatalf("shipping the 5 unflagged tees: %+v, %v", got, err)
+	}
+	if a01, a03 := onHand(t, y.Owner, "RTM1", "A-01", "TEE-1"), onHand(t, y.Owner, "RTM1", "A-03", "TEE-1"); a01 != 40 || a03 != 0 {
+		t.Fatalf("A-01 holds %d and A-03 %d tees; want 40 (flagged, untouched) and 0", a01, a03)
+	}
+	mustExec(t, y.Owner, `UPDATE count_flags SET resolved_at = now()`)
+	if got, err := y.stock.Ship(ctx, "", tr.Number, nil); err != nil || got.Shipped != 3 {
+		t.Fatalf("shipping the rest once the flag is resolved: %+v, %v", got, err)
+	}
 	checkClean(t, y.Owner)
 }
