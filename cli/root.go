@@ -215,6 +215,7 @@ database server, run: oms demo`,
 	root.AddCommand(newCarriersCmd(g), newTrackingCmd(g), newManifestCmd(g), newStationsCmd(g), newReturnsCmd(g), newCountsCmd(g))
 	root.AddCommand(newInboundCmds(g)...)
 	root.AddCommand(newReplenishCmds(g)...)
+	root.AddCommand(newSimulateCmd(g))
 	return root
 }
 

@@ -41,6 +41,7 @@ type Options struct {
 type Cluster struct {
 	dir      string
 	port     int
+	durable  bool // started with Options.Durable; a restart keeps it
 	password string
 	cmd      *exec.Cmd
 	exited   chan struct{}
@@ -174,11 +175,20 @@ func (c *Cluster) startServer(ctx context.Context, bin string, cred *syscall.Cre
 	if err != nil {
 		return err
 	}
-	c.port = port
-	args := []string{"-D", c.dataDir(), "-p", strconv.Itoa(port), "-k", c.dir,
+	c.port, c.durable = port, opts.Durable
+	if err := c.launch(bin, cred); err != nil {
+		return err
+	}
+	return c.waitReady(ctx)
+}
+
+// launch starts the postgres process on the cluster's port and data directory; waitReady then
+// waits for it to accept connections.
+func (c *Cluster) launch(bin string, cred *syscall.Credential) error {
+	args := []string{"-D", c.dataDir(), "-p", strconv.Itoa(c.port), "-k", c.dir,
 		"-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200",
 		"-c", "shared_buffers=256MB", "-c", "max_wal_size=4GB", "-c", "logging_collector=off"}
-	if !opts.Durable {
+	if !c.durable {
 		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
 	}
 	logFile, err := os.OpenFile(c.logPath(), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
@@ -203,7 +213,7 @@ func (c *Cluster) startServer(ctx context.Context, bin string, cred *syscall.Cre
 		logFile.Close()
 		close(exited)
 	}()
-	return c.waitReady(ctx)
+	return nil
 }
 
 // waitReady polls until the server accepts connections, fails early when it exits.
