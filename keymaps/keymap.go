@@ -274,11 +274,12 @@ type StockworkKeys struct {
 	Undo    key.Binding
 	Damaged key.Binding
 	Cancel  key.Binding
+	Notice  key.Binding
 }
 
 // ShortHelp implements help.KeyMap.
 func (s StockworkKeys) ShortHelp() []key.Binding {
-	return []key.Binding{s.Finish, s.Undo, s.Damaged, s.Cancel}
+	return []key.Binding{s.Finish, s.Undo, s.Damaged, s.Cancel, s.Notice}
 }
 
 // FullHelp implements help.KeyMap.
@@ -591,6 +592,7 @@ var registry = []scopeDef{
 			{"undo", []string{"ctrl+z"}, "undo", "While receiving: take back the last scan", func(k *KeyMap) *key.Binding { return &k.Stockwork.Undo }},
 			{"damaged", []string{"ctrl+r"}, "damaged", "While receiving: mark the last scan's units damaged (they go to quarantine), or good again", func(k *KeyMap) *key.Binding { return &k.Stockwork.Damaged }},
 			{"cancel", []string{"ctrl+x"}, "cancel task", "Replenishment: cancel the claimed task when it cannot be done (its reserve is empty); asks first", func(k *KeyMap) *key.Binding { return &k.Stockwork.Cancel }},
+			{"notice", []string{"ctrl+o"}, "receive the notice", "While receiving a PO opened by a supplier's notice (its number or pallet label): receive the notice whole, as announced (asks first)", func(k *KeyMap) *key.Binding { return &k.Stockwork.Notice }},
 		},
 	},
 	{

@@ -41,7 +41,7 @@ type ASN struct {
 	Supplier   string     `db:"supplier" json:"supplier"`
 	SSCC       string     `db:"sscc" json:"sscc"`
 	Expected   *time.Time `db:"expected_on" json:"expected,omitempty"`
-	ReceivedBy string     `db:"received_by" json:"received_by"`
+	ReceivedBy string     `db:"received_by" json:"received_by"` // the person's name
 	ReceivedAt *time.Time `db:"received_at" json:"received_at,omitempty"`
 	Lines      []ASNLine  `json:"lines"`
 }
@@ -171,7 +171,7 @@ func readASN(ctx context.Context, tx *sqlx.Tx, id int64) (ASN, error) {
 	var a ASN
 	err := tx.GetContext(ctx, &a, `
 		SELECT a.id, a.number, p.number AS po, s.code AS supplier, coalesce(a.sscc, '') AS sscc, a.expected_on,
-		       coalesce(a.received_by, '') AS received_by, a.received_at
+		       coalesce((SELECT name FROM staff WHERE login = a.received_by), a.received_by, '') AS received_by, a.received_at
 		  FROM asns a JOIN purchase_orders p ON p.id = a.po_id JOIN suppliers s ON s.id = p.supplier_id
 		 WHERE a.id = $1`, id)
 	if err != nil {

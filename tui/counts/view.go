@@ -34,19 +34,7 @@ func (s *Screen) View() string {
 		after = append(after, s.ctx.Styles.Muted.Render(" …"))
 	}
 	after = append(after, s.noteLines()...)
-	room := max(h-1-len(prompt)-len(after), 0)
-	out := []string{s.header()}
-	body := s.body(room)
-	if len(body) > room {
-		body = body[:room]
-	}
-	out = append(out, body...)
-	out = append(out, prompt...)
-	out = append(out, after...)
-	for i, l := range out {
-		out[i] = ui.Fit(l, w)
-	}
-	return ui.Clamp(strings.Join(out, "\n"), w, h)
+	return ui.OnePrompt(w, h, s.header(), s.body, prompt, after)
 }
 
 // hasField says whether the step shows the scan field.

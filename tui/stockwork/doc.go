@@ -16,6 +16,14 @@
 //     TEE-1, 2 × MUG-1 damaged on PO-000001? y/n" and receives line by line (Receive). A receipt
 //     the database refuses — beyond the warehouse's over-receipt tolerance, say — is shown as its
 //     sentence, and the lines not received stay scanned.
+//     A supplier's advance shipping notice opens its PO too: its number, or its pallet's SSCC (18
+//     digits or a GS1 label of (00), "]C100387…"). When the scan named a notice (ASN; not found
+//     means it was the PO's own number, and nothing changes) the notice is shown under the PO's
+//     header: its number, SSCC and the units it announces per SKU and lot, or who received it and
+//     when. ctrl+o asks "Receive DESADV-1001 as announced: 34 units? y/n" and y receives the whole
+//     notice at once (ReceiveASN), then the PO is read again; the database's refusal is shown as
+//     its sentence, and ctrl+o on a notice received already is told by whom and when. The clerk
+//     may scan the items one by one instead, when the delivery differs from its notice.
 //  2. Put away: what waits in the receiving and staging locations is listed; the clerk scans an
 //     item (and picks its lot when several wait), the suggested bin (SuggestPutaway) is shown
 //     large with why, and scanning it goes on to the units (enter puts all that wait). Another bin
@@ -30,7 +38,7 @@
 //     cannot be done, after a y.
 //
 // A wrong scan is refused with ✗ and the bell, and the field keeps it; the next key replaces
-// it. Every command (receive, put away, move, claim, confirm, cancel) has its own idempotency
+// it. Every command (receive, receive a notice, put away, move, claim, confirm, cancel) has its own idempotency
 // key, made when its question is asked and sent again when the same answer is given after a
 // time-out, so it applies once. The PO and the waiting list follow the ledger (they are read
 // again when stock moves), and a read that fails keeps its rows, marked ○ stale.

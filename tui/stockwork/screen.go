@@ -26,6 +26,8 @@ import (
 // putaway and moves, db/replenish's for replenishment tasks (Stores joins them).
 type Data interface {
 	PO(ctx context.Context, number string) (dbinbound.PO, error)
+	ASN(ctx context.Context, scan string) (dbinbound.ASN, error)
+	ReceiveASN(ctx context.Context, key, scan string) (dbinbound.ReceivedASN, error)
 	Item(ctx context.Context, scan string) (dbinbound.Item, error)
 	Lot(ctx context.Context, product int64, code string) (dbinbound.Lot, error)
 	Receive(ctx context.Context, key string, r dbinbound.Receipt) (dbinbound.Received, error)
@@ -109,6 +111,7 @@ const (
 	stepRecvLot     // the lot of a lot-tracked item just scanned
 	stepRecvExpiry  // the expiry of a new lot of an expiry-tracked item
 	stepRecvConfirm // receive what was scanned? y/n
+	stepRecvASN     // receive the supplier's notice as announced? y/n
 	// Putaway.
 	stepPutItem  // scan an item waiting at receiving
 	stepPutLot   // which of its lots waiting
@@ -176,6 +179,11 @@ type Screen struct {
 	lotQty   int64
 	lotCode  string
 	received []string // what the receipt being sent took in so far
+	// The supplier's notice the PO scan named (nil for a plain PO number), and the key of its
+	// receipt, made when it is asked and kept for the same notice.
+	asn     *dbinbound.ASN
+	asnKey  string
+	asnMine int64 // the notice this screen received
 
 	// Putaway: what waits at receiving, the item chosen, where from, the suggestion and the
 	// bin scanned.
@@ -214,6 +222,8 @@ type Screen struct {
 	pendingCancel  cancelReq
 
 	poF      *ui.Fetcher[string, dbinbound.PO]
+	asnF     *ui.Fetcher[string, dbinbound.ASN]
+	asnRecvF *ui.Fetcher[asnReq, dbinbound.ReceivedASN]
 	itemF    *ui.Fetcher[itemReq, dbinbound.Item]
 	lotF     *ui.Fetcher[string, dbinbound.Lot]
 	recvF    *ui.Fetcher[recvReq, dbinbound.Received]
@@ -235,6 +245,11 @@ type itemReq struct {
 	expires time.Time
 	// At putaway: the receiving location scanned, whose first item is meant.
 	place string
+}
+
+type asnReq struct {
+	key  string
+	scan string
 }
 
 type recvReq struct {
@@ -273,6 +288,12 @@ func New(c *ui.Context, data Data) *Screen {
 	}
 	s.poF = ui.NewFetcher(c, s.id, "stock PO", func(number string) ui.Query[dbinbound.PO] {
 		return func(ctx context.Context) (dbinbound.PO, error) { return data.PO(ctx, number) }
+	})
+	s.asnF = ui.NewFetcher(c, s.id, "stock notice", func(scan string) ui.Query[dbinbound.ASN] {
+		return func(ctx context.Context) (dbinbound.ASN, error) { return data.ASN(ctx, scan) }
+	})
+	s.asnRecvF = ui.NewFetcher(c, s.id, "stock receive notice", func(r asnReq) ui.Query[dbinbound.ReceivedASN] {
+		return func(ctx context.Context) (dbinbound.ReceivedASN, error) { return data.ReceiveASN(ctx, r.key, r.scan) }
 	})
 	s.itemF = ui.NewFetcher(c, s.id, "stock item", func(r itemReq) ui.Query[dbinbound.Item] {
 		return func(ctx context.Context) (dbinbound.Item, error) { return data.Item(ctx, r.scan) }
@@ -356,8 +377,11 @@ func (s *Screen) ShortHelp() []key.Binding {
 	case stepMenu:
 		return []key.Binding{l.Open, l.Up, l.Down}
 	case stepRecvItem:
+		if s.asn != nil && s.asn.ReceivedAt == nil {
+			return []key.Binding{sk.Notice, sk.Finish, in.Submit, sk.Damaged, sk.Undo, in.Cancel}
+		}
 		return []key.Binding{sk.Finish, in.Submit, sk.Damaged, sk.Undo, in.Cancel}
-	case stepRecvConfirm, stepPutOther, stepRepConfirm, stepRepCancel:
+	case stepRecvConfirm, stepRecvASN, stepPutOther, stepRepConfirm, stepRepCancel:
 		return []key.Binding{d.Confirm, d.Cancel}
 	case stepRepFrom, stepRepTo:
 		return []key.Binding{in.Submit, sk.Cancel, in.Cancel}
@@ -386,7 +410,7 @@ func (s *Screen) Update(msg tea.Msg) tea.Cmd {
 // refresh reads again what the step shows: the PO, or what waits at receiving.
 func (s *Screen) refresh() tea.Cmd {
 	switch {
-	case s.job == jobReceive && s.po != nil && s.step >= stepRecvItem && s.step <= stepRecvConfirm:
+	case s.job == jobReceive && s.po != nil && s.step >= stepRecvItem && s.step <= stepRecvASN:
 		return s.poF.Want(s.po.Number)
 	case s.step == stepPutItem:
 		return s.waitF.Want(struct{}{})
@@ -397,7 +421,19 @@ func (s *Screen) refresh() tea.Cmd {
 func (s *Screen) onResult(msg ui.Result) tea.Cmd {
 	if a, mine, ok, next := s.poF.Take(msg); mine {
 		if ok {
-			s.poRead(a.Wish, a.Value, a.Err)
+			return tea.Batch(s.poRead(a.Wish, a.Value, a.Err), next)
+		}
+		return next
+	}
+	if a, mine, ok, next := s.asnF.Take(msg); mine {
+		if ok {
+			s.asnRead(a.Value, a.Err)
+		}
+		return next
+	}
+	if a, mine, ok, next := s.asnRecvF.Take(msg); mine {
+		if ok {
+			return tea.Batch(s.asnReceived(a.Value, a.Err), next)
 		}
 		return next
 	}
@@ -482,7 +518,7 @@ func (s *Screen) onKey(msg tea.KeyMsg) tea.Cmd {
 	switch s.step {
 	case stepMenu:
 		return s.onMenuKey(msg)
-	case stepRecvConfirm, stepPutOther, stepRepConfirm, stepRepCancel:
+	case stepRecvConfirm, stepRecvASN, stepPutOther, stepRepConfirm, stepRepCancel:
 		return s.onConfirmKey(msg)
 	}
 	switch {
@@ -496,6 +532,8 @@ func (s *Screen) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, sk.Finish):
 		s.startReceive()
 		return nil
+	case key.Matches(msg, sk.Notice):
+		return s.askASN()
 	case key.Matches(msg, sk.Undo):
 		s.undo()
 		return nil
@@ -537,7 +575,7 @@ func (s *Screen) start(j job) tea.Cmd {
 	s.scan.SetValue("")
 	switch j {
 	case jobReceive:
-		s.po, s.lines, s.scans = nil, nil, nil
+		s.po, s.lines, s.scans, s.asn = nil, nil, nil, nil
 		s.step = stepPO
 	case jobPutaway:
 		s.step = stepPutItem
@@ -578,7 +616,7 @@ func (s *Screen) cancel() tea.Cmd {
 			s.refuse("Receive what was scanned first (ctrl+s), or take it back (ctrl+z)")
 			return nil
 		}
-		s.po, s.step = nil, stepPO
+		s.po, s.asn, s.step = nil, nil, stepPO
 	case stepRecvLot, stepRecvExpiry:
 		s.step = stepRecvItem
 	case stepPutLot, stepPutBin, stepPutQty:
@@ -603,6 +641,9 @@ func (s *Screen) onConfirmKey(msg tea.KeyMsg) tea.Cmd {
 		switch s.step {
 		case stepRecvConfirm:
 			return s.sendReceipt()
+		case stepRecvASN:
+			s.busy = true
+			return s.asnRecvF.Want(asnReq{key: s.asnKey, scan: s.asn.Number})
 		case stepPutOther:
 			s.step, s.note, s.bad = stepPutQty, "", false
 			s.toQty()
@@ -616,7 +657,7 @@ func (s *Screen) onConfirmKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, d.Cancel):
 		s.note, s.bad = "", false
 		switch s.step {
-		case stepRecvConfirm:
+		case stepRecvConfirm, stepRecvASN:
 			s.step = stepRecvItem
 		case stepPutOther:
 			s.step, s.putBin = stepPutBin, ""
@@ -717,7 +758,7 @@ func lost(err error) bool {
 
 // ───────────────────────────── receiving ─────────────────────────────
 
-func (s *Screen) poRead(number string, po dbinbound.PO, err error) {
+func (s *Screen) poRead(number string, po dbinbound.PO, err error) tea.Cmd {
 	if s.step != stepPO || !s.busy || number != s.poAsked {
 		// A refresh of the PO shown.
 		if err != nil {
@@ -725,20 +766,92 @@ func (s *Screen) poRead(number string, po dbinbound.PO, err error) {
 		} else if s.po != nil && s.po.ID == po.ID {
 			s.stale, s.po = false, &po
 		}
-		return
+		return nil
 	}
 	s.busy = false
 	if err != nil {
 		s.refuse(explain(err))
-		return
+		return nil
 	}
-	s.po, s.lines, s.scans, s.stale = &po, nil, nil, false
+	s.po, s.lines, s.scans, s.stale, s.asn = &po, nil, nil, false, nil
 	s.step, s.misses, s.note, s.bad = stepRecvItem, 0, "", false
 	if po.Status != "open" && po.Status != "partially_received" {
 		s.note = fmt.Sprintf("%s is %s", po.Number, strings.ReplaceAll(po.Status, "_", " "))
 	}
 	s.scan.SetValue("")
 	s.prompt()
+	// Was the scan a supplier's notice (its number or pallet label)? Not found: a PO number.
+	return s.asnF.Want(number)
+}
+
+// asnRead shows the notice the PO scan named; not found means it was the PO's own number.
+func (s *Screen) asnRead(a dbinbound.ASN, err error) {
+	if err != nil || s.po == nil || a.PO != s.po.Number {
+		return // a plain PO number (ErrNotFound), or a read that failed: the PO is received as ever
+	}
+	if s.asn == nil || s.asn.ID != a.ID {
+		s.asnKey = ""
+	}
+	s.asn = &a
+}
+
+// asnReceiver is who received the notice: the store gives their login, shown as the clerk's
+// name when it was this clerk.
+func (s *Screen) asnReceiver() string {
+	if u := s.ctx.User; u.Name != "" && (s.asnMine == s.asn.ID || strings.EqualFold(s.asn.ReceivedBy, u.Login)) {
+		return u.Name
+	}
+	return s.asn.ReceivedBy
+}
+
+// asnUnits is what the notice announces in all.
+func (s *Screen) asnUnits() (n int64) {
+	for _, l := range s.asn.Lines {
+		n += l.Qty
+	}
+	return n
+}
+
+// askASN asks to receive the notice whole, as announced; its key is made when first asked and
+// kept for the same notice, so a receipt sent again after a time-out is received once.
+func (s *Screen) askASN() tea.Cmd {
+	if s.step != stepRecvItem {
+		return nil
+	}
+	if s.asn == nil {
+		s.refuse("No notice: scan the pallet's label or the notice's number at the PO prompt")
+		return nil
+	}
+	if s.asn.ReceivedAt != nil {
+		// Received already: the database refuses a second receipt and says by whom and when.
+		s.busy = true
+		return s.asnRecvF.Want(asnReq{key: ui.NewCommandKey("asn-receive"), scan: s.asn.Number})
+	}
+	if s.asnKey == "" {
+		s.asnKey = ui.NewCommandKey("asn-receive")
+	}
+	s.step, s.note, s.bad = stepRecvASN, "", false
+	s.prompt()
+	return nil
+}
+
+func (s *Screen) asnReceived(got dbinbound.ReceivedASN, err error) tea.Cmd {
+	s.busy = false
+	if err != nil {
+		if lost(err) {
+			s.refuse("No answer from the database: press y to send the same again (it is received once)")
+			return nil // still asking; y sends the same key
+		}
+		s.refuse(explain(err)) // what was scanned stays
+		s.step = stepRecvItem
+		s.prompt()
+		return tea.Batch(s.poF.Want(s.po.Number), s.asnF.Want(s.asn.Number))
+	}
+	s.asnKey, s.asnMine = "", s.asn.ID
+	s.note, s.bad, s.misses = fmt.Sprintf("✓ %s: %d units received against %s", got.ASN, got.Units, got.PO), false, 0
+	s.step = stepRecvItem
+	s.prompt()
+	return tea.Batch(s.poF.Want(s.po.Number), s.asnF.Want(s.asn.Number))
 }
 
 // scanReceived counts a scan against the PO: one unit, n of "n*SKU", or a count typed after a

@@ -3,6 +3,8 @@ package stockwork
 import (
 	"context"
 	"fmt"
+	"oms/model"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -26,7 +28,19 @@ type handheld struct {
 	loseReceipt func(dbinbound.Receipt) bool
 	losePutaway bool
 	loseConfirm bool
+	loseASN     bool
 	failWaiting bool
+	asnKeys     []string // the keys ReceiveASN was sent
+}
+
+func (h *handheld) ReceiveASN(ctx context.Context, key, scan string) (dbinbound.ReceivedASN, error) {
+	h.asnKeys = append(h.asnKeys, key)
+	got, err := h.Stores.ReceiveASN(ctx, key, scan)
+	if err == nil && h.loseASN {
+		h.loseASN = false
+		return dbinbound.ReceivedASN{}, errLost
+	}
+	return got, err
 }
 
 func (h *handheld) Waiting(ctx context.Context, warehouse string) ([]dbinbound.Holding, error) {
@@ -144,9 +158,12 @@ func (p *person) frame(name string, want ...string) string {
 			p.t.Fatalf("%s: the frame does not say %q:\n%s", name, w, frame)
 		}
 	}
-	tuitest.Golden(p.t, "stockwork-"+name+"-"+p.size, frame)
+	tuitest.Golden(p.t, "stockwork-"+name+"-"+p.size, clockTime.ReplaceAllString(frame, "at HH:MM"))
 	return frame
 }
+
+// clockTime is a time of day the database wrote (a notice's receipt), masked in golden frames.
+var clockTime = regexp.MustCompile(`at \d\d:\d\d`)
 
 func (p *person) scan(text string) {
 	p.drv.Type(text)
@@ -449,6 +466,79 @@ func TestAReplenishmentTask(t *testing.T) {
 			mustGet(t, owner, &status, `SELECT t.status FROM replenish_tasks t JOIN products p ON p.id = t.product_id WHERE p.sku = 'MUG-1'`)
 			if status != "cancelled" {
 				t.Errorf("the mugs' task is %s, want cancelled", status)
+			}
+			checkClean(t, owner)
+		})
+	}
+}
+
+// sscc is an SSCC with extension digit 3, GS1 company prefix 8712345 and serial n, its check
+// digit computed (as db/inbound's tests make one).
+func sscc(t *testing.T, n int) string {
+	t.Helper()
+	body := fmt.Sprintf("38712345%09d", n)
+	d, err := model.GS1CheckDigit(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%s%d", body, d)
+}
+
+// ACME's notice DESADV-1001 announces 6 of PO-000001's 10 tees and its 20 milk of lot L2701 on
+// one pallet. At the dock Stan scans the pallet's GS1 label at the PO prompt: the PO opens with
+// the notice under its header, and ctrl+o asks to receive it as announced. The answer to y is
+// lost and y sends it again under the same key: it is received once. A second ctrl+o is told who
+// received it. The other four tees are then scanned one by one, as ever.
+func TestReceivingANotice(t *testing.T) {
+	for _, size := range sizes {
+		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
+			y := newYard(t)
+			owner := y.Owner
+			ctx := context.Background()
+			po := y.po(t, dbinbound.POLineRequest{SKU: "TEE-1", Qty: 10}, dbinbound.POLineRequest{SKU: "MILK-1", Qty: 20})
+			pallet := sscc(t, 7781)
+			if _, err := y.office.CreateASN(ctx, "", dbinbound.ASNRequest{PO: po.Number, Number: "DESADV-1001", SSCC: pallet,
+				Lines: []dbinbound.ASNLineRequest{{SKU: "TEE-1", Qty: 6}, {SKU: "MILK-1", Qty: 20, Lot: "L2701", Expires: "2027-01-31"}}}); err != nil {
+				t.Fatal(err)
+			}
+			stan := open(t, owner, "Stan Stock", size.w, size.h)
+			stan.drv.Type("1")
+			stan.scan("]C100" + pallet) // the pallet label as a scanner sends it
+			stan.frame("asn", "PO-000001", "DESADV-1001", pallet, "6", "TEE-1", "20", "MILK-1 L2701", "Nothing scanned yet")
+
+			stan.press(keymaps.ScopeStockwork, "notice")
+			stan.frame("asn-ask", "Receive DESADV-1001 as announced: 26 units? y/n")
+			stan.data.loseASN = true
+			stan.press(keymaps.ScopeDialog, "confirm")
+			stan.frame("asn-lost", "✗ No answer from the database: press y to send the same again")
+			if stan.s.step != stepRecvASN {
+				t.Fatalf("after a lost answer the screen should still ask: step %d", stan.s.step)
+			}
+			stan.press(keymaps.ScopeDialog, "confirm")
+			stan.frame("asn-received", "✓ DESADV-1001: 26 units received against PO-000001", "received by Stan Stock at")
+			if k := stan.data.asnKeys; len(k) != 2 || k[0] == "" || k[0] != k[1] {
+				t.Errorf("the notice's receipt was sent under keys %q; want the same key twice", k)
+			}
+
+			got, err := y.office.PO(ctx, po.Number)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Lines[0].Received != 6 || got.Lines[1].Received != 20 {
+				t.Errorf("the PO's lines received %d and %d; want 6 and 20", got.Lines[0].Received, got.Lines[1].Received)
+			}
+			if tees, milk := onHand(t, owner, "RECEIVING", "TEE-1"), onHand(t, owner, "RECEIVING", "MILK-1"); tees != 6 || milk != 20 {
+				t.Errorf("receiving holds %d tees and %d milk; want 6 and 20 (received once)", tees, milk)
+			}
+
+			stan.press(keymaps.ScopeStockwork, "notice")
+			stan.frame("asn-again", "✗ notice DESADV-1001 was received already by Stan Stock at ")
+
+			stan.scan("4*TEE-1") // the rest, scanned one by one as ever
+			stan.press(keymaps.ScopeStockwork, "finish")
+			stan.press(keymaps.ScopeDialog, "confirm")
+			if n := onHand(t, owner, "RECEIVING", "TEE-1"); n != 10 {
+				t.Errorf("receiving holds %d tees; want 10", n)
 			}
 			checkClean(t, owner)
 		})

@@ -34,25 +34,13 @@ func (s *Screen) View() string {
 		after = append(after, s.ctx.Styles.Muted.Render(" …"))
 	}
 	after = append(after, s.noteLines()...)
-	room := max(h-1-len(prompt)-len(after), 0)
-	out := []string{s.header()}
-	body := s.body(room)
-	if len(body) > room {
-		body = body[:room]
-	}
-	out = append(out, body...)
-	out = append(out, prompt...)
-	out = append(out, after...)
-	for i, l := range out {
-		out[i] = ui.Fit(l, w)
-	}
-	return ui.Clamp(strings.Join(out, "\n"), w, h)
+	return ui.OnePrompt(w, h, s.header(), s.body, prompt, after)
 }
 
 // hasField says whether the step shows the scan field.
 func (s *Screen) hasField() bool {
 	switch s.step {
-	case stepMenu, stepRecvConfirm, stepPutOther, stepRepConfirm, stepRepCancel:
+	case stepMenu, stepRecvConfirm, stepRecvASN, stepPutOther, stepRepConfirm, stepRepCancel:
 		return false
 	}
 	return true
@@ -119,6 +107,8 @@ func (s *Screen) label() string {
 		return fmt.Sprintf("Lot %s is new: when does it expire?", s.lotCode)
 	case stepRecvConfirm:
 		return fmt.Sprintf("Receive %s on %s? y/n", s.scannedText(), s.po.Number)
+	case stepRecvASN:
+		return fmt.Sprintf("Receive %s as announced: %d units? y/n", s.asn.Number, s.asnUnits())
 	case stepPutItem:
 		if narrow {
 			return "Scan an item"
@@ -194,7 +184,7 @@ func (s *Screen) body(room int) []string {
 		if s.w >= 40 {
 			return s.wrap("Receive a delivery against its purchase order: scan the number on the paperwork.", st.Muted.Render)
 		}
-	case stepRecvItem, stepRecvLot, stepRecvExpiry, stepRecvConfirm:
+	case stepRecvItem, stepRecvLot, stepRecvExpiry, stepRecvConfirm, stepRecvASN:
 		return s.poLines(room)
 	case stepPutItem:
 		return s.waitingLines()
@@ -256,6 +246,7 @@ func (s *Screen) poLines(room int) []string {
 	if s.po == nil {
 		return nil
 	}
+	out = append(out, s.asnLines()...)
 	wide := s.w >= 60
 	if wide {
 		out = append(out, st.TableHeader.Render(ui.Fit(fmt.Sprintf("   %-14s %8s %8s %7s", "SKU", "received", "ordered", "damaged"), s.w)))
@@ -305,6 +296,45 @@ func (s *Screen) poLines(room int) []string {
 	// The scanned lines matter most: the PO's give way.
 	if len(out) > room {
 		out = out[len(out)-room:]
+	}
+	return out
+}
+
+// asnLines are the supplier's notice the PO was opened by: its number and pallet, what it
+// announces per SKU (and lot), or who received it and when; nothing for a plain PO number.
+func (s *Screen) asnLines() []string {
+	a := s.asn
+	if a == nil {
+		return nil
+	}
+	st := s.ctx.Styles
+	head := " Notice " + a.Number
+	if s.w < 40 {
+		head = " " + a.Number
+	}
+	out := []string{st.Title.Render(ui.Fit(head, s.w))}
+	if a.SSCC != "" {
+		if s.w >= 40 {
+			out = append(out, st.Muted.Render(" SSCC "+a.SSCC))
+		} else {
+			out = append(out, st.Muted.Render(" "+a.SSCC))
+		}
+	}
+	if a.ReceivedAt != nil {
+		return append(out, s.wrap(fmt.Sprintf("received by %s at %s", s.asnReceiver(), a.ReceivedAt.Local().Format("15:04")), st.Muted.Render)...)
+	}
+	for _, l := range a.Lines {
+		line := fmt.Sprintf("  %d × %s", l.Qty, l.SKU)
+		if s.w < 40 {
+			line = fmt.Sprintf("  %d %s", l.Qty, l.SKU)
+		}
+		if l.Lot != "" {
+			line += " " + l.Lot
+		}
+		out = append(out, line)
+	}
+	if s.w < 40 && s.step == stepRecvItem {
+		out = append(out, st.Muted.Render(s.keyHint(s.ctx.Keys.Stockwork.Notice, "receive all")))
 	}
 	return out
 }
