@@ -92,6 +92,20 @@ queries each) per screen per second. The targets (performance.md): ratio ≥ 0.8
 500 ms and p99 ≤ 1 s, at most 4 refetches per screen in any second; and every write shown on
 every screen, no error. Missing one prints FAIL and makes the command exit 1.
 
+live --follow floor is BM6 as the supervisor's floor has it: --pickers pickers (4) confirm
+one-unit scans through oms's picking commands as fast as they can (scan-confirm's fixture, in a
+warehouse of its own), alone and then while the screens follow the floor: told of a change, each
+refetches the supervisor's board (today, the shift, the fixture's warehouse), at most 4 a second.
+It prints one line:
+
+  live follow=floor screens=N poll=shared pickers=P writer=X/s alone=Y/s ratio=X/Y write_p95=…
+       alone_p95=… stale_p50=… stale_p95=… stale_p99=… refetches/screen/s=F max_refetches_1s=M
+       boards+polls/screen/s=Q refetch_p95=… ok|FAIL
+
+X and Y are confirms per second; write_p95 is one confirm's time. A board showing K more picks
+than before the phase counts as showing the phase's first K confirms, in the order they
+returned; staleness runs from a confirm's commit to the end of a screen's first board showing it.
+
 ssh-idle (BM9) measures what an idle SSH session costs: in a database of its own holding the demo
 business, a supervisor with a fresh key opens --sessions sessions (200; --quick 50) on the server
 oms serve runs, from x/crypto/ssh clients in this process with a pty of 80×24, twenty at a time,
@@ -148,6 +162,12 @@ OMS_DATABASE_URL and DATABASE_URL are not used: the bench creates databases, so 
 			if live.Screens < 1 || live.Screens > 10000 || live.WriteRate <= 0 || live.WriteRate > 10000 {
 				return usageError{fmt.Errorf("--screens takes 1 to 10000 and --write-rate a rate above 0 and up to 10000 a second")}
 			}
+			if live.Follow != bench.FollowQueue && live.Follow != bench.FollowFloor {
+				return usageError{fmt.Errorf("--follow takes %s or %s", bench.FollowQueue, bench.FollowFloor)}
+			}
+			if live.Writers < 1 || live.Writers > 150 || live.Follow == bench.FollowFloor && live.Naive {
+				return usageError{fmt.Errorf("--pickers takes 1 to 150 pickers, and --follow floor has no --naive")}
+			}
 			if !cmd.Flags().Changed("sessions") && quick {
 				idle.Sessions = 50
 			}
@@ -181,6 +201,8 @@ OMS_DATABASE_URL and DATABASE_URL are not used: the bench creates databases, so 
 	cmd.Flags().IntVar(&live.Screens, "screens", 100, "live: simulated screens following the open queue")
 	cmd.Flags().Float64Var(&live.WriteRate, "write-rate", 20, "live: writes per second, on a fixed schedule")
 	cmd.Flags().BoolVar(&live.Naive, "naive", false, "live: each screen polls the change feed itself instead of one shared poller")
+	cmd.Flags().StringVar(&live.Follow, "follow", bench.FollowQueue, "live: what the screens follow: queue (writers on a schedule) or floor (pickers scanning as fast as they can)")
+	cmd.Flags().IntVar(&live.Writers, "pickers", 4, "live --follow floor: pickers confirming scans")
 	cmd.Flags().IntVar(&idle.Sessions, "sessions", 200, "ssh-idle: idle SSH sessions to open (--quick: 50)")
 	cmd.Flags().IntVar(&imports.Orders, "orders", 100_000, "import: Shopify orders in the file (--quick: 20,000)")
 	cmd.Flags().BoolVar(&quick, "quick", false, "measure each point for 5 s instead of 20 s, and smaller runs (see above)")
@@ -323,7 +345,7 @@ func runBench(cmd *cobra.Command, dbURL string, cases []bench.Case, opts bench.O
 				fmt.Fprintf(stderr, "live: %d of %d (write, screen) pairs never shown\n", rep.Unseen, rep.Pairs)
 			}
 			if rep.Mismatched > 0 {
-				fmt.Fprintf(stderr, "live: %d screens ended on a page or counts the database does not have\n", rep.Mismatched)
+				fmt.Fprintf(stderr, "live: %d screens ended showing what the database does not have (the queue's page or counts, or the floor's picks)\n", rep.Mismatched)
 			}
 		}
 		if asJSON {

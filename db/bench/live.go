@@ -37,6 +37,12 @@ const (
 	LiveMaxRefetchesS = 4                      // refetches per screen in any one second
 )
 
+// What a live run's screens follow (LiveOptions.Follow).
+const (
+	FollowQueue = "queue"
+	FollowFloor = "floor"
+)
+
 // LiveOptions size a live run. Zero values take the defaults.
 type LiveOptions struct {
 	Screens   int           // screens following the open queue; default 100
@@ -54,6 +60,12 @@ type LiveOptions struct {
 	// Orders is the fixture's open orders; default 5,000. The writers put the oldest 40, the
 	// queue's first page, on hold and release them, round robin.
 	Orders int
+	// Follow says what the screens follow and who writes: FollowQueue (the default) has the
+	// writers above put orders on hold at WriteRate while the screens follow the open queue;
+	// FollowFloor has Writers pickers confirm one-unit scans as fast as they can (BM5's
+	// fixture, of Orders orders of 20 units) while the screens follow the supervisor's floor
+	// (livefloor.go). WriteRate does not apply to it.
+	Follow string
 	// Progress, when set, hears what is going on: a stage and done/total milliseconds (0/0
 	// while setting up).
 	Progress func(stage string, done, total int64)
@@ -69,6 +81,9 @@ func (o LiveOptions) withDefaults() LiveOptions {
 	def(&o.Writers, 4)
 	def(&o.ScreenConns, 16)
 	def(&o.Orders, 5000)
+	if o.Follow == "" {
+		o.Follow = FollowQueue
+	}
 	if o.WriteRate == 0 {
 		o.WriteRate = 20
 	}
@@ -109,6 +124,10 @@ type LiveReport struct {
 	Screens   int     `json:"screens"`
 	WriteRate float64 `json:"write_rate"`
 	Naive     bool    `json:"naive"`
+	// Follow is what the screens followed; with FollowFloor the writers are Writers pickers
+	// confirming scans as fast as they can, and WriteRate is 0.
+	Follow  string `json:"follow"`
+	Writers int    `json:"writers,omitempty"`
 	// Writer and Alone are the writes per second committed on schedule with and without
 	// screens; Ratio is Writer / Alone rounded down to two decimals.
 	Writer float64 `json:"writer"`
@@ -155,6 +174,13 @@ func (r LiveReport) Line() string {
 		poll = "naive"
 	}
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.0fms", float64(d)/float64(time.Millisecond)) }
+	if r.Follow == FollowFloor {
+		return fmt.Sprintf("live follow=floor screens=%d poll=shared pickers=%d writer=%.1f/s alone=%.1f/s ratio=%.2f write_p95=%s alone_p95=%s "+
+			"stale_p50=%s stale_p95=%s stale_p99=%s refetches/screen/s=%.2f max_refetches_1s=%d boards+polls/screen/s=%.2f refetch_p95=%s %s",
+			r.Screens, r.Writers, r.Writer, r.Alone, r.Ratio, ms(r.WriteLatency.P95), ms(r.AloneLatency.P95),
+			ms(r.Stale.P50), ms(r.Stale.P95), ms(r.Stale.P99), r.RefetchesPerScreenS, r.MaxRefetches, r.QueriesPerScreenS,
+			ms(r.RefetchTime.P95), verdict)
+	}
 	return fmt.Sprintf("live screens=%d poll=%s writes=%g/s writer=%.1f/s alone=%.1f/s ratio=%.2f write_p95=%s alone_p95=%s "+
 		"stale_p50=%s stale_p95=%s stale_p99=%s refetches/screen/s=%.2f queries/screen/s=%.2f %s",
 		r.Screens, poll, r.WriteRate, r.Writer, r.Alone, r.Ratio, ms(r.WriteLatency.P95), ms(r.AloneLatency.P95),
@@ -166,7 +192,17 @@ func (r LiveReport) Line() string {
 // The writers and the screens each get a pool of their own, as separate processes would.
 func Live(ctx context.Context, dbURL string, opts LiveOptions) (LiveReport, error) {
 	o := opts.withDefaults()
-	rep := LiveReport{Screens: o.Screens, WriteRate: o.WriteRate, Naive: o.Naive}
+	switch o.Follow {
+	case FollowFloor:
+		if o.Naive {
+			return LiveReport{}, errors.New("bench live: the floor mode has only the shared poller")
+		}
+		return liveFloor(ctx, dbURL, o)
+	case FollowQueue:
+	default:
+		return LiveReport{}, fmt.Errorf("bench live: screens follow %q or %q, not %q", FollowQueue, FollowFloor, o.Follow)
+	}
+	rep := LiveReport{Screens: o.Screens, WriteRate: o.WriteRate, Naive: o.Naive, Follow: FollowQueue}
 	if o.Screens < 1 || o.WriteRate <= 0 || o.Duration <= 0 || o.Writers < 1 || o.ScreenConns < 1 || o.Orders < 40 {
 		return rep, errors.New("bench live: screens, write rate, duration, writers and connections must be positive, and orders at least 40")
 	}

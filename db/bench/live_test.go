@@ -81,3 +81,42 @@ func TestLiveVerdict(t *testing.T) {
 		}
 	}
 }
+
+// TestLiveFloorScreensShowEveryPick is BM6's floor mode at a size `go test` can afford: pickers
+// confirm scans as fast as they can while 5 supervisor screens follow the floor. Asserted is
+// what a supervisor would notice, not speed: every confirm shows on every screen, no screen
+// refetches more than 4 times in a second however busy the floor, and each screen ends showing
+// the floor's picks.
+func TestLiveFloorScreensShowEveryPick(t *testing.T) {
+	rep, err := bench.Live(context.Background(), dbtest.URL(t), bench.LiveOptions{
+		Follow: bench.FollowFloor, Screens: 5, Writers: 2, Duration: 2 * time.Second, Orders: 2000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(rep.Line())
+	for _, m := range rep.Messages {
+		t.Error(m)
+	}
+	if rep.Errors > 0 {
+		t.Errorf("%d errors", rep.Errors)
+	}
+	if rep.Pairs == 0 || rep.Unseen > 0 {
+		t.Errorf("%d (confirm, screen) pairs, %d never shown", rep.Pairs, rep.Unseen)
+	}
+	if rep.Stale.Max == 0 && rep.Stale.P50 == 0 {
+		t.Errorf("staleness not measured: %+v", rep.Stale)
+	}
+	if rep.Mismatched > 0 {
+		t.Errorf("%d screens ended with picks the floor does not have", rep.Mismatched)
+	}
+	if rep.MaxRefetches > bench.LiveMaxRefetchesS {
+		t.Errorf("a screen refetched %d times in one second (%.2f a second on average); at most %d",
+			rep.MaxRefetches, rep.RefetchesPerScreenS, bench.LiveMaxRefetchesS)
+	}
+	if rep.Refetches == 0 || rep.Polls == 0 || rep.Writer == 0 || rep.Alone == 0 || rep.Follow != bench.FollowFloor {
+		t.Errorf("nothing measured: %+v", rep)
+	}
+	if !strings.HasPrefix(rep.Line(), "live follow=floor screens=5 poll=shared pickers=2 ") {
+		t.Errorf("line: %s", rep.Line())
+	}
+}

@@ -510,10 +510,17 @@ func (p *scanPicker) claim(ctx context.Context, wh string) error {
 	return nil
 }
 
-func scanConfirmSetup(ctx context.Context, env Env) (*Workload, error) {
-	d, tag := env.DB, env.Tag
-	wh := tag + "S"
-	accounts, history := `oms_bench.pgbench_accounts_`+tag, `oms_bench.pgbench_history_`+tag
+// scanFloor is scan-confirm's floor: its warehouse's fixture, released into batches, and one
+// picker per client of d's pool, each holding a batch. BM5 and BM6's floor mode share it.
+type scanFloor struct {
+	wh        string
+	pickers   []*scanPicker
+	confirmed atomic.Int64 // confirms that succeeded
+}
+
+// setupScanFloor builds the fixture of scan-confirm in a new warehouse wh with the given number
+// of orders (scan-confirm's is scanOrders); app names the pickers' sessions.
+func setupScanFloor(ctx context.Context, d *db.DB, wh string, orders int, app string) (*scanFloor, error) {
 	if err := execAll(ctx, d, "scan-confirm", append(buyerSteps(wh, "Bench scanning"), []step{
 		{`SELECT setseed(0.45)`, nil},
 		{`INSERT INTO warehouses (code, name, kind, country, time_zone, currency, latitude, longitude, pick_max_orders, pick_max_lines)
@@ -534,17 +541,13 @@ func scanConfirmSetup(ctx context.Context, env Env) (*Workload, error) {
 		  SELECT $1 || '-' || lpad(i::text, 6, '0'), c.id, 's' || i, cu.id, 'Bench Customer', a.id, 'EUR', 2000, 2000,
 		         now(), now() + interval '2 days'
 		    FROM generate_series(1, $2) i JOIN channels c ON c.code = lower($1)
-		    JOIN customers cu ON cu.channel_id = c.id JOIN addresses a ON a.customer_id = cu.id`, []any{wh, scanOrders}},
+		    JOIN customers cu ON cu.channel_id = c.id JOIN addresses a ON a.customer_id = cu.id`, []any{wh, orders}},
 		{`INSERT INTO order_lines (order_id, line_no, external_line_id, product_id, unit_price_minor, qty_ordered)
 		  SELECT o.id, k, k::text, p.id, 100, $3
 		    FROM orders o JOIN channels c ON c.id = o.channel_id AND c.code = lower($1)
 		    CROSS JOIN generate_series(1, 2) k
 		    JOIN products p ON p.sku = $1 || '-' || lpad((1 + ((o.id * 7919 + k * 104729) % $2))::text, 4, '0')`,
 			[]any{wh, scanSKUs, scanLineQty}},
-		{`CREATE TABLE ` + accounts + ` (aid integer PRIMARY KEY, bid integer NOT NULL, abalance integer NOT NULL,
-		   filler char(84))`, nil},
-		{`INSERT INTO ` + accounts + ` SELECT i, 1, 0, '' FROM generate_series(1, $1) i`, []any{pgbenchAccount}},
-		{`CREATE TABLE ` + history + ` (tid integer, bid integer, aid integer, delta integer, mtime timestamp, filler char(22))`, nil},
 		{`ANALYZE`, nil},
 	}...)); err != nil {
 		return nil, err
@@ -578,45 +581,71 @@ func scanConfirmSetup(ctx context.Context, env Env) (*Workload, error) {
 	}
 	pickers := make([]*scanPicker, len(logins))
 	for i, l := range logins {
-		pickers[i] = &scanPicker{login: l, store: picking.New(d.As(l, "oms bench scan-confirm"))}
+		pickers[i] = &scanPicker{login: l, store: picking.New(d.As(l, app))}
 		if err := pickers[i].claim(ctx, wh); err != nil {
 			return nil, fmt.Errorf("claiming the scan-confirm fixture's batches: %w", err)
 		}
 	}
+	return &scanFloor{wh: wh, pickers: pickers}, nil
+}
 
-	var confirmed atomic.Int64
+// confirm is one client's next operation on the floor: one unit confirmed, after claiming the
+// picker's next batch when it has none left (or its lease was idle for half its length). It
+// says whether a unit was confirmed.
+func (sf *scanFloor) confirm(ctx context.Context, client int) (bool, error) {
+	p, wh := sf.pickers[client], sf.wh
+	if p.next >= len(p.left) || time.Since(p.last) > picking.Lease/2 {
+		if err := p.claim(ctx, wh); err != nil {
+			return false, err
+		}
+	}
+	for p.next < len(p.left) && p.left[p.next] == 0 {
+		p.next++
+	}
+	if p.next >= len(p.left) { // a batch without open tasks: the next claim closes it
+		return false, p.claim(ctx, wh)
+	}
+	t := p.batch.Tasks[p.next]
+	p.seq++
+	k := scanKey{key: fmt.Sprintf("bench-scan-%s-%d-%d", wh, client, p.seq),
+		pick: picking.Pick{Task: t.ID, Bin: t.Bin, Item: t.SKU, Lot: t.Lot, Qty: 1}}
+	st, err := p.store.Confirm(ctx, k.key, k.pick)
+	if err != nil {
+		return false, err
+	}
+	p.last = time.Now()
+	sf.confirmed.Add(1)
+	p.left[p.next]--
+	if p.seq%97 == 0 && len(p.keys) < replaySample {
+		p.keys = append(p.keys, k)
+	}
+	if st.BatchDone() {
+		p.next = len(p.left)
+	}
+	return true, nil
+}
+
+func scanConfirmSetup(ctx context.Context, env Env) (*Workload, error) {
+	d, tag := env.DB, env.Tag
+	accounts, history := `oms_bench.pgbench_accounts_`+tag, `oms_bench.pgbench_history_`+tag
+	sf, err := setupScanFloor(ctx, d, tag+"S", scanOrders, "oms bench scan-confirm")
+	if err != nil {
+		return nil, err
+	}
+	if err := execAll(ctx, d, "scan-confirm", []step{
+		{`CREATE TABLE ` + accounts + ` (aid integer PRIMARY KEY, bid integer NOT NULL, abalance integer NOT NULL,
+		   filler char(84))`, nil},
+		{`INSERT INTO ` + accounts + ` SELECT i, 1, 0, '' FROM generate_series(1, $1) i`, []any{pgbenchAccount}},
+		{`CREATE TABLE ` + history + ` (tid integer, bid integer, aid integer, delta integer, mtime timestamp, filler char(22))`, nil},
+		{`ANALYZE ` + accounts, nil},
+	}); err != nil {
+		return nil, err
+	}
+	wh, pickers, confirmed := sf.wh, sf.pickers, &sf.confirmed
 	return &Workload{
 		OMS: func(ctx context.Context, c *Client) error {
-			p := pickers[c.ID]
-			if p.next >= len(p.left) || time.Since(p.last) > picking.Lease/2 {
-				if err := p.claim(ctx, wh); err != nil {
-					return err
-				}
-			}
-			for p.next < len(p.left) && p.left[p.next] == 0 {
-				p.next++
-			}
-			if p.next >= len(p.left) { // a batch without open tasks: the next claim closes it
-				return p.claim(ctx, wh)
-			}
-			t := p.batch.Tasks[p.next]
-			p.seq++
-			k := scanKey{key: fmt.Sprintf("bench-scan-%s-%d-%d", wh, c.ID, p.seq),
-				pick: picking.Pick{Task: t.ID, Bin: t.Bin, Item: t.SKU, Lot: t.Lot, Qty: 1}}
-			st, err := p.store.Confirm(ctx, k.key, k.pick)
-			if err != nil {
-				return err
-			}
-			p.last = time.Now()
-			confirmed.Add(1)
-			p.left[p.next]--
-			if p.seq%97 == 0 && len(p.keys) < replaySample {
-				p.keys = append(p.keys, k)
-			}
-			if st.BatchDone() {
-				p.next = len(p.left)
-			}
-			return nil
+			_, err := sf.confirm(ctx, c.ID)
+			return err
 		},
 		Raw: func(ctx context.Context, c *Client) error {
 			aid, tid, delta := 1+c.Rand.IntN(pgbenchAccount), 1+c.Rand.IntN(10), c.Rand.IntN(10001)-5000
