@@ -604,6 +604,20 @@ func (f *followers) poll(ctx context.Context, d *db.DB, every, offset time.Durat
 	for _, s := range screens {
 		watch |= s.watch
 	}
+	pollChanges(ctx, d, every, offset, watch, &f.polls, errs, func(changed db.TableSet) {
+		for _, s := range screens {
+			if changed.Intersects(s.watch) {
+				s.notify()
+			}
+		}
+	})
+}
+
+// pollChanges is the change feed as the shell runs it: every interval (the first after offset)
+// one ChangesSince for watch, counted in polls, and changed told what changed. The first poll
+// has no baseline and reports everything, which is the screens' first load.
+func pollChanges(ctx context.Context, d *db.DB, every, offset time.Duration, watch db.TableSet, polls *atomic.Int64,
+	errs *tally, changed func(db.TableSet)) {
 	timer := time.NewTimer(offset)
 	defer timer.Stop()
 	var since db.Snapshot
@@ -615,22 +629,18 @@ func (f *followers) poll(ctx context.Context, d *db.DB, every, offset time.Durat
 		}
 		timer.Reset(every)
 		pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-		now, changed, err := d.ChangesSince(pctx, since, watch)
+		now, what, err := d.ChangesSince(pctx, since, watch)
 		cancel()
 		if ctx.Err() != nil {
 			return
 		}
-		f.polls.Add(1)
+		polls.Add(1)
 		if err != nil {
 			errs.record("poll", err)
 			continue
 		}
 		since = now
-		for _, s := range screens {
-			if changed.Intersects(s.watch) {
-				s.notify()
-			}
-		}
+		changed(what)
 	}
 }
 
@@ -708,16 +718,23 @@ func (f *followers) refetch(ctx context.Context) ([]pageRow, map[model.OrderStat
 // wait waits until done holds for every screen (read under its lock), re-checking after each
 // refetch; it gives up after limit.
 func (f *followers) wait(ctx context.Context, limit time.Duration, done func(*follower) bool) error {
+	return waitScreens(ctx, f.screens, func(s *follower) *sync.Mutex { return &s.mu }, f.progress, limit, done)
+}
+
+// waitScreens waits until done holds for every screen, read under the lock mu gives, re-checking
+// each time progress says a fetch finished; it gives up after limit.
+func waitScreens[S any](ctx context.Context, screens []S, mu func(S) *sync.Mutex, progress <-chan struct{},
+	limit time.Duration, done func(S) bool) error {
 	deadline := time.NewTimer(limit)
 	defer deadline.Stop()
 	for {
 		pending := 0
-		for _, s := range f.screens {
-			s.mu.Lock()
+		for _, s := range screens {
+			mu(s).Lock()
 			if !done(s) {
 				pending++
 			}
-			s.mu.Unlock()
+			mu(s).Unlock()
 		}
 		if pending == 0 {
 			return nil
@@ -726,8 +743,8 @@ func (f *followers) wait(ctx context.Context, limit time.Duration, done func(*fo
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-deadline.C:
-			return fmt.Errorf("%d of %d screens still waiting after %s", pending, len(f.screens), limit)
-		case <-f.progress:
+			return fmt.Errorf("%d of %d screens still waiting after %s", pending, len(screens), limit)
+		case <-progress:
 		}
 	}
 }

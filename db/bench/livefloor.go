@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"oms/db"
@@ -120,8 +121,7 @@ var floorWatch = db.SetOf(db.Orders, db.OrderLines, db.PickTasks, db.Stock, db.R
 
 type floorFollowers struct {
 	screens  []*floorScreen
-	polls    int64
-	pollMu   sync.Mutex
+	polls    atomic.Int64
 	progress chan struct{}
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
@@ -149,44 +149,15 @@ func startFloorFollowers(ctx context.Context, d *db.DB, wh string, o LiveOptions
 	return f
 }
 
-// poll is the shared change feed, as followers.poll: every screen watches the same tables.
+// poll is the shared change feed (pollChanges): every screen watches the same tables.
 func (f *floorFollowers) poll(ctx context.Context, d *db.DB, every time.Duration, errs *tally) {
-	timer := time.NewTimer(0)
-	defer timer.Stop()
-	var since db.Snapshot
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-timer.C:
-		}
-		timer.Reset(every)
-		pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-		now, changed, err := d.ChangesSince(pctx, since, floorWatch)
-		cancel()
-		if ctx.Err() != nil {
-			return
-		}
-		f.pollMu.Lock()
-		f.polls++
-		f.pollMu.Unlock()
-		if err != nil {
-			errs.record("poll", err)
-			continue
-		}
-		since = now
+	pollChanges(ctx, d, every, 0, floorWatch, &f.polls, errs, func(changed db.TableSet) {
 		if changed.Intersects(floorWatch) {
 			for _, s := range f.screens {
 				s.notify()
 			}
 		}
-	}
-}
-
-func (f *floorFollowers) pollCount() int64 {
-	f.pollMu.Lock()
-	defer f.pollMu.Unlock()
-	return f.polls
+	})
 }
 
 // follow is one screen, under the rule of followers.follow: never two fetches at once, never
@@ -235,31 +206,9 @@ func (f *floorFollowers) follow(ctx context.Context, store *floor.Store, wh stri
 	}
 }
 
-// wait waits until done holds for every screen, re-checking after each fetch; it gives up after
-// limit.
+// wait waits until done holds for every screen (waitScreens); it gives up after limit.
 func (f *floorFollowers) wait(ctx context.Context, limit time.Duration, done func(*floorScreen) bool) error {
-	deadline := time.NewTimer(limit)
-	defer deadline.Stop()
-	for {
-		pending := 0
-		for _, s := range f.screens {
-			s.mu.Lock()
-			if !done(s) {
-				pending++
-			}
-			s.mu.Unlock()
-		}
-		if pending == 0 {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-deadline.C:
-			return fmt.Errorf("%d of %d screens still waiting after %s", pending, len(f.screens), limit)
-		case <-f.progress:
-		}
-	}
+	return waitScreens(ctx, f.screens, func(s *floorScreen) *sync.Mutex { return &s.mu }, f.progress, limit, done)
 }
 
 func (f *floorFollowers) stop() {
@@ -341,11 +290,11 @@ func liveFloor(ctx context.Context, dbURL string, o LiveOptions) (LiveReport, er
 			f.stop()
 			return rep, fmt.Errorf("the screens' first load: %w", err)
 		}
-		polls0 := f.pollCount()
+		polls0 := f.polls.Load()
 		from := time.Now()
 		ws, in := floorWriters(ctx, sf, half, &errs, tick)
 		to := time.Now()
-		polls := f.pollCount() - polls0
+		polls := f.polls.Load() - polls0
 		o.Progress(stage+": screens catching up", 0, 0)
 		want := base + int64(len(ws))
 		// Waiting gives up after 5 s; the confirms no screen showed by then count as unseen.
