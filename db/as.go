@@ -39,7 +39,7 @@ type actor struct {
 // The pool's login must be a member of login's role (or a superuser), else every call fails
 // with "permission denied to set role". Close on the handle does nothing: the pool is d's.
 func (d *DB) As(login, application string) *DB {
-	as := &DB{DB: refusingPool(), pool: d.pool, target: d.target, retries: d.retries, stmts: d.stmts}
+	as := &DB{DB: refusingPool(), pool: d.pool, target: d.target, retries: d.retries, stmts: d.stmts, shared: d.shared}
 	as.as = &actor{login: login, set: `SET LOCAL ROLE ` + pq.QuoteIdentifier(login) +
 		`; SET LOCAL application_name = ` + pq.QuoteLiteral(application) +
 		`; SET LOCAL oms.person = ` + pq.QuoteLiteral(login)}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -44,6 +45,19 @@ type DB struct {
 	target  string   // host:port/database, for messages
 	retries *retryCounter
 	stmts   *stmtCache
+	shared  *sync.Map // PoolValue's values, one map per pool
+}
+
+// PoolValue is the value kept under key for d's pool, made by make the first time it is asked
+// for. Handles made by As share their pool's values. It is for state that every user of one
+// pool in a process should share (one board read shared by every supervisor screen), with key a
+// type of the package that owns it, as for context keys.
+func (d *DB) PoolValue(key any, make func() any) any {
+	if v, ok := d.shared.Load(key); ok {
+		return v
+	}
+	v, _ := d.shared.LoadOrStore(key, make())
+	return v
 }
 
 // Open connects and pings. A database that cannot be reached gives an *UnreachableError.
@@ -78,7 +92,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	// Recycle connections so a failover or a server restart is not remembered forever.
 	sqldb.SetConnMaxLifetime(30 * time.Minute)
 	pool := sqlx.NewDb(sqldb, "postgres")
-	d := &DB{DB: pool, pool: pool, target: describe(pcfg), retries: &retryCounter{}, stmts: &stmtCache{}}
+	d := &DB{DB: pool, pool: pool, target: describe(pcfg), retries: &retryCounter{}, stmts: &stmtCache{}, shared: &sync.Map{}}
 	pingCtx, cancel := context.WithTimeout(ctx, pcfg.ConnectTimeout+time.Second)
 	defer cancel()
 	if err := d.PingContext(pingCtx); err != nil {

@@ -163,3 +163,52 @@ func (d *DB) TxStmt(ctx context.Context, tx *sqlx.Tx, query string) (*sqlx.Stmt,
 	}
 	return tx.StmtxContext(ctx, st), nil
 }
+
+// Prepare makes sure each query has its statement in the pool's cache, preparing those that do
+// not yet, so that a transaction begun afterwards finds them there (TxSelect, TxGet). Call it
+// before beginning: preparing takes a connection of its own, and a transaction holding one while
+// it waits for another can starve a bounded pool. The texts must be fixed, as for
+// SelectPrepared.
+func (d *DB) Prepare(ctx context.Context, queries ...string) error {
+	for _, q := range queries {
+		if _, err := d.prepared(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TxSelect is tx.SelectContext through the pool's statement for query when Prepare has made one
+// (PostgreSQL then reuses the plan on each connection instead of planning again), and a plain
+// query when it has not. It never prepares: that would take a second connection.
+func (d *DB) TxSelect(ctx context.Context, tx *sqlx.Tx, dest any, query string, args ...any) error {
+	st := d.cachedStmt(query)
+	if st == nil {
+		return tx.SelectContext(ctx, dest, query, args...)
+	}
+	err := tx.StmtxContext(ctx, st).SelectContext(ctx, dest, args...)
+	if planInvalidated(err) {
+		d.forget(query, st) // the transaction is lost; the next one prepares afresh
+	}
+	return err
+}
+
+// TxGet is TxSelect for one row.
+func (d *DB) TxGet(ctx context.Context, tx *sqlx.Tx, dest any, query string, args ...any) error {
+	st := d.cachedStmt(query)
+	if st == nil {
+		return tx.GetContext(ctx, dest, query, args...)
+	}
+	err := tx.StmtxContext(ctx, st).GetContext(ctx, dest, args...)
+	if planInvalidated(err) {
+		d.forget(query, st)
+	}
+	return err
+}
+
+// cachedStmt is query's statement if the pool has one.
+func (d *DB) cachedStmt(query string) *sqlx.Stmt {
+	d.stmts.mu.Lock()
+	defer d.stmts.mu.Unlock()
+	return d.stmts.stmts[query]
+}

@@ -145,7 +145,7 @@ func (m *Model) poll(msg tea.Msg) tea.Cmd {
 		m.ctx.Logger().Warn("poll failed", "err", err.Error(), "failures", m.live.failures)
 	}
 	if w, ok := m.current().(ui.Watcher); ok && changed.Intersects(w.Watches()) {
-		return tea.Batch(cmd, m.current().Update(ui.ChangedMsg{Tables: changed & w.Watches()}))
+		return tea.Batch(cmd, m.current().Update(ui.ChangedMsg{Tables: changed & w.Watches(), Seen: m.live.seen}))
 	}
 	return cmd
 }

@@ -48,7 +48,7 @@ func NewFeed(d *db.DB, fresh time.Duration) *Feed { return &Feed{d: d, fresh: fr
 func (f *Feed) Queries() int64 { return f.queries.Load() }
 
 // Poll answers as db.ChangesSince would, from the shared polls.
-func (f *Feed) Poll(ctx context.Context, since db.Snapshot, watch db.TableSet) (db.Snapshot, db.TableSet, error) {
+func (f *Feed) Poll(ctx context.Context, since db.Snapshot, watch db.TableSet) (PollAnswer, error) {
 	f.mu.Lock()
 	for {
 		if len(f.entries) > 0 && time.Since(f.at) < f.fresh {
@@ -62,31 +62,35 @@ func (f *Feed) Poll(ctx context.Context, since db.Snapshot, watch db.TableSet) (
 		select {
 		case <-wait:
 		case <-ctx.Done():
-			return since, 0, ctx.Err()
+			return PollAnswer{Snap: since}, ctx.Err()
 		}
 		f.mu.Lock()
 		if err := f.lastErr; err != nil {
 			f.mu.Unlock()
-			return since, 0, err
+			return PollAnswer{Snap: since}, err
 		}
 		break // the poll just answered: fresh enough, however long it took
 	}
 	defer f.mu.Unlock()
-	latest := f.entries[len(f.entries)-1].snap
+	latest := PollAnswer{Snap: f.entries[len(f.entries)-1].snap, At: f.at}
 	if since == "" {
-		return latest, watch, nil
+		latest.Changed = watch
+		return latest, nil
 	}
 	var changed db.TableSet
 	for i := len(f.entries) - 1; i >= 0; i-- {
 		if f.entries[i].snap == since {
-			return latest, changed & watch, nil
+			latest.Changed = changed & watch
+			return latest, nil
 		}
 		changed |= f.entries[i].changed
 	}
 	// Older than anything remembered: ask the database for this session alone.
 	f.queries.Add(1)
-	_, changed, err := f.d.ChangesSince(ctx, since, watch)
-	return latest, changed, err
+	var err error
+	_, latest.Changed, err = f.d.ChangesSince(ctx, since, watch)
+	latest.At = time.Now()
+	return latest, err
 }
 
 // startPoll runs one poll of every table in the background; f.mu is held.

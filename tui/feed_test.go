@@ -24,11 +24,11 @@ func TestFeedSharesOnePollAmongSessions(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				snap, changed, err := f.Poll(ctx, snaps[i], watch)
+				a, err := f.Poll(ctx, snaps[i], watch)
 				if err != nil {
 					t.Error(err)
 				}
-				snaps[i], out[i] = snap, changed
+				snaps[i], out[i] = a.Snap, a.Changed
 			}()
 		}
 		wg.Wait()

@@ -12,17 +12,30 @@ import (
 
 // Poller asks the database which of the watched tables changed since a snapshot
 // (db.DB.ChangesSince, or a Feed shared by many sessions).
-type Poller func(ctx context.Context, since db.Snapshot, watch db.TableSet) (db.Snapshot, db.TableSet, error)
+type Poller func(ctx context.Context, since db.Snapshot, watch db.TableSet) (PollAnswer, error)
+
+// PollAnswer is a poll's answer: the snapshot to poll from next, the watched tables changed
+// since the last one, and when the database gave the answer. A read begun after At shows every
+// change the answer reports (ui.ChangedMsg.Seen).
+type PollAnswer struct {
+	Snap    db.Snapshot
+	Changed db.TableSet
+	At      time.Time
+}
 
 // DirectFeed polls d itself: one session, one poll per tick.
-func DirectFeed(d *db.DB) Poller { return d.ChangesSince }
+func DirectFeed(d *db.DB) Poller {
+	return func(ctx context.Context, since db.Snapshot, watch db.TableSet) (PollAnswer, error) {
+		snap, changed, err := d.ChangesSince(ctx, since, watch)
+		return PollAnswer{Snap: snap, Changed: changed, At: time.Now()}, err
+	}
+}
 
 type (
 	pollTickMsg   struct{}
 	pollResultMsg struct {
-		snap    db.Snapshot
-		changed db.TableSet
-		err     error
+		PollAnswer
+		err error
 	}
 	clockMsg struct{}
 )
@@ -47,6 +60,7 @@ type liveState struct {
 	inFlight bool
 	online   bool
 	lastGood time.Time
+	seen     time.Time // when the database gave the last answer (PollAnswer.At)
 	failures int
 }
 
@@ -79,15 +93,10 @@ func (l *liveState) update(msg tea.Msg, watch db.TableSet, now time.Time) (chang
 		l.inFlight = true
 		since, poll := l.snap, l.poll
 		return 0, func() tea.Msg {
-			type answer struct {
-				snap    db.Snapshot
-				changed db.TableSet
-			}
-			a, err := ui.WithDeadline(pollTimeout, func(ctx context.Context) (answer, error) {
-				snap, changed, err := poll(ctx, since, watch)
-				return answer{snap, changed}, err
+			a, err := ui.WithDeadline(pollTimeout, func(ctx context.Context) (PollAnswer, error) {
+				return poll(ctx, since, watch)
 			})
-			return pollResultMsg{snap: a.snap, changed: a.changed, err: err}
+			return pollResultMsg{PollAnswer: a, err: err}
 		}, nil
 	case pollResultMsg:
 		l.inFlight = false
@@ -97,14 +106,14 @@ func (l *liveState) update(msg tea.Msg, watch db.TableSet, now time.Time) (chang
 			return 0, l.tick(l.backoff()), msg.err
 		}
 		recovered := !l.online
-		l.snap, l.online, l.failures, l.lastGood = msg.snap, true, 0, now
+		l.snap, l.online, l.failures, l.lastGood, l.seen = msg.Snap, true, 0, now, msg.At
 		// The first answer (no baseline yet) reports every watched table: a write that
 		// committed between a screen's first load and this poll's snapshot would otherwise never
 		// be shown. After an outage everything is refetched, whatever the feed says.
 		if recovered {
-			return watch | msg.changed, l.tick(l.every), nil
+			return watch | msg.Changed, l.tick(l.every), nil
 		}
-		return msg.changed, l.tick(l.every), nil
+		return msg.Changed, l.tick(l.every), nil
 	}
 	return 0, nil, nil
 }

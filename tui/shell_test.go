@@ -34,11 +34,11 @@ type feed struct {
 	down atomic.Bool
 }
 
-func (f *feed) poll(ctx context.Context, since db.Snapshot, watch db.TableSet) (db.Snapshot, db.TableSet, error) {
+func (f *feed) poll(ctx context.Context, since db.Snapshot, watch db.TableSet) (PollAnswer, error) {
 	if f.down.Load() {
-		return "", 0, errors.New("dial tcp 127.0.0.1:5432: connect: connection refused")
+		return PollAnswer{}, errors.New("dial tcp 127.0.0.1:5432: connect: connection refused")
 	}
-	return f.d.ChangesSince(ctx, since, watch)
+	return DirectFeed(f.d)(ctx, since, watch)
 }
 
 func newShell(t *testing.T, d *db.DB, w, h int) (*Model, *tuitest.Driver, *feed) {

@@ -17,8 +17,9 @@ import (
 // pickers (BM5's fixture and operation, setupScanFloor and scanFloor.confirm), each confirming
 // one-unit scans through db/picking as fast as it can, so that what the screens take from them
 // shows in their rate; the screens are supervisors following the floor: told of a change by the
-// one shared poller, each refetches floor.Board for today, the shift and the fixture's
-// warehouse, at most once per MinGap.
+// one shared poller, each refetches the board for today, the shift and the fixture's
+// warehouse, at most once per MinGap, through floor.SharedBoard as tui/supervisor does: screens
+// told of the same change share one read.
 //
 // Staleness. The writers note when each confirm returned, in one list; sorted, the list's i-th
 // time is taken as the commit of the i-th unit picked in the phase. A screen's fetch whose board
@@ -122,6 +123,7 @@ var floorWatch = db.SetOf(db.Orders, db.OrderLines, db.PickTasks, db.Stock, db.R
 type floorFollowers struct {
 	screens  []*floorScreen
 	polls    atomic.Int64
+	seen     atomic.Int64 // when the last poll that saw a change answered, in Unix nanoseconds
 	progress chan struct{}
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
@@ -149,10 +151,12 @@ func startFloorFollowers(ctx context.Context, d *db.DB, wh string, o LiveOptions
 	return f
 }
 
-// poll is the shared change feed (pollChanges): every screen watches the same tables.
+// poll is the shared change feed (pollChanges): every screen watches the same tables, and is
+// told when the poll that saw a change answered, as the shell's ui.ChangedMsg.Seen.
 func (f *floorFollowers) poll(ctx context.Context, d *db.DB, every time.Duration, errs *tally) {
 	pollChanges(ctx, d, every, 0, floorWatch, &f.polls, errs, func(changed db.TableSet) {
 		if changed.Intersects(floorWatch) {
+			f.seen.Store(time.Now().UnixNano())
 			for _, s := range f.screens {
 				s.notify()
 			}
@@ -186,7 +190,8 @@ func (f *floorFollowers) follow(ctx context.Context, store *floor.Store, wh stri
 		}
 		last = time.Now()
 		fctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		b, err := store.Board(fctx, floorWindow(wh))
+		// As tui/supervisor reads it: shared by the screens told of the same change.
+		b, err := store.SharedBoard(fctx, floorWindow(wh), time.Unix(0, f.seen.Load()))
 		cancel()
 		end := time.Now()
 		if ctx.Err() != nil {

@@ -2,6 +2,7 @@ package supervisor
 
 import (
 	"context"
+	"time"
 
 	"oms/db"
 	dbcounts "oms/db/counts"
@@ -13,7 +14,9 @@ import (
 
 // Data is what the screen reads and the commands it gives.
 type Data interface {
-	Board(ctx context.Context, w floor.Window) (floor.Board, error)
+	// Board is the floor in w as read at or after seen (zero: now), shared with every screen
+	// of the process asking the same (floor.Store.SharedBoard).
+	Board(ctx context.Context, w floor.Window, seen time.Time) (floor.Board, error)
 	ReleaseWave(ctx context.Context, key, warehouse string) ([]picking.BatchSummary, error)
 	Reassign(ctx context.Context, key string, batch int64, picker string) (floor.Reassigned, error)
 	ReleaseBatch(ctx context.Context, key string, batch int64) (floor.Reassigned, error)
@@ -41,8 +44,8 @@ func NewData(d *db.DB) Stores {
 	return Stores{Floor: floor.New(d), Picking: picking.New(d), Counts: dbcounts.New(d), Returns: returns.New(d), Inbound: inbound.New(d)}
 }
 
-func (s Stores) Board(ctx context.Context, w floor.Window) (floor.Board, error) {
-	return s.Floor.Board(ctx, w)
+func (s Stores) Board(ctx context.Context, w floor.Window, seen time.Time) (floor.Board, error) {
+	return s.Floor.SharedBoard(ctx, w, seen)
 }
 
 func (s Stores) ReleaseWave(ctx context.Context, key, warehouse string) ([]picking.BatchSummary, error) {

@@ -86,7 +86,7 @@ type Screen struct {
 	note string
 	bad  bool
 
-	boardF *ui.Fetcher[floor.Window, floor.Board]
+	boardF *ui.Fetcher[boardWish, floor.Board]
 	actF   *ui.Fetcher[action, string]
 }
 
@@ -97,8 +97,8 @@ func New(c *ui.Context, data Data) *Screen {
 	ti.CharLimit = 64
 	ti.Cursor.SetMode(cursor.CursorStatic)
 	s := &Screen{ctx: c, id: ui.NewInstanceID(), field: ti}
-	s.boardF = ui.NewFetcher(c, s.id, "floor board", func(w floor.Window) ui.Query[floor.Board] {
-		return func(ctx context.Context) (floor.Board, error) { return data.Board(ctx, w) }
+	s.boardF = ui.NewFetcher(c, s.id, "floor board", func(b boardWish) ui.Query[floor.Board] {
+		return func(ctx context.Context) (floor.Board, error) { return data.Board(ctx, b.w, b.seen) }
 	})
 	s.actF = ui.NewFetcher(c, s.id, "floor act", func(a action) ui.Query[string] {
 		return func(ctx context.Context) (string, error) { return a.run(ctx, data) }
@@ -133,7 +133,14 @@ func (s *Screen) window() floor.Window {
 	return floor.Window{Day: day, Since: floor.ShiftStart(now, day)}
 }
 
-func (s *Screen) refetch() tea.Cmd { return s.boardF.Want(s.window()) }
+// boardWish is one board read: its window, and when the change it must show was seen (zero:
+// now). Every supervisor screen of a server told of a change by the same poll shares one read.
+type boardWish struct {
+	w    floor.Window
+	seen time.Time
+}
+
+func (s *Screen) refetch() tea.Cmd { return s.boardF.Want(boardWish{w: s.window()}) }
 
 // Update takes keys, answers, change notices and the clock.
 func (s *Screen) Update(msg tea.Msg) tea.Cmd {
@@ -142,7 +149,10 @@ func (s *Screen) Update(msg tea.Msg) tea.Cmd {
 		return s.onResult(msg)
 	case tea.KeyMsg:
 		return s.onKey(msg)
-	case ui.ChangedMsg, ui.ActivatedMsg:
+	case ui.ChangedMsg:
+		s.ticks = 0
+		return s.boardF.Want(boardWish{w: s.window(), seen: msg.Seen})
+	case ui.ActivatedMsg:
 		s.ticks = 0
 		return s.refetch()
 	case ui.ClockMsg:

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"sync/atomic"
+	"time"
 
 	"oms/db"
 )
@@ -16,7 +17,12 @@ func NewInstanceID() InstanceID { return InstanceID(lastInstance.Add(1)) }
 
 // ChangedMsg tells the showing component that data it watches has changed in the database
 // (another terminal, an import, psql): refetch what you show.
-type ChangedMsg struct{ Tables db.TableSet }
+type ChangedMsg struct {
+	Tables db.TableSet
+	// Seen is when the database answered the poll that saw the change: a read begun after it
+	// shows the change (floor.Store.SharedBoard takes it). Zero means unknown: read anew.
+	Seen time.Time
+}
 
 // ClockMsg is sent to the showing component every second, so ages and due times stay current
 // on a screen nobody touches.
