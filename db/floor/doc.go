@@ -9,7 +9,9 @@
 //
 // Each read is one read-only snapshot (Board reads all of them in one), cheap enough for a live
 // screen to repeat four times a second: every query runs on an index (00045 adds the ones the
-// time windows need) and lists are bounded.
+// time windows need), lists are bounded, and the board's statements run prepared. Screens told
+// of the same change share one read (SharedBoard), so a server's supervisor screens cost the
+// database about one board per change notice between them.
 //
 // The supervisor's own commands live here too, each one transaction under an idempotency key
 // calling an oms_floor_* function that checks the calling person holds oms_supervisor:
