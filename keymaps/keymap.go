@@ -296,11 +296,12 @@ type SupervisorKeys struct {
 	Priority key.Binding
 	Approve  key.Binding
 	Hold     key.Binding
+	Scope    key.Binding
 }
 
 // ShortHelp implements help.KeyMap.
 func (s SupervisorKeys) ShortHelp() []key.Binding {
-	return []key.Binding{s.NextPane, s.Wave, s.Reassign, s.GiveBack, s.Priority, s.Approve, s.Hold, s.PrevPane}
+	return []key.Binding{s.NextPane, s.Wave, s.Reassign, s.GiveBack, s.Priority, s.Approve, s.Hold, s.Scope, s.PrevPane}
 }
 
 // FullHelp implements help.KeyMap.
@@ -608,6 +609,7 @@ var registry = []scopeDef{
 			{"priority", []string{"p"}, "priority", "On a row naming an order: type its new priority (-9 to 9, higher first); asks first", func(k *KeyMap) *key.Binding { return &k.Supervisor.Priority }},
 			{"approve", []string{"a"}, "approve", "On a count beyond tolerance, an adjustment, an RMA to authorise or a refund due: approve it (a count posts with lost or found; a refund pays the computed amount); asks first", func(k *KeyMap) *key.Binding { return &k.Supervisor.Approve }},
 			{"hold", []string{"h"}, "hold channel", "On a channel in Now: hold it (its orders go into no wave) or release its hold; asks first", func(k *KeyMap) *key.Binding { return &k.Supervisor.Hold }},
+			{"scope", []string{"v"}, "all/mine", "Show every warehouse's floor, or only your own warehouse's again (the screen opens on yours)", func(k *KeyMap) *key.Binding { return &k.Supervisor.Scope }},
 		},
 	},
 	{

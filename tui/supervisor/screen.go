@@ -72,6 +72,8 @@ type Screen struct {
 	pane int
 	cur  [panes]int
 
+	// all shows every warehouse; otherwise only the person's own (the screen opens on it).
+	all    bool
 	board  floor.Board
 	loaded bool
 	stale  bool
@@ -96,7 +98,7 @@ func New(c *ui.Context, data Data) *Screen {
 	ti.Prompt = "> "
 	ti.CharLimit = 64
 	ti.Cursor.SetMode(cursor.CursorStatic)
-	s := &Screen{ctx: c, id: ui.NewInstanceID(), field: ti}
+	s := &Screen{ctx: c, id: ui.NewInstanceID(), field: ti, all: c.User.Warehouse == ""}
 	s.boardF = ui.NewFetcher(c, s.id, "floor board", func(b boardWish) ui.Query[floor.Board] {
 		return func(ctx context.Context) (floor.Board, error) { return data.Board(ctx, b.w, b.seen) }
 	})
@@ -124,13 +126,37 @@ func (s *Screen) Watches() db.TableSet {
 // Capturing: the field and the question have the keys.
 func (s *Screen) Capturing() bool { return s.step != stepList }
 
-// window is what the board is read for: today where the supervisor is, the shift, and all
-// warehouses.
+// window is what the board is read for: today where the supervisor is, the shift, and the
+// person's own warehouse or all of them.
 func (s *Screen) window() floor.Window {
 	now := s.ctx.Clock()
 	y, m, d := now.Date()
 	day := time.Date(y, m, d, 0, 0, 0, 0, now.Location())
-	return floor.Window{Day: day, Since: floor.ShiftStart(now, day)}
+	return floor.Window{Day: day, Since: floor.ShiftStart(now, day), Warehouse: s.scope()}
+}
+
+// scope is the warehouse the board shows, "" for all.
+func (s *Screen) scope() string {
+	if s.all {
+		return ""
+	}
+	return s.ctx.User.Warehouse
+}
+
+// toggleScope switches between every warehouse and the person's own, and reads the board again.
+func (s *Screen) toggleScope() tea.Cmd {
+	if s.ctx.User.Warehouse == "" {
+		s.say("You have no warehouse of your own: the floor shows every warehouse", true)
+		return nil
+	}
+	s.all = !s.all
+	s.loaded, s.cur = false, [panes]int{}
+	if s.all {
+		s.say("Every warehouse's floor (v: only "+s.ctx.User.Warehouse+")", false)
+	} else {
+		s.say(s.ctx.User.Warehouse+"'s floor only (v: every warehouse)", false)
+	}
+	return s.refetch()
 }
 
 // boardWish is one board read: its window, and when the change it must show was seen (zero:
@@ -238,6 +264,8 @@ func (s *Screen) onKey(msg tea.KeyMsg) tea.Cmd {
 		s.startApprove()
 	case key.Matches(msg, k.Hold):
 		s.startHold()
+	case key.Matches(msg, k.Scope):
+		return s.toggleScope()
 	}
 	return nil
 }

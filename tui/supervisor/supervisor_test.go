@@ -566,3 +566,32 @@ func TestALostAnswerIsSentAgainUnderItsKey(t *testing.T) {
 		t.Errorf("after the retry %+v, want priority 7 changed once under one key", row)
 	}
 }
+
+// The floor opens on the supervisor's own warehouse; v shows every warehouse's and v again only
+// theirs. An RMA waiting for authorisation at another warehouse is on the second only.
+func TestTheFloorOpensOnYourWarehouse(t *testing.T) {
+	sc := newScene(t)
+	mustExec(t, sc.Owner, `UPDATE rmas SET warehouse_id = (SELECT id FROM warehouses WHERE code <> 'RTM1' ORDER BY id LIMIT 1)
+		WHERE id = $1`, sc.rma2)
+	v := sc.open(t, 80, 24)
+	authorise := func() int {
+		n := 0
+		for _, e := range v.s.board.Exceptions {
+			if e.Kind == floor.Authorise {
+				n++
+			}
+		}
+		return n
+	}
+	if !strings.Contains(v.drv.Frame(), "RTM1 · 14:00") || authorise() != 0 {
+		t.Fatalf("the floor did not open on RTM1 alone (%d authorisations):\n%s", authorise(), v.drv.Frame())
+	}
+	v.press(keymaps.ScopeSupervisor, "scope")
+	if !strings.Contains(v.drv.Frame(), "all · 14:00") || authorise() != 1 {
+		t.Fatalf("v did not show every warehouse (%d authorisations):\n%s", authorise(), v.drv.Frame())
+	}
+	v.press(keymaps.ScopeSupervisor, "scope")
+	if !strings.Contains(v.drv.Frame(), "RTM1's floor only") || authorise() != 0 {
+		t.Fatalf("v again did not go back to RTM1 (%d authorisations):\n%s", authorise(), v.drv.Frame())
+	}
+}

@@ -96,8 +96,8 @@ func (s *Screen) wrap(text string) []string {
 	return lines
 }
 
-// tabs is the first line: the panes (the one shown in brackets), how many exceptions wait, and
-// ○ stale after a failed read.
+// tabs is the first line: the panes (the one shown in brackets), how many exceptions wait, which
+// floor it is (a warehouse or all) and the time, or ○ stale after a failed read.
 func (s *Screen) tabs() string {
 	st := s.ctx.Styles
 	names := paneNames
@@ -123,7 +123,9 @@ func (s *Screen) tabs() string {
 			right = "○ stale"
 		}
 	} else if s.w >= 80 {
-		right = s.ctx.Clock().Format("15:04")
+		right = s.scopeName() + " · " + s.ctx.Clock().Format("15:04")
+	} else if s.w >= 40 {
+		right = s.scopeName()
 	}
 	if right != "" {
 		gap := s.w - ui.Width(line) - ui.Width(right) - 1
@@ -132,6 +134,14 @@ func (s *Screen) tabs() string {
 		}
 	}
 	return line
+}
+
+// scopeName is which floor the board shows: a warehouse's code, or "all".
+func (s *Screen) scopeName() string {
+	if w := s.scope(); w != "" {
+		return w
+	}
+	return "all"
 }
 
 // mark is the cursor's column: ">" on the row under it, so it shows without colour.
