@@ -42,6 +42,7 @@ type action struct {
 	what      string
 	channel   string
 	hold      bool
+	note      string // why a channel is held, shown to everyone with the hold
 }
 
 // signature is the command without its key: the same signature is the same command.
@@ -72,7 +73,7 @@ func (a action) question() string {
 		return fmt.Sprintf("Refund %s now?", a.what)
 	case actHold:
 		if a.hold {
-			return fmt.Sprintf("Hold channel %s (no waves)?", a.channel)
+			return fmt.Sprintf("Hold channel %s (no waves): %s?", a.channel, a.note)
 		}
 		return fmt.Sprintf("Release channel %s?", a.channel)
 	}
@@ -86,6 +87,8 @@ func (a action) label() string {
 		return fmt.Sprintf("Give %s to whom?", a.batchCode)
 	case actPriority:
 		return fmt.Sprintf("New priority of %s:", a.number)
+	case actHold:
+		return fmt.Sprintf("Why hold %s? Everyone sees it with the hold:", a.channel)
 	}
 	return ""
 }
@@ -143,7 +146,7 @@ func (a action) run(ctx context.Context, data Data) (string, error) {
 		return fmt.Sprintf("✓ %s refunded %s %s", a.what, model.Money{Minor: r.Amount, Currency: model.Currency(r.Currency)}.Format(), r.Currency), nil
 	case actHold:
 		if a.hold {
-			if _, err := data.HoldChannel(ctx, a.key, a.channel, ""); err != nil {
+			if _, err := data.HoldChannel(ctx, a.key, a.channel, a.note); err != nil {
 				return "", err
 			}
 			return fmt.Sprintf("✓ %s held: its orders go into no wave", a.channel), nil

@@ -341,6 +341,12 @@ func (s *Screen) submit(text string) tea.Cmd {
 			return nil
 		}
 		a.priority = n
+	case actHold:
+		if text == "" {
+			s.say("Say why, so the floor and the back office know: a carrier strike, a pricing error…", true)
+			return nil
+		}
+		a.note = text
 	}
 	s.ask(a)
 	return nil
@@ -447,7 +453,12 @@ func (s *Screen) startHold() {
 		s.say("Put the cursor on a channel in Now", true)
 		return
 	}
-	s.ask(action{kind: actHold, channel: d.Channel, hold: !d.Held})
+	a := action{kind: actHold, channel: d.Channel, hold: !d.Held}
+	if a.hold {
+		s.prompt(a, "why: carrier strike, pricing error…")
+		return
+	}
+	s.ask(a)
 }
 
 // open opens what the row under the cursor names.

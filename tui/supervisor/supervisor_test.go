@@ -357,12 +357,19 @@ func TestActingOnTheFloor(t *testing.T) {
 	// Hold web-eu: a wave then releases nothing of it.
 	v.to(0)
 	v.press(keymaps.ScopeSupervisor, "hold")
-	v.frame("hold-ask", "Hold channel web-eu (no waves)? y/n")
-	v.confirm("Hold channel web-eu (no waves)?")
-	v.frame("held", "web-eu HELD", "Held: web-eu")
+	v.frame("hold-why", "Why hold web-eu?")
+	v.press(keymaps.ScopeInput, "submit") // no reason: asked again, nothing held
+	if v.s.step != stepInput || !v.s.bad {
+		t.Fatalf("a hold without a reason: step %d, note %q", v.s.step, v.s.note)
+	}
+	v.drv.Type("carrier strike")
+	v.press(keymaps.ScopeInput, "submit")
+	v.frame("hold-ask", "Hold channel web-eu (no waves): carrier strike? y/n")
+	v.confirm("Hold channel web-eu (no waves): carrier strike?")
+	v.frame("held", "web-eu HELD", "Held: web-eu", "(carrier strike)")
 	var held int
 	mustGet(t, owner, &held, `SELECT count(*) FROM channel_holds h JOIN channels c ON c.id = h.channel_id
-		WHERE c.code = 'web-eu' AND h.released_at IS NULL`)
+		WHERE c.code = 'web-eu' AND h.released_at IS NULL AND h.note = 'carrier strike'`)
 	if held != 1 {
 		t.Fatalf("%d open holds of web-eu, want 1", held)
 	}
