@@ -421,7 +421,9 @@ func (m *Model) View() string {
 	b.WriteString(m.statusLine())
 	b.WriteByte('\n')
 	b.WriteString(m.footer())
-	return b.String()
+	// Names, notes and addresses come from outside: no escape sequence in them reaches the
+	// terminal.
+	return ui.TerminalSafe(b.String())
 }
 
 // orList is "a, b or c".

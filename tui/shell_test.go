@@ -168,6 +168,28 @@ func TestLiveChangeAppearsOnNextPoll(t *testing.T) {
 	}
 }
 
+// A channel's file can carry escape sequences in a name: the screen shows the name, and the
+// terminal gets none of the commands (clear the screen, retitle the window, write the clipboard).
+func TestEscapeSequencesInDataNeverReachTheTerminal(t *testing.T) {
+	d := seeded(t)
+	_, drv, _ := newShell(t, d, 80, 24)
+	drv.Send(PollNow()) // baseline
+	if _, err := d.Exec(`UPDATE orders SET customer_name = E'Evil\x1b[2J\x1b]0;pwned\x07\x1b]52;c;cm0gLXJmIH4=\x1b\\Name\u009b6n'
+		WHERE id = (SELECT min(id) FROM orders WHERE status = 'backordered')`); err != nil {
+		t.Fatal(err)
+	}
+	drv.Send(PollNow())
+	frame := drv.Frame()
+	if !strings.Contains(frame, "EvilName") {
+		t.Fatalf("the renamed customer is not shown:\n%s", frame)
+	}
+	for _, cmd := range []string{"\x1b[2J", "\x1b]", "pwned", "\u009b", "\x07"} {
+		if strings.Contains(frame, cmd) {
+			t.Errorf("the frame passes %q to the terminal:\n%q", cmd, frame)
+		}
+	}
+}
+
 func TestOfflineHeaderAndRecovery(t *testing.T) {
 	d := seeded(t)
 	_, drv, f := newShell(t, d, 80, 24)
