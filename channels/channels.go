@@ -415,6 +415,7 @@ func (b *builder) finish(file, id string) Parsed {
 		p.Line = b.rows[0].line
 	}
 	if b.reason == "" {
+		b.o.Clean() // no control character or escape sequence from the file reaches a screen
 		b.reason = validate(&b.o)
 	}
 	if b.reason != "" {

@@ -280,3 +280,14 @@ func TestHugeAmountsAreRejectedNotWrapped(t *testing.T) {
 		"X,,,B,1,92233720368547758.07,,,,,\n"
 	checkWants(t, readAll(t, "csv", []byte(own), Options{File: "f"}), []want{{2, "X", "the lines' amounts are too large to add up"}})
 }
+
+// A file's text with escape sequences in it: the order comes in without its control characters,
+// so no screen or terminal that shows it later gets them.
+func TestEscapeSequencesInAFileAreRemoved(t *testing.T) {
+	line := strings.Replace(string(testdata(t, "ours_good.jsonl")), `"customer":{"name":"Zoë Ångström"`,
+		`"customer":{"name":"Zoë\u001b[2J\u001b]0;pwned\u0007 Ångström\u009b"`, 1)
+	got := readAll(t, "json", []byte(line), Options{})
+	if got[0].Reason != "" || got[0].Order.Customer.Name != "Zoë[2J]0;pwned Ångström" {
+		t.Fatalf("the customer came in as %q (%s)", got[0].Order.Customer.Name, got[0].Reason)
+	}
+}
