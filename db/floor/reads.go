@@ -35,6 +35,26 @@ type Hold struct {
 	Note    string    `db:"note"`
 }
 
+// dueSQL is Due per warehouse and channel: $1 the start of today, $2 the warehouse ("" all).
+const dueSQL = `
+		SELECT coalesce(w.code, '') AS warehouse, c.code AS channel, c.sla_hours,
+		       count(*) FILTER (WHERE o.promised_at >= $1::timestamptz) AS due_today,
+		       count(*) FILTER (WHERE o.promised_at < now()) AS late,
+		       count(*) FILTER (WHERE o.ordered_at + c.sla_hours * interval '1 hour' < now()) AS sla_breached,
+		       min(o.promised_at) AS oldest,
+		       EXISTS (SELECT 1 FROM channel_holds h WHERE h.channel_id = c.id AND h.released_at IS NULL) AS held
+		  FROM orders o JOIN channels c ON c.id = o.channel_id LEFT JOIN warehouses w ON w.id = o.warehouse_id
+		 WHERE ` + openOrders + ` AND o.promised_at < $1::timestamptz + interval '1 day'
+		   AND ($2 = '' OR w.code = upper($2))
+		 GROUP BY w.code, c.id, c.code, c.sla_hours
+		 ORDER BY 5 DESC, 4 DESC, 1, 2 LIMIT 200`
+
+// heldSQL is the channels held now.
+const heldSQL = `
+		SELECT c.code AS channel, c.name, h.held_at, coalesce(s.name, h.held_by) AS held_by, h.note
+		  FROM channel_holds h JOIN channels c ON c.id = h.channel_id LEFT JOIN staff s ON s.login = h.held_by
+		 WHERE h.released_at IS NULL ORDER BY c.code`
+
 func readDue(ctx context.Context, tx snap, w Window) ([]Due, []Hold, error) {
 	var due []Due
 	if err := tx.SelectContext(ctx, &due, dueSQL, w.Day, w.Warehouse); err != nil {
@@ -180,6 +200,46 @@ func (p Person) WrongRate() float64 {
 	}
 	return float64(p.WrongScans) / float64(p.Picks)
 }
+
+// peopleSQL is Person per person: $1 the start of the shift, $2 the warehouse ("" all).
+const peopleSQL = `
+		WITH picks AS (
+		    SELECT staff_id, count(*) FILTER (WHERE at >= now() - interval '1 hour') AS hour, count(*) AS n,
+		           count(*) FILTER (WHERE cardinality(warnings) > 0) AS wrong, max(at) AS last
+		      FROM pick_scans WHERE at >= $1::timestamptz GROUP BY staff_id),
+		packs AS (
+		    SELECT s.packer_id AS staff_id, count(*) FILTER (WHERE p.created_at >= now() - interval '1 hour') AS hour,
+		           count(*) AS n, max(p.created_at) AS last
+		      FROM packages p JOIN shipments s ON s.id = p.shipment_id
+		     WHERE p.created_at >= $1::timestamptz AND s.packer_id IS NOT NULL GROUP BY 1),
+		shorts AS (
+		    SELECT st.id AS staff_id, count(*) AS n, max(f.flagged_at) AS last
+		      FROM count_flags f JOIN staff st ON st.login = f.actor
+		     WHERE f.flagged_at >= $1::timestamptz AND f.task_id IS NOT NULL GROUP BY 1),
+		held AS (
+		    SELECT DISTINCT ON (b.claimed_by) b.claimed_by AS staff_id, b.id, b.code, b.claimed_at, b.lease_expires_at
+		      FROM pick_batches b WHERE b.status = 'claimed' ORDER BY b.claimed_by, b.id),
+		packing AS (
+		    SELECT DISTINCT ON (s.packer_id) s.packer_id AS staff_id, o.number
+		      FROM shipments s JOIN orders o ON o.id = s.order_id
+		     WHERE s.status = 'open' AND s.packer_id IS NOT NULL AND s.lease_expires_at > now()
+		     ORDER BY s.packer_id, s.id DESC),
+		who AS (SELECT staff_id FROM picks UNION SELECT staff_id FROM packs UNION SELECT staff_id FROM shorts
+		        UNION SELECT staff_id FROM held UNION SELECT staff_id FROM packing)
+		SELECT st.login, st.name,
+		       coalesce(pk.hour, 0) AS picks_hour, coalesce(pk.n, 0) AS picks,
+		       coalesce(pa.hour, 0) AS packs_hour, coalesce(pa.n, 0) AS packs,
+		       coalesce(sh.n, 0) AS shorts, coalesce(pk.wrong, 0) AS wrong_scans,
+		       nullif(greatest(coalesce(pk.last, '-infinity'), coalesce(pa.last, '-infinity'), coalesce(sh.last, '-infinity')),
+		              '-infinity') AS last_action,
+		       coalesce(h.id, 0) AS batch_id, coalesce(h.code, '') AS batch, h.claimed_at AS batch_since, h.lease_expires_at,
+		       coalesce(pg.number, '') AS packing
+		  FROM who JOIN staff st ON st.id = who.staff_id
+		  LEFT JOIN picks pk ON pk.staff_id = st.id LEFT JOIN packs pa ON pa.staff_id = st.id
+		  LEFT JOIN shorts sh ON sh.staff_id = st.id LEFT JOIN held h ON h.staff_id = st.id
+		  LEFT JOIN packing pg ON pg.staff_id = st.id
+		 WHERE $2 = '' OR st.warehouse_id IS NULL OR st.warehouse_id = (SELECT id FROM warehouses WHERE code = upper($2))
+		 ORDER BY coalesce(pk.n, 0) + coalesce(pa.n, 0) DESC, st.name LIMIT 200`
 
 func readPeople(ctx context.Context, tx snap, w Window) ([]Person, error) {
 	var out []Person
@@ -373,6 +433,20 @@ type Hourly struct {
 	Hour     int
 }
 
+// hourlySQL is the orders per hour of today ($1 its start) and of the same weekday a week before.
+const hourlySQL = `
+		SELECT floor(extract(epoch FROM o.ordered_at - CASE WHEN o.ordered_at >= $1::timestamptz THEN $1::timestamptz
+		                                                     ELSE $1::timestamptz - interval '7 days' END) / 3600)::integer AS h,
+		       count(*) FILTER (WHERE o.ordered_at >= $1::timestamptz) AS today,
+		       count(*) FILTER (WHERE o.ordered_at < $1::timestamptz) AS last_week
+		  FROM orders o
+		 WHERE (o.ordered_at >= $1::timestamptz AND o.ordered_at < $1::timestamptz + interval '1 day')
+		    OR (o.ordered_at >= $1::timestamptz - interval '7 days' AND o.ordered_at < $1::timestamptz - interval '6 days')
+		 GROUP BY 1`
+
+// nowSQL is the database's clock.
+const nowSQL = `SELECT now()`
+
 func readHourly(ctx context.Context, tx snap, w Window) (Hourly, error) {
 	var rows []struct {
 		Hour     int   `db:"h"`
@@ -397,77 +471,3 @@ func readHourly(ctx context.Context, tx snap, w Window) (Hourly, error) {
 	out.Hour = min(max(int(now.Sub(w.Day).Hours()), 0), 23)
 	return out, nil
 }
-
-// nowSQL is the database's clock.
-const nowSQL = `SELECT now()`
-
-// dueSQL is Due per warehouse and channel: $1 the start of today, $2 the warehouse ("" all).
-const dueSQL = `
-		SELECT coalesce(w.code, '') AS warehouse, c.code AS channel, c.sla_hours,
-		       count(*) FILTER (WHERE o.promised_at >= $1::timestamptz) AS due_today,
-		       count(*) FILTER (WHERE o.promised_at < now()) AS late,
-		       count(*) FILTER (WHERE o.ordered_at + c.sla_hours * interval '1 hour' < now()) AS sla_breached,
-		       min(o.promised_at) AS oldest,
-		       EXISTS (SELECT 1 FROM channel_holds h WHERE h.channel_id = c.id AND h.released_at IS NULL) AS held
-		  FROM orders o JOIN channels c ON c.id = o.channel_id LEFT JOIN warehouses w ON w.id = o.warehouse_id
-		 WHERE ` + openOrders + ` AND o.promised_at < $1::timestamptz + interval '1 day'
-		   AND ($2 = '' OR w.code = upper($2))
-		 GROUP BY w.code, c.id, c.code, c.sla_hours
-		 ORDER BY 5 DESC, 4 DESC, 1, 2 LIMIT 200`
-
-// heldSQL is the channels held now.
-const heldSQL = `
-		SELECT c.code AS channel, c.name, h.held_at, coalesce(s.name, h.held_by) AS held_by, h.note
-		  FROM channel_holds h JOIN channels c ON c.id = h.channel_id LEFT JOIN staff s ON s.login = h.held_by
-		 WHERE h.released_at IS NULL ORDER BY c.code`
-
-// peopleSQL is Person per person: $1 the start of the shift, $2 the warehouse ("" all).
-const peopleSQL = `
-		WITH picks AS (
-		    SELECT staff_id, count(*) FILTER (WHERE at >= now() - interval '1 hour') AS hour, count(*) AS n,
-		           count(*) FILTER (WHERE cardinality(warnings) > 0) AS wrong, max(at) AS last
-		      FROM pick_scans WHERE at >= $1::timestamptz GROUP BY staff_id),
-		packs AS (
-		    SELECT s.packer_id AS staff_id, count(*) FILTER (WHERE p.created_at >= now() - interval '1 hour') AS hour,
-		           count(*) AS n, max(p.created_at) AS last
-		      FROM packages p JOIN shipments s ON s.id = p.shipment_id
-		     WHERE p.created_at >= $1::timestamptz AND s.packer_id IS NOT NULL GROUP BY 1),
-		shorts AS (
-		    SELECT st.id AS staff_id, count(*) AS n, max(f.flagged_at) AS last
-		      FROM count_flags f JOIN staff st ON st.login = f.actor
-		     WHERE f.flagged_at >= $1::timestamptz AND f.task_id IS NOT NULL GROUP BY 1),
-		held AS (
-		    SELECT DISTINCT ON (b.claimed_by) b.claimed_by AS staff_id, b.id, b.code, b.claimed_at, b.lease_expires_at
-		      FROM pick_batches b WHERE b.status = 'claimed' ORDER BY b.claimed_by, b.id),
-		packing AS (
-		    SELECT DISTINCT ON (s.packer_id) s.packer_id AS staff_id, o.number
-		      FROM shipments s JOIN orders o ON o.id = s.order_id
-		     WHERE s.status = 'open' AND s.packer_id IS NOT NULL AND s.lease_expires_at > now()
-		     ORDER BY s.packer_id, s.id DESC),
-		who AS (SELECT staff_id FROM picks UNION SELECT staff_id FROM packs UNION SELECT staff_id FROM shorts
-		        UNION SELECT staff_id FROM held UNION SELECT staff_id FROM packing)
-		SELECT st.login, st.name,
-		       coalesce(pk.hour, 0) AS picks_hour, coalesce(pk.n, 0) AS picks,
-		       coalesce(pa.hour, 0) AS packs_hour, coalesce(pa.n, 0) AS packs,
-		       coalesce(sh.n, 0) AS shorts, coalesce(pk.wrong, 0) AS wrong_scans,
-		       nullif(greatest(coalesce(pk.last, '-infinity'), coalesce(pa.last, '-infinity'), coalesce(sh.last, '-infinity')),
-		              '-infinity') AS last_action,
-		       coalesce(h.id, 0) AS batch_id, coalesce(h.code, '') AS batch, h.claimed_at AS batch_since, h.lease_expires_at,
-		       coalesce(pg.number, '') AS packing
-		  FROM who JOIN staff st ON st.id = who.staff_id
-		  LEFT JOIN picks pk ON pk.staff_id = st.id LEFT JOIN packs pa ON pa.staff_id = st.id
-		  LEFT JOIN shorts sh ON sh.staff_id = st.id LEFT JOIN held h ON h.staff_id = st.id
-		  LEFT JOIN packing pg ON pg.staff_id = st.id
-		 WHERE $2 = '' OR st.warehouse_id IS NULL OR st.warehouse_id = (SELECT id FROM warehouses WHERE code = upper($2))
-		 ORDER BY coalesce(pk.n, 0) + coalesce(pa.n, 0) DESC, st.name LIMIT 200`
-
-// hourlySQL is the orders per hour of today ($1 its start) and of the same weekday a week before.
-const hourlySQL = `
-		SELECT floor(extract(epoch FROM o.ordered_at - CASE WHEN o.ordered_at >= $1::timestamptz THEN $1::timestamptz
-		                                                     ELSE $1::timestamptz - interval '7 days' END) / 3600)::integer AS h,
-		       count(*) FILTER (WHERE o.ordered_at >= $1::timestamptz) AS today,
-		       count(*) FILTER (WHERE o.ordered_at < $1::timestamptz) AS last_week
-		  FROM orders o
-		 WHERE (o.ordered_at >= $1::timestamptz AND o.ordered_at < $1::timestamptz + interval '1 day')
-		    OR (o.ordered_at >= $1::timestamptz - interval '7 days' AND o.ordered_at < $1::timestamptz - interval '6 days')
-		 GROUP BY 1`
