@@ -78,6 +78,12 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	setMillis(pcfg.Runtime, "statement_timeout", cfg.StatementTimeout)
 	setMillis(pcfg.Runtime, "lock_timeout", cfg.LockTimeout)
 	setMillis(pcfg.Runtime, "idle_in_transaction_session_timeout", cfg.IdleInTxTimeout)
+	// No JIT: oms runs short statements, and a misestimated one (the order counts' fold over a
+	// deltas table that was large once) spent 0.2–0.8 s compiling while holding its
+	// transaction's locks — measured in oms bench allocate-spread, 2026-12-01.
+	if _, set := pcfg.Runtime["jit"]; !set {
+		pcfg.Runtime["jit"] = "off"
+	}
 	connector, err := pq.NewConnectorConfig(pcfg)
 	if err != nil {
 		return nil, fmt.Errorf("the database address is not valid: %w", err)
