@@ -184,10 +184,7 @@ func without(cs []candidate) []RouteWarehouse {
 // take reserves in w what it has of each line's need, lines in order, and backorders nothing
 // itself: what is left in need after the last take is backordered.
 func take(plan *Plan, lines []RouteLine, need map[int64]int64, w RouteWarehouse) {
-	free := map[int64]int64{}
-	for p, q := range w.Free {
-		free[p] = q
-	}
+	free := freeOf(w, lines)
 	for _, l := range lines {
 		q := min(need[l.ID], free[l.Product])
 		if q <= 0 {
@@ -205,6 +202,17 @@ func take(plan *Plan, lines []RouteLine, need map[int64]int64, w RouteWarehouse)
 	}
 }
 
+// freeOf is what w has free of the lines' products, to count takes off: only those, because
+// w.Free holds every product of an allocator's batch and copying it whole for each order made
+// routing a batch quadratic.
+func freeOf(w RouteWarehouse, lines []RouteLine) map[int64]int64 {
+	free := make(map[int64]int64, len(lines))
+	for _, l := range lines {
+		free[l.Product] = w.Free[l.Product]
+	}
+	return free
+}
+
 // rank orders the warehouses by the routing rules.
 func rank(o RouteOrder, pool []RouteWarehouse) []candidate {
 	market := MarketOf(o.ShipCountry)
@@ -215,10 +223,7 @@ func rank(o RouteOrder, pool []RouteWarehouse) []candidate {
 		if destKnown && w.Lat != nil && w.Lon != nil {
 			c.km = GreatCircleKm(*w.Lat, *w.Lon, dest[0], dest[1])
 		}
-		free := map[int64]int64{}
-		for p, q := range w.Free {
-			free[p] = q
-		}
+		free := freeOf(w, o.Lines)
 		for _, l := range o.Lines {
 			c.stock += w.Free[l.Product]
 			got := min(l.Qty, free[l.Product])

@@ -534,6 +534,12 @@ func reserve(q txq, plans []orderPlan, mayPutAside bool) (map[int64]int64, map[i
 	if err != nil {
 		return nil, nil, err
 	}
+	type pair struct{ warehouse, product int64 }
+	binsOf := map[pair][]int{} // each pair's bins, in the order to take from
+	for i, b := range bins {
+		k := pair{b.Warehouse, b.Product}
+		binsOf[k] = append(binsOf[k], i)
+	}
 	var rl, rloc, rprod, rqty []int64
 	var rlot []sql.NullInt64
 	for _, p := range plans {
@@ -542,12 +548,12 @@ func reserve(q txq, plans []orderPlan, mayPutAside bool) (map[int64]int64, map[i
 		}
 		for _, t := range p.plan.Takes {
 			want := t.Qty
-			for i := range bins {
+			for _, i := range binsOf[pair{t.Warehouse, product[t.Line]}] {
 				b := &bins[i]
 				if want == 0 {
 					break
 				}
-				if b.Warehouse != t.Warehouse || b.Product != product[t.Line] || b.Free <= 0 {
+				if b.Free <= 0 {
 					continue
 				}
 				q := min(want, b.Free)
