@@ -466,11 +466,14 @@ func freeStock(q txq, products []int64) ([]model.RouteWarehouse, error) {
 		SELECT w.id, w.code, w.kind, w.country, w.latitude, w.longitude, s.product_id, s.free
 		  FROM warehouses w
 		  LEFT JOIN (SELECT l.warehouse_id, b.product_id, sum(b.on_hand - b.reserved) AS free
-		               FROM stock_balances b
+		               FROM unnest($1::bigint[]) AS p(id)
+		               -- Each product's balances through its index (OFFSET 0 keeps the planner
+		               -- from hashing every balance instead, which it costed cheaper and was not).
+		               CROSS JOIN LATERAL (SELECT * FROM stock_balances b
+		                                    WHERE b.product_id = p.id AND b.on_hand > b.reserved OFFSET 0) b
 		               JOIN locations l ON l.id = b.location_id AND l.kind = 'bin' AND l.active
 		               LEFT JOIN lots lt ON lt.id = b.lot_id
-		              WHERE b.product_id = ANY($1) AND b.on_hand > b.reserved
-		                AND (lt.expires_on IS NULL OR lt.expires_on >= current_date)
+		              WHERE (lt.expires_on IS NULL OR lt.expires_on >= current_date)
 		                AND NOT EXISTS (SELECT 1 FROM count_flags f WHERE f.location_id = b.location_id
 		                                   AND f.product_id = b.product_id AND f.resolved_at IS NULL)
 		              GROUP BY 1, 2) s ON s.warehouse_id = w.id
@@ -627,13 +630,24 @@ func tryLockBins(q txq, whs, prods []int64, plans []orderPlan, product map[int64
 		 WHERE free > 0 ORDER BY expires_on NULLS LAST, pick_seq, location_id`, pq.Array(whs), pq.Array(prods)); err != nil {
 		return nil, nil, err
 	}
+	// The rows are the bins it locked (locked) and every free bin it saw (not locked); a bin
+	// seen but not locked is another allocator's.
+	type key struct {
+		location, product int64
+		lot               sql.NullInt64
+	}
 	type pair struct{ warehouse, product int64 }
-	held := map[pair]bool{} // by another allocator
+	mine := map[key]bool{}
 	var bins []bin
 	for _, r := range rows {
 		if r.Locked {
 			bins = append(bins, r.bin)
-		} else {
+			mine[key{r.Location, r.Product, r.Lot}] = true
+		}
+	}
+	held := map[pair]bool{} // by another allocator
+	for _, r := range rows {
+		if !r.Locked && !mine[key{r.Location, r.Product, r.Lot}] {
 			held[pair{r.Warehouse, r.Product}] = true
 		}
 	}
