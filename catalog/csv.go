@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"oms/model"
 )
 
 // Rejection is a row that was not imported: FILE:LINE: reason.
@@ -78,13 +80,15 @@ func (r *record) has(name string) bool {
 	return ok
 }
 
-// str is the trimmed cell of a column, "" when the column is absent.
+// str is the trimmed cell of a column, "" when the column is absent, without the control
+// characters no text from outside may carry (model.CleanText): a product's name with an ESC in
+// it would reach every terminal that shows it, and the database refuses it (migration 00050).
 func (r *record) str(name string) string {
 	i, ok := r.index[name]
 	if !ok || i >= len(r.cells) {
 		return ""
 	}
-	return strings.TrimSpace(r.cells[i])
+	return strings.TrimSpace(model.CleanText(r.cells[i]))
 }
 
 // intIn reads an integer of at least min; "" is def.

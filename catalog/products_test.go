@@ -170,3 +170,17 @@ func TestReadProductsUnreadableRecord(t *testing.T) {
 		t.Errorf("rows %+v", rows)
 	}
 }
+
+// TestEscapeSequencesInACatalogueAreRemoved: a name carrying a terminal's escape sequences (clear
+// the screen, set the window title, a C1 CSI) is stored without their control characters, as
+// intake stores an order's text, so no terminal that shows the product obeys them.
+func TestEscapeSequencesInACatalogueAreRemoved(t *testing.T) {
+	data := "sku,name,tax_category\nMUG-1,\"Mug\x1b[2J\x1b]0;pwned\x07 \u009b6nblue\",standard\n"
+	rows, rej, err := ReadProducts("p.csv", []byte(data))
+	if err != nil || len(rej) != 0 || len(rows) != 1 {
+		t.Fatalf("ReadProducts: %v, rejected %v, rows %+v", err, rej, rows)
+	}
+	if want := "Mug[2J]0;pwned 6nblue"; rows[0].Name != want {
+		t.Fatalf("name %q, want %q", rows[0].Name, want)
+	}
+}

@@ -204,3 +204,35 @@ func TestLineQuantitiesFollowTheStages(t *testing.T) {
 		wantConstraint(t, err, db.Invalid, c.constraint, c.sentence)
 	}
 }
+
+// TestTextShownOnTerminalsRefusesControlCharacters: a writer that bypasses intake (psql, a
+// script) cannot store an ESC, another C0 control, DEL or a C1 control in text the screens
+// show; tab and line breaks stay allowed, and every such rule covers the column it names.
+func TestTextShownOnTerminalsRefusesControlCharacters(t *testing.T) {
+	w := newWorld(t)
+	for _, c := range []struct {
+		query, constraint, sentence string
+		id                          int64
+	}{
+		{`UPDATE customers SET name = E'Anna\x1b[2J' WHERE id = $1`, "customers_name_printable",
+			"the customer's name holds a control character such as ESC", w.customerID},
+		{`UPDATE addresses SET line1 = E'Keizersgracht\x1b]0;pwned\x07 1' WHERE customer_id = $1`, "addresses_line1_printable",
+			"the address's line1 holds", w.customerID},
+		{`UPDATE products SET name = E'Mug \u009b6n' WHERE id = $1`, "products_name_printable", "the product's name holds", w.product},
+		{`UPDATE customers SET phone = E'\x7f' WHERE id = $1`, "customers_phone_printable", "the customer's phone holds", w.customerID},
+	} {
+		_, err := w.d.Exec(c.query, c.id)
+		wantConstraint(t, err, db.Invalid, c.constraint, c.sentence)
+	}
+	if _, err := w.d.Exec(`UPDATE customers SET name = E'Anna\tde Vries\r\n(office)' WHERE id = $1`, w.customerID); err != nil {
+		t.Fatalf("tab and line breaks refused: %v", err)
+	}
+	var wrong []string
+	if err := w.d.Select(&wrong, `
+		SELECT conname FROM pg_constraint c
+		 WHERE conname LIKE '%\_printable' AND contype = 'c'
+		   AND conname <> conrelid::regclass::text || '_' || (SELECT attname FROM pg_attribute
+		         WHERE attrelid = c.conrelid AND attnum = c.conkey[1]) || '_printable'`); err != nil || len(wrong) > 0 {
+		t.Fatalf("rules named for another column than they check: %v (%v)", wrong, err)
+	}
+}

@@ -132,6 +132,8 @@ func MapError(err error) error {
 		msg, ok = stillUsedSentences[pqErr.Constraint]
 	}
 	switch {
+	case strings.HasSuffix(pqErr.Constraint, "_printable"):
+		msg = printableSentence(pqErr)
 	case raisedByOurTrigger(pqErr):
 		// The schema's own refusals are written as sentences naming the order, SKU and place.
 		msg = pqErr.Message
@@ -139,6 +141,25 @@ func MapError(err error) error {
 		msg = genericSentence(kind, pqErr)
 	}
 	return &ConstraintError{Kind: kind, Constraint: pqErr.Constraint, Table: pqErr.Table, Message: msg, Err: pqErr}
+}
+
+// printableSentence explains a refusal of migration 00050's CHECKs, named TABLE_COLUMN_printable.
+func printableSentence(e *pq.Error) string {
+	column := strings.TrimSuffix(strings.TrimPrefix(e.Constraint, e.Table+"_"), "_printable")
+	return fmt.Sprintf("the %s's %s holds a control character such as ESC, which would command the terminals that show it: remove it and save again",
+		singular(e.Table), strings.ReplaceAll(column, "_", " "))
+}
+
+// singular is a table's name for one of its rows: orders → order, addresses → address.
+func singular(table string) string {
+	table = strings.ReplaceAll(table, "_", " ")
+	switch {
+	case strings.HasSuffix(table, "sses"):
+		return strings.TrimSuffix(table, "es")
+	case strings.HasSuffix(table, "s"):
+		return strings.TrimSuffix(table, "s")
+	}
+	return table
 }
 
 // raisedByOurTrigger tells a RAISE in the schema's PL/pgSQL from PostgreSQL's own messages.

@@ -168,12 +168,16 @@ func TestLiveChangeAppearsOnNextPoll(t *testing.T) {
 	}
 }
 
-// A channel's file can carry escape sequences in a name: the screen shows the name, and the
-// terminal gets none of the commands (clear the screen, retitle the window, write the clipboard).
+// A name can carry escape sequences — stored before the database refused them (migration
+// 00050), so the test lifts that rule first: the screen shows the name, and the terminal gets
+// none of the commands (clear the screen, retitle the window, write the clipboard).
 func TestEscapeSequencesInDataNeverReachTheTerminal(t *testing.T) {
 	d := seeded(t)
 	_, drv, _ := newShell(t, d, 80, 24)
 	drv.Send(PollNow()) // baseline
+	if _, err := d.Exec(`ALTER TABLE orders DROP CONSTRAINT orders_customer_name_printable`); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := d.Exec(`UPDATE orders SET customer_name = E'Evil\x1b[2J\x1b]0;pwned\x07\x1b]52;c;cm0gLXJmIH4=\x1b\\Name\u009b6n'
 		WHERE id = (SELECT min(id) FROM orders WHERE status = 'backordered')`); err != nil {
 		t.Fatal(err)
