@@ -236,3 +236,36 @@ func TestTextShownOnTerminalsRefusesControlCharacters(t *testing.T) {
 		t.Fatalf("rules named for another column than they check: %v (%v)", wrong, err)
 	}
 }
+
+// TestTextStoredBeforeTheRuleIsCleaned: a CHECK holds for every row an UPDATE writes, so text
+// stored with control characters before migration 00050 is cleaned by it — else that customer
+// could never be changed again — while the append-only ledger keeps its rows as written.
+func TestTextStoredBeforeTheRuleIsCleaned(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	if err := w.d.MigrateDownTo(ctx, 49); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.d.Exec(`UPDATE customers SET name = E'Anna\x1b[2J de\tVries\u009b' WHERE id = $1`, w.customerID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.d.Exec(`INSERT INTO stock_movements (product_id, from_location_id, to_location_id, qty, kind, note)
+		VALUES ($1, $2, $3, 1, 'receipt', E'box\x1b]0;x\x07')`, w.product, w.supplier, w.bin); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.d.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var name, note string
+	mustGet(t, w.d, &name, `SELECT name FROM customers WHERE id = $1`, w.customerID)
+	if name != "Anna[2J de\tVries" {
+		t.Fatalf("the customer's name after the migration is %q", name)
+	}
+	if _, err := w.d.Exec(`UPDATE customers SET email = 'anna@example.com' WHERE id = $1`, w.customerID); err != nil {
+		t.Fatalf("the customer cannot be changed after the migration: %v", err)
+	}
+	mustGet(t, w.d, &note, `SELECT note FROM stock_movements WHERE note LIKE 'box%'`)
+	if note != "box\x1b]0;x\x07" {
+		t.Fatalf("the ledger's note was rewritten: %q", note)
+	}
+}

@@ -168,9 +168,10 @@ func TestLiveChangeAppearsOnNextPoll(t *testing.T) {
 	}
 }
 
-// A name can carry escape sequences — stored before the database refused them (migration
-// 00050), so the test lifts that rule first: the screen shows the name, and the terminal gets
-// none of the commands (clear the screen, retitle the window, write the clipboard).
+// The database refuses escape sequences in a name (migration 00050), so the test lifts that rule
+// to store one, as a writer around it would: the screen filter is the line behind the rule. The
+// screen shows the name, and the terminal gets none of the commands (clear the screen, retitle
+// the window, write the clipboard).
 func TestEscapeSequencesInDataNeverReachTheTerminal(t *testing.T) {
 	d := seeded(t)
 	_, drv, _ := newShell(t, d, 80, 24)

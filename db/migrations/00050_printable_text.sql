@@ -5,17 +5,22 @@
 -- what they draw; these CHECKs refuse them from any other writer (psql, a script, a future
 -- command) in the text that comes from outside or is typed as a note: names, addresses,
 -- descriptions, reasons and notes. Tab, line feed and carriage return stay allowed (notes have
--- lines); every other C0 control, DEL and the C1 controls (U+0080–U+009F) are refused. NOT
--- VALID: rows stored before this migration are left as they are (the screens still filter
--- them); every row written from now on is checked.
+-- lines); every other C0 control, DEL and the C1 controls (U+0080–U+009F) are refused.
+-- A CHECK holds for every row an UPDATE writes, whatever column it changes, so text stored
+-- before is cleaned first, as intake cleans it: else an old order with an ESC in its name could
+-- never be allocated or picked again. The append-only tables (the ledger, invoices, return
+-- receipts) are never updated, so their rows stay as written; that is why the constraints are
+-- NOT VALID, and the screens still filter what those rows show.
 
 -- +goose Up
 -- +goose StatementBegin
 DO $$
 DECLARE
+    controls constant text := '[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]';
     c record;
 BEGIN
-    FOR c IN SELECT * FROM (VALUES
+    FOR c IN SELECT x.*, x.tbl IN ('stock_movements', 'invoices', 'invoice_lines', 'rma_receipts') AS append_only
+               FROM (VALUES
         ('customers', 'name'), ('customers', 'email'), ('customers', 'phone'),
         ('addresses', 'name'), ('addresses', 'company'), ('addresses', 'line1'), ('addresses', 'line2'),
         ('addresses', 'city'), ('addresses', 'region'), ('addresses', 'postal_code'), ('addresses', 'phone'),
@@ -27,8 +32,12 @@ BEGIN
         ('stock_adjustments', 'decision_note'), ('rmas', 'notes'), ('rma_receipts', 'note'), ('refunds', 'note'),
         ('transfers', 'note'), ('purchase_orders', 'note'), ('asns', 'note'), ('invoices', 'notes')
     ) AS x(tbl, col) LOOP
+        IF NOT c.append_only THEN
+            EXECUTE format('UPDATE %I SET %I = regexp_replace(%I, %L, %L, %L) WHERE %I ~ %L',
+                           c.tbl, c.col, c.col, controls, '', 'g', c.col, controls);
+        END IF;
         EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I CHECK (%I !~ %L) NOT VALID',
-                       c.tbl, c.tbl || '_' || c.col || '_printable', c.col, '[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]');
+                       c.tbl, c.tbl || '_' || c.col || '_printable', c.col, controls);
     END LOOP;
 END $$;
 -- +goose StatementEnd
