@@ -35,8 +35,10 @@ the same database, at each client count, and prints one line per case and client
 
   NAME clients=N oms=X/s raw=Y/s ratio=R target=T ok|FAIL deadlocks=D
 
-X and Y are committed transactions per second — except that the allocate cases count orders
-allocated, 128 to a transaction as oms allocate does — and R = X / Y (rounded down). Each point measures the
+X and Y are committed transactions per second — except that the allocate cases count units
+reserved, the effect of one raw guarded UPDATE: one per order line in their fixtures, as many a
+transaction as the 128 orders of oms allocate's batch hold (the line's units/order= turns X into
+orders) — and R = X / Y (rounded down). Each point measures the
 two paths in alternating halves (raw, oms, raw, oms) to cancel the machine's drift, then checks
 the invariants (oms check for oms's path, the raw ledger and statuses for the baseline).
 

@@ -16,8 +16,9 @@ import (
 // history sentence each. allocate-hot puts 90% of the lines on one SKU (the rest on 99 others);
 // allocate-spread spreads them over 10,000. The raw baseline is the single guarded UPDATE a
 // hand-written allocator would make — reserve one unit of a product where enough is free, 90%
-// of them on the hot product in allocate-hot — and the ratio compares orders allocated with
-// those units.
+// of them on the hot product in allocate-hot — and the ratio compares units reserved with units
+// reserved: every line of the fixture's orders wants one unit, so an order of three lines is
+// three of the baseline's effects. The line's units/order= turns the figure back into orders.
 func init() {
 	register(
 		allocCase("allocate-hot", 100, 0.9),
@@ -27,7 +28,7 @@ func init() {
 
 // allocPool is how many orders each case makes: more than 16 allocators get through in the
 // longest measurement (20 s at about 3,000 orders a second), so no operation runs short.
-const allocPool = 100_000
+var allocPool = 100_000
 
 // allocCase makes a case whose lines go to the first SKU with probability hot and otherwise to
 // any of the skus SKUs (the first included) at random.
@@ -102,19 +103,25 @@ func allocCase(name string, skus int, hot float64) Case {
 			return nil, err
 		}
 		a := alloc.New(d)
-		var next atomic.Int64
+		var next, allocated, reserved atomic.Int64
 		return &Workload{
-			OMSUnits: alloc.BatchSize,
 			OMS: func(ctx context.Context, c *Client) error {
 				n := next.Add(alloc.BatchSize) - alloc.BatchSize
 				if n+alloc.BatchSize > int64(len(orders)) {
 					return fmt.Errorf("%w: the fixture's %d orders are all allocated", ErrInvariant, len(orders))
 				}
 				rs, err := a.AllocateMany(ctx, orders[n:n+alloc.BatchSize], false)
+				var units int64
 				for _, r := range rs {
 					if err == nil && r.Outcome != alloc.Allocated {
 						err = fmt.Errorf("%w: order %d was %s: %s", ErrInvariant, r.OrderID, r.Outcome, r.Sentence)
 					}
+					units += r.Reserved
+				}
+				if err == nil {
+					c.Made(units)
+					allocated.Add(int64(len(rs)))
+					reserved.Add(units)
 				}
 				return err
 			},
@@ -134,6 +141,10 @@ func allocCase(name string, skus int, hot float64) Case {
 				return nil
 			},
 			Check: func(ctx context.Context) ([]string, error) { return auditOMS(ctx, d) },
+			// Units an order reserved on average: oms= divided by it is orders a second.
+			Figures: func() []string {
+				return []string{fmt.Sprintf("units/order=%.2f", float64(reserved.Load())/float64(max(allocated.Load(), 1)))}
+			},
 		}, nil
 	}}
 }

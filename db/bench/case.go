@@ -39,8 +39,10 @@ type Workload struct {
 	OMS Op // through the project's code path
 	Raw Op // the same effect by hand, in the oms_bench schema
 	// OMSUnits is how many of the baseline's effects one OMS operation makes, when the
-	// project's path batches them as it does in use (the allocator reserves many orders a
-	// transaction); 0 means one. Throughput and ratio count effects, not transactions.
+	// project's path batches them as it does in use; 0 means one. An operation whose count
+	// varies (the allocator's batch reserves as many units as its orders have lines) says so
+	// itself through Client.Made, which takes precedence. Throughput and ratio count effects,
+	// not transactions.
 	OMSUnits int
 	// Check audits both paths' invariants after a measurement and returns every violation as a
 	// sentence; an error means the audit itself could not run.
@@ -55,7 +57,13 @@ type Workload struct {
 type Client struct {
 	ID   int
 	Rand *rand.Rand
+
+	made int64 // effects the operation running says it made (Made)
 }
+
+// Made records that the operation now running made n of the baseline's effects, counted if it
+// succeeds; see Workload.OMSUnits.
+func (c *Client) Made(n int64) { c.made += n }
 
 // ErrInvariant marks an operation that found an invariant broken (for example a guarded UPDATE
 // of a raw balance that matched no row). It fails the measurement whatever the speed.

@@ -152,6 +152,9 @@ func measure(ctx context.Context, d *db.DB, c Case, w *Workload, clients int, du
 
 	r.OMSTxns, r.RawTxns = omsT.done.Load(), rawT.done.Load()
 	r.OMSUnits = r.OMSTxns * int64(max(w.OMSUnits, 1))
+	if made := omsT.made.Load(); made > 0 {
+		r.OMSUnits = made
+	}
 	r.OMSSeconds, r.RawSeconds = omsTime.Seconds(), rawTime.Seconds()
 	r.OMS = math.Round(float64(r.OMSUnits) / omsTime.Seconds())
 	r.Raw = math.Round(float64(r.RawTxns) / rawTime.Seconds())
@@ -218,11 +221,15 @@ func runHalf(ctx context.Context, clients int, dur time.Duration, op Op, path st
 			defer wg.Done()
 			c := &Client{ID: i, Rand: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
 			for !stop.Load() && ctx.Err() == nil {
+				c.made = 0
 				err := op(ctx, c)
 				if ctx.Err() != nil {
 					return
 				}
 				t.record(path, err)
+				if err == nil {
+					t.made.Add(c.made)
+				}
 			}
 		}()
 	}
@@ -250,6 +257,7 @@ wait:
 // tally counts what one path's transactions came to during a point.
 type tally struct {
 	done, deadlocks, lockTimeouts, errors atomic.Int64
+	made                                  atomic.Int64 // effects the committed operations said they made (Client.Made)
 
 	mu      sync.Mutex
 	broken  []string // invariant violations met by the operations
