@@ -145,6 +145,10 @@ func TestTheDatabaseRefusesCrossTableTampering(t *testing.T) {
 			`UPDATE order_lines SET qty_allocated = qty_allocated + 1 WHERE id = $so2line`,
 			`UPDATE orders SET status = 'allocated' WHERE id = $so2`,
 		}, "that order line is for another product"},
+		{"a reservation of a product that does not exist (checked through its line, migration 00052)", []string{
+			`INSERT INTO reservations (order_line_id, location_id, product_id, qty) VALUES ($so2line, $binB, 999999999, 1)`,
+			`UPDATE order_lines SET qty_allocated = qty_allocated + 1 WHERE id = $so2line`,
+		}, "that order line is for another product"},
 		{"a movement of a lot that belongs to another product", []string{
 			`INSERT INTO stock_movements (product_id, lot_id, from_location_id, to_location_id, qty, kind)
 			 VALUES ($mug, $otherLot, $supplier, $binB, 1, 'receipt')`,
