@@ -97,11 +97,13 @@ func (s *Screen) wrap(text string) []string {
 }
 
 // tabs is the first line: the panes (the one shown in brackets), how many exceptions wait, which
-// floor it is (a warehouse or all) and the time, or ○ stale after a failed read.
+// floor it is (a warehouse or all) and the time, or ○ stale after a failed read. On a handheld
+// (under 40 columns) the panes' names are short and packed, so that the floor's code still fits
+// beside them.
 func (s *Screen) tabs() string {
 	st := s.ctx.Styles
-	names := paneNames
-	if s.w < 40 {
+	names, narrow := paneNames, s.w < 40
+	if narrow {
 		names = [panes]string{"Now", "Ppl", "Exc"}
 	}
 	var b strings.Builder
@@ -109,10 +111,15 @@ func (s *Screen) tabs() string {
 		if p == paneExceptions && s.loaded {
 			name += " " + strconv.Itoa(len(s.board.Exceptions))
 		}
-		if p == s.pane {
+		switch {
+		case p == s.pane:
 			b.WriteString(st.Title.Render("[" + name + "]"))
-		} else {
+		case !narrow:
 			b.WriteString(st.Muted.Render(" " + name + " "))
+		case p > 0 && p-1 != s.pane: // two plain names need a space between them
+			b.WriteString(st.Muted.Render(" " + name))
+		default:
+			b.WriteString(st.Muted.Render(name))
 		}
 	}
 	line := b.String()
@@ -124,11 +131,14 @@ func (s *Screen) tabs() string {
 		}
 	} else if s.w >= 80 {
 		right = s.scopeName() + " · " + s.ctx.Clock().Format("15:04")
-	} else if s.w >= 40 {
+	} else {
 		right = s.scopeName()
 	}
 	if right != "" {
-		gap := s.w - ui.Width(line) - ui.Width(right) - 1
+		gap := s.w - ui.Width(line) - ui.Width(right)
+		if !narrow {
+			gap-- // wider screens keep their last column free, as they did before
+		}
 		if gap >= 1 {
 			line += strings.Repeat(" ", gap) + st.Muted.Render(right)
 		}
