@@ -38,12 +38,6 @@ type Op func(ctx context.Context, c *Client) error
 type Workload struct {
 	OMS Op // through the project's code path
 	Raw Op // the same effect by hand, in the oms_bench schema
-	// OMSUnits is how many of the baseline's effects one OMS operation makes, when the
-	// project's path batches them as it does in use; 0 means one. An operation whose count
-	// varies (the allocator's batch reserves as many units as its orders have lines) says so
-	// itself through Client.Made, which takes precedence. Throughput and ratio count effects,
-	// not transactions.
-	OMSUnits int
 	// Check audits both paths' invariants after a measurement and returns every violation as a
 	// sentence; an error means the audit itself could not run.
 	Check func(ctx context.Context) ([]string, error)
@@ -58,12 +52,23 @@ type Client struct {
 	ID   int
 	Rand *rand.Rand
 
-	made int64 // effects the operation running says it made (Made)
+	made     int64 // effects the operation running says it made (Made)
+	reported bool  // whether it said so
 }
 
 // Made records that the operation now running made n of the baseline's effects, counted if it
-// succeeds; see Workload.OMSUnits.
-func (c *Client) Made(n int64) { c.made += n }
+// succeeds. An operation that never calls it counts as one. Throughput and ratio count effects,
+// not transactions: an operation that batches as the project's path does in use (the
+// allocator's 128 orders reserve as many units as they have lines) says how many it made.
+func (c *Client) Made(n int64) { c.made, c.reported = c.made+n, true }
+
+// effects is what the operation that just ran made: what it said, or one.
+func (c *Client) effects() int64 {
+	if c.reported {
+		return c.made
+	}
+	return 1
+}
 
 // ErrInvariant marks an operation that found an invariant broken (for example a guarded UPDATE
 // of a raw balance that matched no row). It fails the measurement whatever the speed.

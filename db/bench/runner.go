@@ -35,7 +35,7 @@ type Options struct {
 type Result struct {
 	Name    string  `json:"name"`
 	Clients int     `json:"clients"`
-	OMS     float64 `json:"oms"`    // effects of committed transactions per second, whole (see Workload.OMSUnits)
+	OMS     float64 `json:"oms"`    // effects of committed transactions per second, whole (see Client.Made)
 	Raw     float64 `json:"raw"`    // the same for the raw baseline
 	Ratio   float64 `json:"ratio"`  // OMS / Raw, rounded down to two decimals
 	Target  float64 `json:"target"` // the least ratio that passes
@@ -151,10 +151,7 @@ func measure(ctx context.Context, d *db.DB, c Case, w *Workload, clients int, du
 	}
 
 	r.OMSTxns, r.RawTxns = omsT.done.Load(), rawT.done.Load()
-	r.OMSUnits = r.OMSTxns * int64(max(w.OMSUnits, 1))
-	if made := omsT.made.Load(); made > 0 {
-		r.OMSUnits = made
-	}
+	r.OMSUnits = omsT.made.Load()
 	r.OMSSeconds, r.RawSeconds = omsTime.Seconds(), rawTime.Seconds()
 	r.OMS = math.Round(float64(r.OMSUnits) / omsTime.Seconds())
 	r.Raw = math.Round(float64(r.RawTxns) / rawTime.Seconds())
@@ -221,14 +218,14 @@ func runHalf(ctx context.Context, clients int, dur time.Duration, op Op, path st
 			defer wg.Done()
 			c := &Client{ID: i, Rand: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
 			for !stop.Load() && ctx.Err() == nil {
-				c.made = 0
+				c.made, c.reported = 0, false
 				err := op(ctx, c)
 				if ctx.Err() != nil {
 					return
 				}
 				t.record(path, err)
 				if err == nil {
-					t.made.Add(c.made)
+					t.made.Add(c.effects())
 				}
 			}
 		}()
@@ -257,7 +254,7 @@ wait:
 // tally counts what one path's transactions came to during a point.
 type tally struct {
 	done, deadlocks, lockTimeouts, errors atomic.Int64
-	made                                  atomic.Int64 // effects the committed operations said they made (Client.Made)
+	made                                  atomic.Int64 // effects of the committed operations (Client.Made)
 
 	mu      sync.Mutex
 	broken  []string // invariant violations met by the operations
